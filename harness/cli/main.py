@@ -26,6 +26,9 @@ def _register_all() -> None:
     from harness.cli import sim as _sim
 
     _sim.register(app)
+    from harness.cli import run as _run
+
+    _run.register(app)
 
 
 _register_all()

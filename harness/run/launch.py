@@ -1,0 +1,63 @@
+"""Launching the app with instrumentation in place before its first behaviour.
+
+Sim device: `am start -W -D` creates the app process held before its first behaviour (as Android
+holds a `-D` app for a debugger); the agent attaches to that PID, then `kill -s CONT PID` lets it
+run. Emulators and phones: Frida's spawn on the device (frida-server), attach, load, resume."""
+
+from __future__ import annotations
+
+import time
+
+from harness.errors import AgentError
+from harness.run.context import RunAborted, RunContext
+
+
+def _wait_pid(ctx: RunContext, timeout_s: float = 10.0) -> int:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        pid = ctx.device.app_pid(ctx.app.package)
+        if pid:
+            return pid
+        time.sleep(0.1)
+    raise RunAborted(f"{ctx.app.package} did not start (no process after {timeout_s:.0f}s)")
+
+
+def launch_app(ctx: RunContext, *, fresh_process: bool = True) -> str:
+    """Start the app and attach the agent before it runs; returns a detail for the steps table."""
+    component = ctx.app.component()
+    if ctx.instrument is None:
+        result = ctx.device.app_start(component)
+        ctx.pid = _wait_pid(ctx)
+    elif ctx.device_kind == "sim":
+        result = ctx.device.app_start(component, wait_debugger=True)
+        if not result.ok:
+            raise RunAborted(f"am start failed: {result.error}")
+        ctx.pid = _wait_pid(ctx)
+        try:
+            ctx.instrument.attach(ctx.pid)
+        finally:
+            ctx.device.process_signal(ctx.pid, "CONT")
+    else:
+        try:
+            ctx.pid = ctx.instrument.spawn(ctx.app.package)
+        except AgentError as exc:
+            raise RunAborted(f"could not spawn {ctx.app.package} under the agent: {exc}") from exc
+        ctx.instrument.resume()
+        result = None
+    if ctx.observer is not None:
+        ctx.observer.poke()
+    ms = f" in {result.total_ms} ms" if result is not None and result.total_ms else ""
+    return f"pid {ctx.pid}{ms}"
+
+
+def relaunch_app(ctx: RunContext) -> str:
+    """Bring the app back to the foreground (`resume` after `home`) without a new process."""
+    result = ctx.device.app_start(ctx.app.component())
+    if ctx.observer is not None:
+        ctx.observer.poke()
+    pid = ctx.device.app_pid(ctx.app.package)
+    if pid and pid != ctx.pid and ctx.instrument is not None:
+        # The process had died; the new one must be instrumented too.
+        ctx.pid = pid
+        ctx.instrument.attach(pid)
+    return "resumed" if result.ok else f"resume: {result.error}"

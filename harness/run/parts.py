@@ -1,0 +1,97 @@
+"""The runner's adapters to the capture proxy, the agent, the UI observer and analysis.
+
+Kept in one module so that the runner reads as the flow of a run and each part's API is used in
+exactly one place."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from harness.errors import ProxyError
+from harness.run.context import RunContext
+
+log = logging.getLogger("consentry.run")
+
+
+def _proxy_host_for(ctx: RunContext, override: str | None) -> tuple[str, str]:
+    """(listen address on the host, address the device dials). An emulator reaches the host's
+    loopback as 10.0.2.2; the sim device and `adb reverse` setups use loopback itself."""
+    if override:
+        return ("0.0.0.0" if override not in ("127.0.0.1", "localhost") else "127.0.0.1"), override
+    if ctx.device_kind == "emulator":
+        return "0.0.0.0", "10.0.2.2"
+    return "127.0.0.1", "127.0.0.1"
+
+
+def start_capture(ctx: RunContext, proxy_host: str | None) -> None:
+    from harness.capture import ProxyService, device_setup
+
+    upstream = None
+    if ctx.device_kind == "sim":
+        internet = ctx.device.getprop("consentry.sim.internet")
+        if internet:
+            upstream = f"upstream:http://{internet}"
+    listen, dial = _proxy_host_for(ctx, proxy_host)
+    ctx.proxy = ProxyService(ctx.journal, ctx.run_dir, ctx.t0_ns, listen_host=listen, listen_port=0,
+                             upstream=upstream)
+    try:
+        _, port = ctx.proxy.start()
+    except Exception as exc:  # noqa: BLE001 - any failure to listen is a proxy failure
+        raise ProxyError(f"the capture proxy did not start: {exc}") from exc
+    device_setup.install_ca(ctx.device.adb, ctx.proxy.ca_cert_pem)
+    device_setup.set_global_proxy(ctx.device.adb, dial, port)
+    ctx.event("proxy", "proxy:started", listen=listen, dial=dial, port=port, upstream=upstream)
+
+
+def create_instrument(ctx: RunContext) -> None:
+    from harness.instrument import Instrument
+
+    ctx.instrument = Instrument(ctx.journal, ctx.run_dir, ctx.t0_ns, device_kind=ctx.device_kind,
+                                serial=ctx.device.serial)
+
+
+def start_observer(ctx: RunContext) -> None:
+    from harness.ui.observer import UiObserver, adb_ui_device
+
+    ctx.observer = UiObserver(adb_ui_device(ctx.device.adb), ctx.journal, ctx.t0_ns, ctx.run_dir,
+                              package=ctx.app.package)
+    ctx.observer.start()
+
+
+def teardown(ctx: RunContext) -> list[str]:
+    """Stop every part, each under its own guard; return the errors met."""
+    errors: list[str] = []
+
+    def guard(what: str, fn) -> None:
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - teardown must reach every part
+            errors.append(f"{what}: {exc}")
+
+    if ctx.observer is not None:
+        guard("observer", ctx.observer.stop)
+    if ctx.instrument is not None:
+        guard("agent", ctx.instrument.stop)
+    alive = ctx.device.alive()
+    if alive:
+        guard("app stop", lambda: ctx.device.app_stop(ctx.app.package))
+        if ctx.proxy is not None:
+            from harness.capture import device_setup
+
+            guard("device proxy", lambda: device_setup.clear_global_proxy(ctx.device.adb))
+        guard("logcat", lambda: (ctx.run_dir / "logcat.txt").write_text(ctx.device.logcat_dump(), encoding="utf-8"))
+    if ctx.proxy is not None:
+        guard("proxy", ctx.proxy.stop)
+    return errors
+
+
+def analyse(run_dir: Path) -> int | None:
+    """Compute the run's findings into findings.parquet; None when analysis failed (logged)."""
+    try:
+        from analysis.findings import evaluate_run
+
+        return evaluate_run(run_dir)
+    except Exception as exc:  # noqa: BLE001 - a run's data stays valid even if analysis breaks
+        log.warning("analysis of %s failed: %s", run_dir, exc)
+        return None

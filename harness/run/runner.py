@@ -1,0 +1,198 @@
+"""One run: one app through one scenario on one device, start to finish.
+
+prepare (install, fresh state, identity, canaries) -> capture (proxy, CA) -> observer -> steps
+(launch spawn-gated under the agent) -> teardown -> compact the journal -> manifest -> findings.
+
+Every run ends with an explicit status: `complete`; `incomplete` when the device, the app, the
+proxy or the agent went away mid-scenario (everything captured so far is kept); `failed` when it
+could not start at all. Teardown runs each part under its own guard so one failure never loses
+what the others captured."""
+
+from __future__ import annotations
+
+import re
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from harness.device import Device
+from harness.errors import ConsentryError, DeviceError, DeviceLost
+from harness.journal import Journal, compact
+from harness.run import parts
+from harness.run.apk import ApkInfo
+from harness.run.context import RunAborted, RunContext
+from harness.run.identity import plant_canaries, read_identity, write_identity
+from harness.run.manifest import new_manifest, read_manifest, utc_now, write_manifest
+from harness.run.steps import run_steps
+from harness.scenario.model import Scenario
+
+CRASH_SIGNATURES = ("FATAL EXCEPTION", "Fatal signal", "has died", "ANR in")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    out: Path
+    time_scale: float = 1.0
+    instrument: bool = True
+    capture: bool = True
+    observe: bool = True
+    analyse: bool = True
+    install: bool = True
+    proxy_host: str | None = None  # address the device uses to reach the proxy (default by device kind)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: str
+    run_dir: Path
+    package: str
+    scenario: str
+    serial: str
+    status: str
+    reason: str | None
+    duration_s: float
+    waited_s: float
+    findings: int | None
+
+    @property
+    def overhead_s(self) -> float:
+        return self.duration_s - self.waited_s
+
+
+def make_run_id(package: str, scenario: str, serial: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")[:-3]
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", serial).strip("-")
+    return f"{stamp}-{package}-{scenario}-{slug}"
+
+
+def _fresh_state(ctx: RunContext, scenario: Scenario) -> None:
+    device, app = ctx.device, ctx.app
+    device.app_stop(app.package)
+    if scenario.fresh:
+        device.app_clear(app.package)
+        from analysis.permissions import group_of
+
+        for perm in app.permissions:
+            if group_of(perm):
+                device.sh_rc(f"pm revoke {app.package} {perm}")
+
+
+def _monitor_factory(ctx: RunContext) -> Callable[[], None]:
+    """A check run between actions and during waits: raises RunAborted when the run cannot go on."""
+    last = [0.0]
+    exited = [False]
+
+    def monitor() -> None:
+        now = time.monotonic()
+        if now - last[0] < 1.0:
+            return
+        last[0] = now
+        if not ctx.device.alive():
+            raise DeviceLost(f"device {ctx.device.serial} disappeared")
+        if ctx.proxy is not None and not ctx.proxy.alive():
+            raise RunAborted("the capture proxy died")
+        if ctx.pid is not None and not exited[0] and ctx.device.app_pid(ctx.app.package) is None:
+            exited[0] = True
+            log = ctx.device.logcat_dump()
+            crash = [ln for ln in log.splitlines()
+                     if any(sig in ln for sig in CRASH_SIGNATURES) and (ctx.app.package in ln or str(ctx.pid) in ln)]
+            if crash:
+                ctx.event("runner", "app:crash", pid=ctx.pid, logcat=crash[-5:])
+                raise RunAborted(f"{ctx.app.package} crashed (pid {ctx.pid}): {crash[-1].strip()[:200]}")
+            ctx.event("runner", "app:exit", pid=ctx.pid)
+    return monitor
+
+
+def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOptions) -> RunResult:
+    """Run `scenario` on `app` on `device` and write the run directory. Never raises for a
+    run-time failure: the status says what happened."""
+    started = time.monotonic()
+    info = device.info()
+    run_id = make_run_id(app.package, scenario.name, device.serial)
+    run_dir = Path(options.out) / run_id
+    run_dir.mkdir(parents=True, exist_ok=False)
+    (run_dir / "screenshots").mkdir()
+    t0 = time.time_ns()
+    journal = Journal(run_dir)
+    manifest = new_manifest(
+        run_id,
+        app={"package": app.package, "version": app.version_name, "version_code": app.version_code,
+             "sha256": app.sha256, "apk": app.path, "label": app.label, "permissions": app.permissions,
+             "activities": app.activities, "launcher_activity": app.launcher_activity,
+             "sdk_packages": app.sdk_packages, "native_libs": app.native_libs, "kind": app.kind,
+             "target_sdk": app.target_sdk},
+        device={"serial": device.serial, "model": info.model, "manufacturer": info.manufacturer,
+                "sdk": info.sdk, "release": info.release, "abi": info.abi, "kind": info.kind},
+        scenario={"name": scenario.name, "sha256": scenario.sha256, "source": scenario.source,
+                  "time_scale": options.time_scale, "steps": [s.describe() for s in scenario.steps]},
+        t0_ns=t0,
+    )
+    write_manifest(run_dir, manifest)
+    ctx = RunContext(run_id=run_id, run_dir=run_dir, device=device, device_kind=info.kind, app=app,
+                     journal=journal, t0_ns=t0, time_scale=options.time_scale)
+    status, reason = "complete", None
+    try:
+        if options.install and not device.app_installed(app.package):
+            device.app_install(app.path)
+        _fresh_state(ctx, scenario)
+        ident, notes = read_identity(device)
+        notes += plant_canaries(device, ident)
+        write_identity(run_dir, ident)
+        for note in notes:
+            ctx.event("runner", "identity:note", note=note)
+        device.logcat_clear()
+        if options.capture:
+            parts.start_capture(ctx, options.proxy_host)
+        if options.instrument:
+            parts.create_instrument(ctx)
+        if options.observe:
+            parts.start_observer(ctx)
+        run_steps(ctx, scenario, _monitor_factory(ctx))
+    except DeviceLost as exc:
+        status, reason = "incomplete", str(exc)
+    except RunAborted as exc:
+        status, reason = "incomplete", exc.reason
+    except DeviceError as exc:
+        status, reason = ("incomplete" if ctx.pid else "failed"), str(exc)
+    except ConsentryError as exc:
+        status, reason = ("incomplete" if ctx.pid else "failed"), str(exc)
+    except KeyboardInterrupt:
+        status, reason = "incomplete", "interrupted by the user"
+    except Exception as exc:  # noqa: BLE001 - a bug must still leave a readable run
+        status, reason = "failed", f"internal error: {exc!r}"
+        ctx.event("runner", "internal-error", traceback=traceback.format_exc()[-4000:])
+    teardown_errors = parts.teardown(ctx)
+    for err in teardown_errors:
+        ctx.event("runner", "teardown:error", error=err)
+    journal.close()
+    counts = compact(run_dir)
+    manifest.update(status=status, reason=reason, ended=utc_now(), rows=counts,
+                    duration_s=round(time.monotonic() - started, 3), waited_s=round(ctx.waited_s, 3))
+    write_manifest(run_dir, manifest)
+    n_findings = parts.analyse(run_dir) if options.analyse else None
+    return RunResult(run_id, run_dir, app.package, scenario.name, device.serial, status, reason,
+                     time.monotonic() - started, ctx.waited_s, n_findings)
+
+
+def recover_run(run_dir: Path, *, analyse: bool = True) -> dict:
+    """Compact a run whose harness was killed, mark it `incomplete` and compute its findings."""
+    run_dir = Path(run_dir)
+    manifest = read_manifest(run_dir)
+    if not manifest and not (run_dir / "journal").exists():
+        from harness.errors import InputError
+
+        raise InputError("not a run directory (no manifest.json, no journal/)", source=str(run_dir))
+    counts = compact(run_dir)
+    if manifest.get("status") in (None, "running"):
+        manifest["status"] = "incomplete"
+        manifest["reason"] = "recovered: the harness stopped before the run ended"
+        manifest["ended"] = manifest.get("ended") or utc_now()
+    manifest["rows"] = counts
+    manifest["recovered"] = utc_now()
+    write_manifest(run_dir, manifest)
+    if analyse:
+        parts.analyse(run_dir)
+    return manifest
