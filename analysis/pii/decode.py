@@ -1,0 +1,164 @@
+"""Turning one request body into the byte views the scanner searches, with hard size caps.
+
+Bodies are hostile input: a 1 KB gzip bomb inflating to gigabytes, truncated compressed data,
+invalid UTF-8, binary protobuf. Every decoder here is incremental and stops at `out_cap` bytes;
+what happened is reported as short notes (`bomb:gzip`, `truncated:br`, ...) that travel with the
+detections, so an unreadable body is a recorded outcome rather than a crash or a silent gap."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import urllib.parse
+import zlib
+from dataclasses import dataclass, field
+
+import brotli
+import zstandard
+
+DEFAULT_OUT_CAP = 32 * 1024 * 1024
+VIEW_SCAN_CAP = 8 * 1024 * 1024  # url/json/base64 re-decoded views only for bodies up to this size
+_CHUNK = 256 * 1024
+_B64_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-="
+# Every byte that cannot be part of a base64 token becomes a space, so bytes.split() finds tokens
+# at C speed (a regex with look-behind costs a try at every position of a large body).
+_B64_SPLIT = bytes(b if b in _B64_CHARS else 0x20 for b in range(256))
+_HEXDIGITS = re.compile(rb"[0-9a-fA-F]+")
+_JSON_U = re.compile(rb"\\u([0-9a-fA-F]{4})")
+
+
+@dataclass
+class Decoded:
+    """The searchable views of one body: (view name, bytes); notes say what could not be done."""
+
+    views: list[tuple[str, bytes]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _inflate(data: bytes, wbits: int, cap: int, name: str, notes: list[str]) -> bytes:
+    d = zlib.decompressobj(wbits)
+    out = bytearray()
+    try:
+        pos = 0
+        while pos < len(data) and len(out) < cap:
+            out += d.decompress(data[pos:pos + _CHUNK], cap - len(out) + 1)
+            while d.unconsumed_tail and len(out) <= cap:
+                out += d.decompress(d.unconsumed_tail, cap - len(out) + 1)
+            pos += _CHUNK
+            if d.eof:
+                break
+        if len(out) > cap:
+            notes.append(f"bomb:{name}")
+            return bytes(out[:cap])
+        if not d.eof:
+            notes.append(f"truncated:{name}")
+    except zlib.error as exc:
+        notes.append(f"corrupt:{name}:{exc}")
+    return bytes(out)
+
+
+def _unbrotli(data: bytes, cap: int, notes: list[str]) -> bytes:
+    d = brotli.Decompressor()
+    out = bytearray()
+    try:
+        for pos in range(0, len(data), 16 * 1024):
+            out += d.process(data[pos:pos + 16 * 1024])
+            if len(out) > cap:
+                notes.append("bomb:br")
+                return bytes(out[:cap])
+        if not d.is_finished():
+            notes.append("truncated:br")
+    except brotli.error as exc:
+        notes.append(f"corrupt:br:{exc}")
+    return bytes(out)
+
+
+def _unzstd(data: bytes, cap: int, notes: list[str]) -> bytes:
+    d = zstandard.ZstdDecompressor().decompressobj()
+    out = bytearray()
+    try:
+        for pos in range(0, len(data), 16 * 1024):
+            out += d.decompress(data[pos:pos + 16 * 1024])
+            if len(out) > cap:
+                notes.append("bomb:zstd")
+                return bytes(out[:cap])
+        if not d.eof:
+            notes.append("truncated:zstd")
+    except zstandard.ZstdError as exc:
+        notes.append(f"corrupt:zstd:{exc}")
+    return bytes(out)
+
+
+def sniff_encoding(data: bytes) -> str | None:
+    if data[:2] == b"\x1f\x8b":
+        return "gzip"
+    if data[:4] == b"\x28\xb5\x2f\xfd":
+        return "zstd"
+    if len(data) > 2 and data[0] == 0x78 and data[1] in (0x01, 0x5E, 0x9C, 0xDA) and (data[0] * 256 + data[1]) % 31 == 0:
+        return "deflate"
+    return None
+
+
+def decompress(data: bytes, content_encoding: str, cap: int = DEFAULT_OUT_CAP) -> tuple[bytes, str, list[str]]:
+    """Undo `content_encoding` (a header value, possibly a chain like "gzip, br"), or sniffed magic
+    when the header is absent. Returns (bytes, view name, notes); unknown codings are left as is."""
+    notes: list[str] = []
+    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()] if content_encoding else []
+    codings = [c for c in codings if c not in ("identity", "")]
+    if not codings:
+        sniffed = sniff_encoding(data)
+        if not sniffed:
+            return data, "raw", notes
+        codings = [sniffed]
+    view = []
+    for coding in reversed(codings):
+        if coding in ("gzip", "x-gzip"):
+            data = _inflate(data, 47, cap, "gzip", notes)  # 32+15: gzip or zlib header
+        elif coding == "deflate":
+            raw_first = sniff_encoding(data) != "deflate"
+            data = _inflate(data, -15 if raw_first else 15, cap, "deflate", notes)
+        elif coding == "br":
+            data = _unbrotli(data, cap, notes)
+        elif coding == "zstd":
+            data = _unzstd(data, cap, notes)
+        else:
+            notes.append(f"unknown-coding:{coding}")
+            break
+        view.append(coding)
+        if any(n.startswith(("bomb:", "corrupt:")) for n in notes):
+            break
+    return data, "+".join(view) or "raw", notes
+
+
+def secondary_views(data: bytes) -> list[tuple[str, bytes]]:
+    """Re-decoded views of one text part: percent-decoded (form, query, JSON), JSON-unescaped, and
+    base64-looking tokens decoded one level (and inflated when they hold gzip/zlib)."""
+    if len(data) > VIEW_SCAN_CAP:
+        return []
+    views: list[tuple[str, bytes]] = []
+    if b"%" in data or (b"+" in data and b"=" in data):
+        dec = urllib.parse.unquote_to_bytes(data.replace(b"+", b" ") if b"=" in data else data)
+        if dec != data:
+            views.append(("urldecoded", dec))
+    if b"\\u" in data or b"\\/" in data:
+        unescaped = _JSON_U.sub(lambda m: chr(int(m.group(1), 16)).encode("utf-8", "replace"), data)
+        unescaped = unescaped.replace(b"\\/", b"/")
+        if unescaped != data:
+            views.append(("jsonescaped", unescaped))
+    tokens = [t for t in data.translate(_B64_SPLIT).split() if len(t) >= 24]
+    parts = []
+    for tok in tokens[:256]:
+        tok = tok.strip(b"=").split(b"=")[-1] if tok.count(b"=") else tok  # "k=VALUE" in a form
+        if len(tok) < 24 or _HEXDIGITS.fullmatch(tok):
+            continue  # hex digests and numbers are found as such, not as base64
+        try:
+            raw = base64.b64decode(tok + b"=" * (-len(tok) % 4), altchars=b"-_" if (b"-" in tok or b"_" in tok) else None)
+        except (binascii.Error, ValueError):
+            continue
+        if sniff_encoding(raw):
+            raw, _, _ = decompress(raw, "", cap=1024 * 1024)
+        parts.append(raw)
+    if parts:
+        views.append(("base64", b"\n\x00\n".join(parts)))
+    return views

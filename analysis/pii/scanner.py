@@ -1,0 +1,248 @@
+"""The multi-pattern scan: every part of every request against every identity variant, in one pass.
+
+All patterns (see `variants.build_needles`) are compiled once into one Aho-Corasick DFA
+(`ahocorasick_rs`, Rust, bytes). Requests are cut into segments (host, path, query, each header,
+cookie, decoded body views), segments of many requests are joined with a separator into one
+buffer of a few tens of MB, and that buffer is searched once. Match positions are mapped back to
+segments with `searchsorted`; filtering (number boundaries, the location rule, overlaps, label
+rewriting) is done on the match DataFrame. Per-request Python work is only cutting segments and
+decoding bodies; nothing loops over variants.
+
+Detections columns (stable, the analysis engineer builds the `detections` table from them):
+flow_id, key, encoding, form, where, view, start, end, count, matched, excerpt."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick_rs as acrs
+import numpy as np
+import pandas as pd
+
+from analysis.pii.decode import DEFAULT_OUT_CAP, decompress, secondary_views
+from analysis.pii.variants import build_needles
+
+DETECTION_COLUMNS = ["flow_id", "key", "encoding", "form", "where", "view", "start", "end", "count",
+                     "matched", "excerpt"]
+NOTE_COLUMNS = ["flow_id", "where", "note"]
+SEP = b"\n\x00\n"
+EXCERPT_CONTEXT = 32
+EXCERPT_CAP = 200
+BATCH_BYTES = 32 * 1024 * 1024
+_DIGITS = np.zeros(256, dtype=bool)
+_DIGITS[48:58] = True
+_COORD_PREV = _DIGITS.copy()
+_COORD_PREV[[ord("."), ord("-")]] = True
+
+# A hit in a re-decoded view is reported with the encoding that view undid.
+_VIEW_LABEL = {"urldecoded": "urlencoded", "jsonescaped": "json-escaped", "base64": "base64"}
+
+BodyLoader = Callable[[str], bytes]
+
+
+@dataclass
+class ScanResult:
+    detections: pd.DataFrame
+    notes: pd.DataFrame
+
+
+def _headers(value: Any) -> list[tuple[str, str]]:
+    """req_headers as stored (JSON list of [name, value]) or already a list/dict."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    if isinstance(value, (str, bytes)):
+        try:
+            value = json.loads(value)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return []
+    if isinstance(value, dict):
+        value = list(value.items())
+    out = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, (list, tuple)) and len(item) == 2:
+            out.append((str(item[0]), str(item[1])))
+    return out
+
+
+def _text(v: Any) -> bytes:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return b""
+    return v if isinstance(v, bytes) else str(v).encode("utf-8", "surrogateescape")
+
+
+def escape_excerpt(data: bytes) -> str:
+    """Printable, single-line, capped: bodies are hostile and land in terminals and HTML."""
+    text = data.decode("utf-8", "backslashreplace")
+    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                   for c in text)
+    return text if len(text) <= EXCERPT_CAP else text[:EXCERPT_CAP] + "..."
+
+
+class Scanner:
+    """Compiled identity patterns; `scan(flows, body_loader)` finds them in a flows table."""
+
+    def __init__(self, identity: dict[str, Any], *, body_out_cap: int = DEFAULT_OUT_CAP,
+                 batch_bytes: int = BATCH_BYTES):
+        self.identity = identity
+        self.needles = build_needles(identity)
+        self.labels = self.needles.labels()
+        self.body_out_cap = body_out_cap
+        self.batch_bytes = batch_bytes
+        self._ac = (acrs.BytesAhoCorasick(self.needles.patterns, matchkind=acrs.MatchKind.Standard,
+                                          implementation=acrs.Implementation.DFA)
+                    if self.needles.patterns else None)
+        self._boundary = self.labels["boundary"].to_numpy(bool)
+        self._is_coord = self.labels["coord"].isin(["lat", "lon", "pair"]).to_numpy()
+        self._lenient_tail = (self.labels["encoding"].eq("decimal") & self.labels["decimals"].ge(6)).to_numpy()
+
+    # -- segments ------------------------------------------------------------------------
+    def segments(self, row: dict[str, Any], body_loader: BodyLoader | None,
+                 notes: list[tuple[str, str, str]]) -> Iterator[tuple[str, str, bytes]]:
+        """(where, view, bytes) for one request; decoding problems go to `notes`."""
+        fid = str(row.get("flow_id"))
+        host = _text(row.get("host"))
+        if host:
+            yield "url", "raw", host
+        for where, key in (("path", "path"), ("query", "query")):
+            part = _text(row.get(key))
+            if part:
+                yield where, "raw", part
+                for view, data in secondary_views(part):
+                    yield where, view, data
+        encoding = ""
+        for name, value in _headers(row.get("req_headers")):
+            lname = name.lower()
+            if lname == "content-encoding":
+                encoding = value
+            where = "cookie" if lname == "cookie" else f"header:{lname}"
+            data = _text(value)
+            yield where, "raw", data
+            for view, extra in secondary_views(data):
+                yield where, view, extra
+        body = row.get("_body")
+        ref = row.get("req_body_ref")
+        if body is None and body_loader is not None and isinstance(ref, str) and ref:
+            try:
+                body = body_loader(ref)
+            except OSError as exc:
+                notes.append((fid, "body", f"unreadable:{exc}"))
+                body = b""
+        if row.get("req_body_truncated") is True:
+            notes.append((fid, "body", "stored-truncated"))
+        if body:
+            data, view, body_notes = decompress(body, encoding, self.body_out_cap)
+            notes.extend((fid, "body", n) for n in body_notes)
+            yield "body", view, data
+            for extra_view, extra in secondary_views(data):
+                yield "body", extra_view, extra
+
+    # -- scanning ------------------------------------------------------------------------
+    def scan(self, flows: pd.DataFrame | Iterable[dict[str, Any]], body_loader: BodyLoader | None = None) -> ScanResult:
+        rows = flows.to_dict("records") if isinstance(flows, pd.DataFrame) else flows
+        notes: list[tuple[str, str, str]] = []
+        frames: list[pd.DataFrame] = []
+        batch: list[tuple[str, str, str, bytes]] = []
+        size = 0
+        for row in rows:
+            fid = str(row.get("flow_id"))
+            for where, view, data in self.segments(row, body_loader, notes):
+                batch.append((fid, where, view, data))
+                size += len(data) + len(SEP)
+            if size >= self.batch_bytes:
+                frames.append(self._search(batch))
+                batch, size = [], 0
+        if batch:
+            frames.append(self._search(batch))
+        frames = [f for f in frames if len(f)]
+        raw = pd.concat(frames, ignore_index=True) if frames else self._empty_raw()
+        return ScanResult(self._finish(raw), pd.DataFrame(notes, columns=NOTE_COLUMNS))
+
+    def scan_flows(self, flows_df: pd.DataFrame, body_loader: BodyLoader | None = None) -> pd.DataFrame:
+        """Detections for a flows table (columns as in analysis/schema.py's `flows`)."""
+        return self.scan(flows_df, body_loader).detections
+
+    def _empty_raw(self) -> pd.DataFrame:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in
+                             ["flow_id", "where", "view", "pat", "start", "end", "matched", "excerpt"]})
+
+    def _search(self, batch: list[tuple[str, str, str, bytes]]) -> pd.DataFrame:
+        if self._ac is None:
+            return self._empty_raw()
+        parts = [b[3] for b in batch]
+        hay = SEP.join(parts)
+        lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+        seg_start = np.concatenate(([0], np.cumsum(lengths + len(SEP))[:-1]))
+        found = self._ac.find_matches_as_indexes(hay, overlapping=True)
+        if not found:
+            return self._empty_raw()
+        m = np.asarray(found, dtype=np.int64)
+        pat, s, e = m[:, 0], m[:, 1], m[:, 2]
+        buf = np.frombuffer(hay, dtype=np.uint8)
+        prev = np.where(s > 0, buf[np.maximum(s - 1, 0)], 10)
+        nxt = np.where(e < len(buf), buf[np.minimum(e, len(buf) - 1)], 10)
+        coord = self._is_coord[pat]
+        bad_prev = np.where(coord, _COORD_PREV[prev], _DIGITS[prev])
+        bad_next = _DIGITS[nxt] & ~self._lenient_tail[pat]
+        keep = ~(self._boundary[pat] & (bad_prev | bad_next))
+        pat, s, e = pat[keep], s[keep], e[keep]
+        seg = np.searchsorted(seg_start, s, side="right") - 1
+        base = seg_start[seg]
+        seg_end = base + lengths[seg]
+        lo = np.maximum(s - EXCERPT_CONTEXT, base)
+        hi = np.minimum(e + EXCERPT_CONTEXT, seg_end)
+        return pd.DataFrame({
+            "flow_id": [batch[i][0] for i in seg],
+            "where": [batch[i][1] for i in seg],
+            "view": [batch[i][2] for i in seg],
+            "pat": pat,
+            "start": s - base,
+            "end": e - base,
+            "matched": [escape_excerpt(hay[a:b]) for a, b in zip(s, e, strict=True)],
+            "excerpt": [escape_excerpt(hay[a:b]) for a, b in zip(lo, hi, strict=True)],
+        })
+
+    def _finish(self, raw: pd.DataFrame) -> pd.DataFrame:
+        if raw.empty:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in DETECTION_COLUMNS})
+        lab = self.labels.iloc[raw["pat"].to_numpy(np.int64)].reset_index(drop=True)
+        df = pd.concat([raw.reset_index(drop=True), lab], axis=1)
+        df["start"] = df["start"].astype("int64")
+        df["end"] = df["end"].astype("int64")
+        # A match inside a longer match of the same key at the same place is the same occurrence
+        # ("15555215554" inside "+15555215554", a latitude inside a "lat,lon" pair).
+        df = df.sort_values(["flow_id", "where", "view", "key", "start", "end"], ascending=[1, 1, 1, 1, 1, 0],
+                            kind="stable")
+        grp = df.groupby(["flow_id", "where", "view", "key"], sort=False)["end"]
+        reach = grp.cummax().groupby([df["flow_id"], df["where"], df["view"], df["key"]], sort=False).shift(1)
+        df = df[~(reach.notna() & (df["end"] <= reach))]
+        df = self._location_rule(df)
+        # Views: the same finding in the raw part wins over a re-decoded view of it.
+        order = {"urldecoded": 1, "jsonescaped": 2, "base64": 3}
+        df = df.assign(_prio=df["view"].map(order).fillna(0))
+        df = df.sort_values(["_prio"], kind="stable")
+        dedupe = ["flow_id", "key", "encoding", "form", "where"]
+        counts = df.groupby(dedupe, sort=False)["start"].transform("size")
+        df = df.assign(count=counts.astype("int64")).drop_duplicates(dedupe)
+        wrap = df["view"].isin(list(order))
+        outer = df.loc[wrap, "view"].map(_VIEW_LABEL)
+        inner = df.loc[wrap, "encoding"]
+        df.loc[wrap, "encoding"] = np.where(inner == "plain", outer, outer + "(" + inner + ")")
+        df = df.drop_duplicates(dedupe)
+        df = df.sort_values(["flow_id", "where", "start"], kind="stable").reset_index(drop=True)
+        return df[DETECTION_COLUMNS]
+
+    @staticmethod
+    def _location_rule(df: pd.DataFrame) -> pd.DataFrame:
+        """A coordinate alone is too short to be evidence: keep location hits when the flow also
+        carries the other coordinate (or the pair), or when the lone one has >= 5 decimals."""
+        loc = df["key"].eq("location")
+        if not loc.any():
+            return df
+        sub = df[loc]
+        has = sub.groupby("flow_id")["coord"].agg(lambda c: {"lat", "lon"} <= set(c) or "pair" in set(c))
+        both = sub["flow_id"].map(has).fillna(False).astype(bool)
+        ok = both | sub["decimals"].ge(5)
+        return df.drop(index=sub.index[~ok])
