@@ -130,11 +130,9 @@ class AmStartResult:
 
 def parse_am_start(text: str) -> AmStartResult:
     """`am start -W`: Status, Activity, TotalTime; errors (`Error: Activity class ... does not exist`)."""
-    error = None
-    for line in text.splitlines():
-        if line.startswith("Error") or line.startswith("Exception") or "Error type" in line:
-            error = line.strip()
-            break
+    errors = [ln.strip() for ln in text.splitlines() if ln.startswith(("Error", "Exception"))]
+    # "Error type 3" only announces the real message on the next line.
+    error = next((e for e in errors if not e.startswith("Error type")), errors[0] if errors else None)
     fields = dict(re.findall(r"^(Status|Activity|TotalTime|LaunchState): (.+)$", text, re.M))
     total = fields.get("TotalTime")
     ok = error is None and fields.get("Status", "ok") == "ok"

@@ -49,7 +49,7 @@ class Explore(_Frozen):
 
 class Step(_Frozen):
     action: Action
-    seconds: float | None = None  # wait
+    seconds: float | None = Field(default=None, gt=0, le=86400)  # wait
     decision: Literal["accept", "refuse", "grant", "deny"] | None = None  # consent / permissions
     group: str | None = None  # permissions:GROUP, revoke GROUP
     target: Target | None = None  # tap
