@@ -26,7 +26,7 @@ def test_sim_package_is_read_from_its_model(tmp_path):
 
 
 @pytest.mark.parametrize("content, words", [
-    (b"not a zip at all", "not an APK (zip)"),
+    (b"not a zip at all", r"not an APK \(zip\)"),
     (None, "no AndroidManifest.xml"),
 ])
 def test_not_an_apk(tmp_path, content, words):
