@@ -1,0 +1,203 @@
+"""Parse a uiautomator hierarchy dump into a flat list of nodes, safely and in bounded time.
+
+Why not ElementTree: the dump is hostile input (app text, device replies, files from users), and
+it can be huge (a recycler with thousands of rows). We run expat through defusedxml's parser, so
+DTDs, entity declarations and external references are refused exactly as defusedxml refuses them,
+but take the start/end callbacks ourselves: no tree is built, node and text sizes are capped, and
+parsing stops at `MAX_NODES`. Real dump quirks handled here: numeric character references (emoji),
+single-quoted attributes, `bounds="[x1,y1][x2,y2]"`, `NAF="true"`, `visible-to-user="false"`,
+several top-level windows (uiautomator2's multi-window dumps), trailing junk such as
+`UI hierchary dumped to: /dev/tty` after `uiautomator dump /dev/tty`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from xml.parsers.expat import ExpatError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+MAX_BYTES = 48 * 1024 * 1024  # refuse larger inputs outright
+MAX_NODES = 60_000  # stop parsing after this many nodes
+MAX_TEXT = 4_000  # characters kept of one text / content-desc
+
+# Control characters are not allowed in XML 1.0 but real dumps carry them (raw or as char refs).
+_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:0*(?:[0-8]|1[1-2]|1[4-9]|2\d|3[01])|x0*(?:[0-8bcef]|1[0-9a-fA-F]));")
+_BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
+
+SYSTEM_BARS = frozenset({"com.android.systemui"})
+
+
+class Node:
+    """One view of the dump. A plain slotted class: a dump has thousands, so no dataclass."""
+
+    __slots__ = (
+        "idx", "parent", "depth", "window", "text", "desc", "rid", "cls", "pkg", "clickable",
+        "checkable", "checked", "enabled", "bounds", "naf", "visible", "password", "focusable",
+    )
+
+    def __init__(self) -> None:
+        self.idx = 0
+        self.parent = -1
+        self.depth = 0
+        self.window = 0
+        self.text = ""
+        self.desc = ""
+        self.rid = ""
+        self.cls = ""
+        self.pkg = ""
+        self.clickable = False
+        self.checkable = False
+        self.checked = False
+        self.enabled = True
+        self.bounds: tuple[int, int, int, int] | None = None
+        self.naf = False
+        self.visible = True
+        self.password = False
+        self.focusable = False
+
+    @property
+    def label(self) -> str:
+        """What a user reads on the view: its text, else its content-desc (WebView text lives there)."""
+        return self.text or self.desc
+
+    @property
+    def short_cls(self) -> str:
+        return self.cls.rsplit(".", 1)[-1]
+
+    @property
+    def area(self) -> int:
+        b = self.bounds
+        return 0 if b is None else max(0, b[2] - b[0]) * max(0, b[3] - b[1])
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Node({self.idx}, {self.short_cls}, {self.label[:30]!r}, {self.bounds})"
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """The parsed dump: nodes in document order, and why it may be unusable."""
+
+    nodes: tuple[Node, ...]
+    error: str | None = None  # set when the dump could not be read (then nodes may be partial)
+    capped: bool = False  # MAX_NODES reached; the rest of the dump was not read
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def windows(self) -> dict[int, list[Node]]:
+        out: dict[int, list[Node]] = {}
+        for n in self.nodes:
+            out.setdefault(n.window, []).append(n)
+        return out
+
+
+class _Stop(Exception):
+    pass
+
+
+def _parse_bounds(value: str | None) -> tuple[int, int, int, int] | None:
+    if not value:
+        return None
+    m = _BOUNDS.match(value)
+    if not m:
+        return None
+    x1, y1, x2, y2 = (int(g) for g in m.groups())
+    return (x1, y1, x2, y2)
+
+
+def _clean(text: str | None) -> str:
+    if not text:
+        return ""
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT]
+    return text.strip()
+
+
+def _strip_envelope(data: str) -> str:
+    """Drop what surrounds the XML in real command output (a banner before, a status line after)."""
+    start = data.find("<?xml")
+    if start < 0:
+        start = data.find("<hierarchy")
+    if start > 0:
+        data = data[start:]
+    end = data.rfind("</hierarchy>")
+    if end >= 0:
+        data = data[: end + len("</hierarchy>")]
+    return data
+
+
+def parse(data: str | bytes) -> Hierarchy:
+    """Parse a dump; never raises for bad content (the error is returned in `Hierarchy.error`)."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            return Hierarchy((), f"dump too large ({len(data)} bytes > {MAX_BYTES})")
+        data = data.decode("utf-8", errors="replace")
+    if len(data) > MAX_BYTES:
+        return Hierarchy((), f"dump too large ({len(data)} chars > {MAX_BYTES})")
+    data = _CTRL.sub(" ", _strip_envelope(data))
+    if not data.strip():
+        return Hierarchy((), "empty dump")
+    if "<hierarchy" not in data[:4096] and "<node" not in data[:4096]:
+        return Hierarchy((), f"not a uiautomator hierarchy: {data.strip()[:80]!r}")
+
+    nodes: list[Node] = []
+    stack: list[int] = []
+    window_counter = [-1]
+    capped = [False]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name != "node":
+            return
+        if len(nodes) >= MAX_NODES:
+            capped[0] = True
+            raise _Stop
+        n = Node()
+        n.idx = len(nodes)
+        n.depth = len(stack)
+        if stack:
+            n.parent = stack[-1]
+            n.window = nodes[stack[-1]].window
+        else:
+            window_counter[0] += 1
+            n.window = window_counter[0]
+        get = attrs.get
+        n.text = _clean(get("text"))
+        n.desc = _clean(get("content-desc"))
+        n.rid = get("resource-id") or ""
+        n.cls = get("class") or ""
+        n.pkg = get("package") or ""
+        n.clickable = get("clickable") == "true"
+        n.checkable = get("checkable") == "true"
+        n.checked = get("checked") == "true"
+        n.enabled = get("enabled") != "false"
+        n.naf = get("NAF") == "true"
+        n.visible = get("visible-to-user") != "false"
+        n.password = get("password") == "true"
+        n.focusable = get("focusable") == "true"
+        n.bounds = _parse_bounds(get("bounds"))
+        nodes.append(n)
+        stack.append(n.idx)
+
+    def end(name: str) -> None:
+        if name == "node" and stack:
+            stack.pop()
+
+    parser = DefusedXMLParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    expat = parser.parser
+    expat.ordered_attributes = False
+    expat.StartElementHandler = start
+    expat.EndElementHandler = end
+    try:
+        expat.Parse(data, True)
+    except _Stop:
+        pass
+    except DefusedXmlException as exc:
+        return Hierarchy(tuple(nodes), f"refused unsafe XML ({type(exc).__name__})")
+    except ExpatError as exc:
+        return Hierarchy(tuple(nodes), f"truncated or invalid XML: {exc}")
+    except (ValueError, RecursionError) as exc:  # pragma: no cover - defensive
+        return Hierarchy(tuple(nodes), f"unreadable dump: {exc}")
+    return Hierarchy(tuple(nodes), None, capped[0])

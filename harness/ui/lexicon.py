@@ -1,0 +1,282 @@
+"""Words of consent screens, per language: what a privacy notice says, what its buttons say, what
+a system permission prompt says. The classifier matches all languages at once (screens mix them:
+a Chinese notice with an "OK" button, an English app on a Chinese system), and the language is
+decided separately from the script and these words.
+
+Button labels are compared whole after `norm()` (lower case, no spaces or punctuation), so
+"Agree and Continue", "AGREE & CONTINUE" and "同意并继续" each match one entry and a sentence that
+merely contains "agree" does not. Phrases found inside running text use regular expressions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+LANGS = ("zh-Hans", "zh-Hant", "en", "de", "fr", "es", "ja", "ko")
+
+_DROP = re.compile(r"[\s\u00a0\u3000.,!?:;'\"“”‘’「」『』《》〈〉()（）\[\]【】<>、，。！？：；·•\-–—_/&+…~*|]+")
+
+
+def norm(label: str) -> str:
+    """Normalised button label: NFKC, lower case, no whitespace or punctuation."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", label).lower())
+
+
+def _set(*words: str) -> frozenset[str]:
+    return frozenset(norm(w) for w in words)
+
+
+# --- privacy notice buttons -------------------------------------------------------------------
+
+ACCEPT_STRONG = _set(
+    # zh-Hans / zh-Hant
+    "同意", "我同意", "同意并继续", "同意并进入", "同意并使用", "同意并开始使用", "同意并继续使用", "同意，继续使用",
+    "同意并接受", "接受", "接受并继续", "我已阅读并同意", "同意协议", "同意并授权", "同意并登录", "同意隐私政策",
+    "同意並繼續", "我同意並繼續", "接受並繼續", "同意並進入", "同意並使用",
+    # en
+    "agree", "i agree", "agree and continue", "agree & continue", "agree and proceed", "accept",
+    "accept and continue", "accept & continue", "i accept", "agree and start", "agree to all", "accept all",
+    "i agree and continue", "yes, i agree", "agree & start", "consent", "i consent", "allow and continue",
+    # de
+    "zustimmen", "akzeptieren", "einverstanden", "ich stimme zu", "zustimmen und fortfahren",
+    "akzeptieren und fortfahren", "alle akzeptieren", "annehmen",
+    # fr
+    "accepter", "j'accepte", "accepter et continuer", "tout accepter", "d'accord", "je suis d'accord",
+    # es
+    "aceptar", "acepto", "aceptar y continuar", "estoy de acuerdo", "de acuerdo", "aceptar todo",
+    # ja
+    "同意する", "同意します", "同意して続行", "同意して始める", "承諾", "同意して開始",
+    # ko
+    "동의", "동의합니다", "동의하고 계속", "모두 동의", "동의 후 시작", "확인 및 동의", "동의하기",
+)
+
+ACCEPT_WEAK = _set(
+    "确定", "确认", "好的", "好", "知道了", "我知道了", "继续", "进入", "进入应用", "开始使用", "立即体验", "下一步",
+    "確定", "好的", "繼續", "進入", "開始使用", "下一步",
+    "ok", "okay", "continue", "got it", "next", "start", "get started", "proceed", "confirm", "yes",
+    "weiter", "fortfahren", "continuer", "suivant", "continuar", "siguiente", "続行", "次へ", "はい",
+    "확인", "계속", "다음", "시작하기",
+)
+
+REFUSE_STRONG = _set(
+    "不同意", "不同意并退出", "不同意，退出", "暂不同意", "拒绝", "拒绝并退出", "不同意并退出应用", "仍不同意",
+    "我不同意", "不接受", "不同意仅浏览", "仍然拒绝", "坚持拒绝", "不同意，仅浏览", "放弃使用",
+    "不同意並退出", "拒絕", "不接受", "仍不同意", "暫不同意",
+    "disagree", "disagree and quit", "disagree and exit", "i disagree", "decline", "reject", "refuse",
+    "don't agree", "do not agree", "i do not agree", "reject all", "decline all", "disagree anyway",
+    "still disagree", "i don't agree",
+    "ablehnen", "nicht zustimmen", "alle ablehnen", "nicht einverstanden",
+    "refuser", "je refuse", "tout refuser", "pas d'accord", "je ne suis pas d'accord",
+    "rechazar", "no acepto", "no estoy de acuerdo", "rechazar todo",
+    "同意しない", "拒否", "同意しません",
+    "동의 안함", "동의하지 않음", "거부", "동의하지 않습니다",
+)
+
+REFUSE_WEAK = _set(
+    "退出", "退出应用", "取消", "暂不", "暂不使用", "以后再说", "稍后", "不用了", "关闭", "仅浏览", "退出app",
+    "退出應用", "取消", "暫不使用", "關閉",
+    "exit", "quit", "cancel", "not now", "no thanks", "later", "close", "exit app", "no", "browse only",
+    "beenden", "abbrechen", "nicht jetzt", "quitter", "annuler", "plus tard", "salir", "cancelar", "ahora no",
+    "終了", "キャンセル", "後で", "종료", "취소", "나중에",
+)
+
+# Second step of a refusal: the labels that finally refuse, and the question that asks again.
+REFUSE_CONFIRM = _set(
+    "仍不同意", "仍然不同意", "坚持拒绝", "不同意并退出", "退出应用", "仍要退出", "确认退出", "退出", "狠心离开",
+    "仍不同意並退出", "退出應用", "still disagree", "disagree anyway", "exit app", "exit", "quit", "quit app",
+    "trotzdem ablehnen", "app beenden", "refuser quand même", "quitter l'application", "salir de la app",
+    "rechazar de todos modos", "終了する", "앱 종료",
+)
+CONFIRM_QUESTION = re.compile(
+    r"确定不同意|确认不同意|确定要?退出|真的要|您需要同意|你需要同意|需要同意.{0,20}才能|如果?您?不同意.{0,30}(无法|将|不能)"
+    r"|若不同意|不同意.{0,12}(无法|将无法|不能)|仅浏览模式|基本功能模式|再想想|"
+    r"確定不同意|需要同意.{0,20}才能|如不同意"
+    r"|are you sure|without (your )?(agreeing|consent|accepting)|you (won't|will not|cannot|can't) (be able to )?use"
+    r"|need your (consent|agreement)|must (agree|accept)|only if you agree|think again|reconsider"
+    r"|sind sie sicher|ohne (ihre )?zustimmung|êtes-vous sûr|sans votre accord|¿estás seguro|sin tu consentimiento"
+    r"|本当に|同意いただけない場合|동의하지 않으면|정말",
+    re.I,
+)
+
+# --- what a notice talks about ----------------------------------------------------------------
+
+POLICY_STRONG = re.compile(
+    r"隐私政策|隐私协议|隐私保护|隐私权政策|隐私权保护|隐私声明|隐私指引|隐私条款|用户协议|服务协议|用户服务协议|许可协议|"
+    r"个人信息保护|个人信息处理规则|个人信息收集|使用条款|服务条款|《[^》]{0,24}(协议|政策|指引|条款|规则|声明)》|"
+    r"隱私政策|隱私權|隱私保護|隱私條款|使用者條款|用戶協議|服務條款|個人資料|個人資訊|《[^》]{0,24}(協議|條款|聲明)》|"
+    r"privacy policy|privacy notice|privacy statement|privacy clause|privacy guidelines?|terms of (service|use)|"
+    r"terms (and|&) conditions|user agreement|license agreement|licence agreement|end user licen[cs]e|"
+    r"personal (information|data)|data protection|"
+    r"datenschutzerklärung|datenschutzhinweise|datenschutzrichtlinie|nutzungsbedingungen|\bagb\b|personenbezogene|"
+    r"politique de confidentialité|conditions (générales|d'utilisation)|données personnelles|"
+    r"política de privacidad|términos (de servicio|y condiciones)|condiciones de uso|datos personales|"
+    r"プライバシーポリシー|個人情報|利用規約|개인정보|이용약관|서비스 약관",
+    re.I,
+)
+POLICY_WEAK = re.compile(r"隐私|隱私|privacy|datenschutz|confidentialité|privacidad|プライバシー", re.I)
+
+FRAMING = re.compile(
+    r"务必审慎阅读|审慎阅读|充分理解|阅读并同意|点击.{0,3}同意|同意后|如您同意|若您同意|请您?(仔细)?阅读|在使用.{0,8}前|"
+    r"我们将?(严格|依据|按照)|感谢您?(选择|使用|信任)|欢迎使用|为了(更好|向你|向您|保障)|请你|您需同意|"
+    r"務必審慎閱讀|閱讀並同意|點擊.{0,3}同意|請您?(仔細)?閱讀|歡迎使用|感謝您?使用|"
+    r"by (clicking|tapping|continuing|selecting|pressing|using)|please (read|review)|carefully read|read (and|&) agree|"
+    r"we (collect|use|process|value|care)|you agree|agree to (our|the)|your consent|before (using|you (start|use|continue))|"
+    r"welcome to|we respect|"
+    r"bitte lesen|stimmen sie|zustimmung|einverstanden|en cliquant|veuillez lire|votre consentement|"
+    r"al (hacer clic|pulsar|tocar|continuar)|por favor,? lee|tu consentimiento|"
+    r"同意の上|お読みください|동의해|읽고",
+    re.I,
+)
+
+COOKIE = re.compile(r"cookie", re.I)
+
+LOGIN_BUTTON = _set(
+    "登录", "登陆", "注册", "一键登录", "本机号码一键登录", "获取验证码", "手机号登录", "微信登录", "qq登录", "登錄", "登入", "註冊",
+    "log in", "login", "sign in", "sign up", "register", "create account", "send code", "get code",
+    "anmelden", "registrieren", "se connecter", "s'inscrire", "iniciar sesión", "registrarse", "ログイン", "로그인",
+)
+LOGIN_HINT = re.compile(r"手机号|验证码|密码|手機號碼|驗證碼|密碼|phone number|mobile number|password|verification code|e-?mail", re.I)
+
+# --- runtime permission prompts ---------------------------------------------------------------
+
+PERMISSION_PACKAGES = frozenset({
+    "com.android.permissioncontroller", "com.google.android.permissioncontroller",
+    "com.android.packageinstaller", "com.google.android.packageinstaller",
+    "com.samsung.android.permissioncontroller", "com.lbe.security.miui", "com.miui.securitycenter",
+    "com.coloros.securitypermission", "com.oplus.securitypermission", "com.huawei.systemmanager",
+    "com.hihonor.systemmanager", "com.vivo.permissionmanager", "com.iqoo.secure", "com.meizu.safe",
+    "com.android.permissioncontroller.overlay",
+})
+PERMISSION_RIDS = ("permission_allow", "permission_deny", "grant_dialog", "permission_message",
+                   "permission_no_upgrade", "permission_allow_one_time", "permission_allow_foreground")
+
+PERM_ALLOW_ALWAYS = _set(
+    "allow all the time", "始终允许", "一律允许", "总是允许", "始終允許", "immer zulassen", "toujours autoriser",
+    "permitir siempre", "常に許可", "항상 허용",
+)
+PERM_ALLOW_FOREGROUND = _set(
+    "while using the app", "allow only while using the app", "only while using the app", "allow while using app",
+    "仅在使用该应用期间允许", "仅在使用中允许", "仅使用期间允许", "使用期间允许", "使用应用时允许", "仅在使用此应用时允许",
+    "僅在使用該應用程式時允許", "使用應用程式時允許", "während der app-nutzung", "nur während der nutzung der app",
+    "lorsque vous utilisez l'appli", "pendant l'utilisation de l'appli", "mientras la app está en uso",
+    "mientras se usa la app", "アプリの使用時のみ", "앱 사용 중에만 허용",
+)
+PERM_ALLOW_ONCE = _set(
+    "only this time", "ask every time", "仅限这一次", "本次允许", "仅本次允许", "本次使用允许", "仅此一次", "單次允許", "僅限這一次",
+    "nur dieses mal", "uniquement cette fois-ci", "solo esta vez", "今回のみ", "이번만 허용",
+)
+PERM_ALLOW = _set(
+    "allow", "允许", "允許", "授权", "zulassen", "autoriser", "permitir", "許可", "허용", "continue",
+)
+PERM_DENY = _set(
+    "deny", "don't allow", "do not allow", "deny anyway", "拒绝", "禁止", "不允许", "拒絕", "不允許", "ablehnen",
+    "nicht zulassen", "refuser", "ne pas autoriser", "rechazar", "no permitir", "許可しない", "허용 안함", "거부",
+    "cancel",
+)
+PERM_DENY_DONT_ASK = _set(
+    "deny & don't ask again", "deny and don't ask again", "don't allow & don't ask again", "don't ask again",
+    "拒绝且不再询问", "拒绝，不再询问", "禁止后不再提示", "拒绝并不再询问", "禁止且不再询问", "拒絕且不再詢問",
+    "ablehnen und nicht mehr fragen", "refuser et ne plus demander", "rechazar y no volver a preguntar",
+)
+
+# Message words naming a permission group, most specific first.
+PERMISSION_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (g, re.compile(p, re.I)) for g, p in (
+        ("CALL_LOG", r"call logs?|通话记录|通話記錄|anrufliste|journaux d'appels|registros? de llamadas|通話履歴|통화 기록"),
+        ("READ_MEDIA_VISUAL", r"photos and videos|照片和视频|相片和影片|fotos und videos|photos et vidéos|fotos y vídeos|写真と動画|사진 및 동영상"),
+        ("READ_MEDIA_AURAL", r"music and audio|音乐和音频|音樂和音訊|musik und audio|musique et audio|música y audio|音楽と音声|음악 및 오디오"),
+        ("STORAGE", r"photos, media,? and files|files and media|media and files|storage|存储|儲存|文件|照片、媒体内容和文件|"
+                    r"speicher|stockage|almacenamiento|ストレージ|저장"),
+        ("CAMERA", r"take pictures|record video|camera|相机|拍摄|拍照|摄像头|相機|拍攝|kamera|appareil photo|cámara|カメラ|카메라"),
+        ("MICROPHONE", r"record audio|microphone|录音|麦克风|錄音|麥克風|audio aufnehmen|mikrofon|enregistrer (de l'|des fichiers )audio|"
+                       r"micro\b|grabar audio|micrófono|音声の録音|マイク|오디오 녹음|마이크"),
+        ("LOCATION", r"location|位置|定位|地理位置|standort|position|localisation|ubicación|位置情報|위치"),
+        ("CONTACTS", r"contacts|通讯录|联系人|通訊錄|聯絡人|kontakte|contactos|連絡先|주소록|연락처"),
+        ("SMS", r"\bsms\b|text messages|短信|短消息|簡訊|ショートメッセージ|문자"),
+        ("PHONE", r"phone calls|make and manage|phone state|电话|通话|手机信息|设备信息|電話|anrufe|appels|llamadas|전화"),
+        ("CALENDAR", r"calendar|日历|日程|日曆|kalender|agenda|calendario|カレンダー|캘린더"),
+        ("SENSORS", r"body sensors|vital signs|身体传感器|人体传感器|身體感應器|körpersensoren|capteurs corporels|sensores corporales|ボディセンサー|신체 센서"),
+        ("ACTIVITY_RECOGNITION", r"physical activity|身体活动|健身运动|體能活動|körperliche aktivität|activité physique|actividad física|身体活動|신체 활동"),
+        ("NEARBY_DEVICES", r"nearby devices|附近的设备|附近设备|附近的裝置|geräte in der nähe|appareils à proximité|dispositivos cercanos|付近のデバイス|근처 기기"),
+        ("NOTIFICATIONS", r"send you notifications|notifications|通知|benachrichtigungen|envoyer des notifications|notificaciones|알림"),
+    )
+)
+PERMISSION_WORD = re.compile(r"权限|權限|permission|\baccess\b|berechtigung|autorisation|permiso|権限|권한|access to your|访问您?的|存取", re.I)
+PROMPT_QUESTION = re.compile(
+    r"^(要)?允许.{1,40}(吗|？|\?)|^是否允许.{1,40}|^允許.{1,40}(嗎|？|\?)|^allow .{1,80}\?$|"
+    r"zulassen\?$|^autoriser .{1,80}\?$|^¿permitir .{1,80}\?$|許可しますか|허용하시겠습니까", re.I,
+)
+PURPOSE = re.compile(
+    r"用于|以便|为了|需要|申请|是否允许|请允许|开启|用於|為了|需要|申請|"
+    r"we need|we('ll| will) (use|send|show|need)|when you|\benable\b|turn (it )?on|needs? (access|permission|your)|in order to|so (that|we|you)|is used|requires?|to (help|let|allow|enable|"
+    r"provide|show|find|scan|take|record|share|send|save)|wants to|would like to|"
+    r"benötigt|um .{1,40} zu|pour (vous|pouvoir|que)|necesita|para (que|poder)|ために|필요",
+    re.I,
+)
+POST_DENIAL = re.compile(r"失败|已被拒绝|已拒绝|被禁止|failed|was denied|has been denied|were denied|not granted", re.I)
+RATIONALE_ALLOW = _set(
+    "允许", "同意", "确定", "好的", "去开启", "去设置", "立即开启", "开启", "继续", "授权", "下一步", "允許", "開啟", "前往設定",
+    "allow", "ok", "continue", "grant", "enable", "turn on", "go to settings", "settings", "next", "sure", "got it",
+    "allow access", "erlauben", "zulassen", "autoriser", "permitir", "許可", "허용", "확인",
+)
+RATIONALE_DENY = _set(
+    "不允许", "拒绝", "取消", "暂不", "暂不开启", "以后再说", "不用了", "稍后", "不允許", "拒絕",
+    "not now", "no thanks", "cancel", "deny", "don't allow", "skip", "later", "no",
+    "nicht jetzt", "plus tard", "ahora no", "後で", "나중에",
+)
+
+SPECIAL_ACCESS = re.compile(
+    r"notification access|usage access|display over other apps|draw over other apps|install unknown apps|accessibility|"
+    r"device admin|modify system settings|all files access|battery optimi[sz]ation|full access to your device|"
+    r"通知使用权|使用情况访问|悬浮窗|无障碍|设备管理器|安装未知应用|修改系统设置|所有文件访问|电池优化",
+    re.I,
+)
+SETTINGS_PACKAGES = frozenset({"com.android.settings", "android", "com.android.systemui"})
+BROWSER_PACKAGES = frozenset({
+    "com.android.chrome", "org.mozilla.firefox", "org.mozilla.fenix", "com.microsoft.emmx", "com.opera.browser",
+    "com.brave.browser", "com.sec.android.app.sbrowser", "com.UCMobile", "com.tencent.mtt", "com.android.browser",
+    "com.huawei.browser", "com.heytap.browser", "com.vivo.browser", "com.mi.globalbrowser", "com.duckduckgo.mobile.android",
+})
+
+# --- language ---------------------------------------------------------------------------------
+
+# Characters that exist only in one of the two Chinese scripts (common in consent screens).
+HANS_ONLY = frozenset("隐协议权许拒绝读个护说为们这务请设备应开关于与简条继续确认点击发录图话讯对择将还时间无获数据项网络经过")
+HANT_ONLY = frozenset("隱協議權許拒絕讀個護說為們這務請設備應開關於與簡條繼續確認點擊發錄圖話訊對擇將還時間無獲數據項網絡經過")
+_LATIN_HINTS: dict[str, re.Pattern[str]] = {
+    "de": re.compile(r"\b(und|der|die|das|nicht|sie|ihre|zustimmen|datenschutz|ablehnen|zulassen|weiter)\b", re.I),
+    "fr": re.compile(r"\b(et|les|des|vous|votre|nous|accepter|refuser|confidentialité|autoriser|continuer)\b", re.I),
+    "es": re.compile(r"\b(y|los|las|usted|tu|su|nuestra|aceptar|rechazar|privacidad|permitir|continuar)\b", re.I),
+    "en": re.compile(r"\b(the|and|you|your|we|our|to|of|agree|allow|deny|privacy|continue)\b", re.I),
+}
+
+
+def detect_lang(text: str) -> str | None:
+    """The language of screen text: script first (kana, hangul, Han), then Latin stop words."""
+    if not text:
+        return None
+    kana = hangul = han = hans = hant = 0
+    for ch in text:
+        o = ord(ch)
+        if 0x3040 <= o <= 0x30FF:
+            kana += 1
+        elif 0xAC00 <= o <= 0xD7AF:
+            hangul += 1
+        elif 0x4E00 <= o <= 0x9FFF:
+            han += 1
+            if ch in HANS_ONLY:
+                hans += 1
+            elif ch in HANT_ONLY:
+                hant += 1
+    if hangul >= 2:
+        return "ko"
+    if kana >= 2:
+        return "ja"
+    if han >= 2:
+        return "zh-Hant" if hant > hans else "zh-Hans"
+    best, best_n = None, 0
+    for lang, rx in _LATIN_HINTS.items():
+        n = len(rx.findall(text))
+        if n > best_n:
+            best, best_n = lang, n
+    return best

@@ -1,0 +1,128 @@
+"""Privacy notices: a screen that asks the user to agree to a privacy policy / user agreement, with
+its controls. Variants: dialog, bottom sheet, full screen, WebView text in content-desc, the
+checkbox form (我已阅读并同意《隐私政策》 + a button, which only works once the box is ticked),
+a refuse control that is only a text link, and the second step of a refusal ("are you sure?",
+仍不同意 / 退出).
+
+Not notices (hard negatives): a settings page with a "Privacy" entry, a policy document page
+without a control to agree, a login or sign-up form whose footnote says "by signing up you agree"
+(it agrees nothing by itself), a web page's cookie banner inside a browser (the site's consent, not
+the app's: see docs/ui.md), special-access dialogs."""
+
+from __future__ import annotations
+
+import re
+
+from harness.ui import lexicon as lx
+from harness.ui.hierarchy import Node
+from harness.ui.model import Classification, Control
+from harness.ui.screen import Screen, accept_score, best, make_control, refuse_score, texts_of
+
+_AGREE_TEXT = re.compile(r"同意|阅读|閱讀|agree|accept|have read|gelesen|zustimm|accepte|acepto|he leído|동의|読み", re.I)
+_CHECK_RID = re.compile(r"check|agree|protocol|agreement|privacy|consent|select|radio|tick|policy|xieyi", re.I)
+_LINK_REFUSE = re.compile(r"不同意|拒绝|拒絕|disagree|decline|do not agree|don't agree|ablehnen|refuser|rechazar", re.I)
+
+
+def _checkbox(s: Screen) -> Node | None:
+    """The consent checkbox: a checkable view (or a clickable icon with a telling id) next to text
+    that says "I have read and agree to ... policy"."""
+    nodes = s.nodes
+    for i, n in enumerate(nodes):
+        short = n.short_cls
+        is_box = n.checkable or short in ("CheckBox", "CheckedTextView", "RadioButton") or (
+            n.clickable and short in ("ImageView", "View", "ImageButton", "FrameLayout") and _CHECK_RID.search(n.rid))
+        if not is_box or short == "Switch" or n.bounds is None:
+            continue
+        near = [n] + nodes[max(0, i - 3): i] + nodes[i + 1: i + 7]
+        for m in near:
+            lab = m.label
+            if lab and _AGREE_TEXT.search(lab) and (lx.POLICY_STRONG.search(lab) or lx.POLICY_WEAK.search(lab)):
+                return n
+    return None
+
+
+def _link_refuse(s: Screen) -> Node | None:
+    """A refuse link inside running text (the whole sentence is the clickable view)."""
+    for n in s.nodes:
+        lab = n.label
+        if n.clickable and 6 < len(lab) <= 80 and _LINK_REFUSE.search(lab) and n.bounds is not None:
+            return n
+    return None
+
+
+def _is_login(s: Screen) -> bool:
+    if s.has_edittext:
+        for n in s.nodes:
+            if n.short_cls.endswith("EditText") and (n.password or lx.LOGIN_HINT.search(n.label + " " + n.rid)):
+                return True
+    return any(c.in_clickable and c.key in lx.LOGIN_BUTTON for c in s.candidates)
+
+
+def notice(s: Screen, lang: str | None) -> Classification | str:
+    """A consent_notice Classification, or the reason this window is not one."""
+    blob = s.blob
+    policy = lx.POLICY_STRONG.search(blob)
+    policy_weak = policy or lx.POLICY_WEAK.search(blob)
+    framing = lx.FRAMING.search(blob)
+    question = lx.CONFIRM_QUESTION.search(blob)
+    if not (policy_weak or framing or question):
+        return "no consent wording"
+    if s.package in lx.BROWSER_PACKAGES:
+        return "web page in a browser (a site's cookie or consent banner is not the app's notice)"
+
+    acc = best([(accept_score(c), c) for c in s.candidates])
+    ref_scored = [(refuse_score(c), c) for c in s.candidates]
+    if acc is not None:
+        ref_scored = [x for x in ref_scored if x[1].node.idx != acc[1].node.idx]
+    ref = best(ref_scored)
+    a_score = acc[0] if acc else 0
+    r_score = ref[0] if ref else 0
+    if any(lx.COOKIE.search(c.node.label) for c in s.candidates if c.in_clickable):
+        return "cookie banner (consent to a web page's cookies, not the app's notice)"
+    if _is_login(s) and not (a_score >= 3 and r_score >= 3):
+        return "login or sign-up form with a policy footnote (no notice to agree with)"
+
+    box = _checkbox(s) if policy_weak else None
+    confirm = [c for c in s.candidates if c.key in lx.REFUSE_CONFIRM and refuse_score(c) + int(c.in_clickable) > 0]
+    two_step = bool(question and confirm and s.longest_text < 160)
+
+    if two_step:
+        conf, why = 0.8, "second step of a refusal (asks again; refuse control ends it)"
+    elif policy and a_score >= 3:
+        conf = 0.75 + 0.1 * (r_score > 0) + 0.1 * bool(framing)
+        why = "privacy/terms notice with an agree control"
+    elif policy_weak and box is not None and a_score >= 1:
+        conf, why = 0.85, "checkbox form: tick the consent box, then the button"
+    elif policy and framing and a_score >= 1 and (r_score > 0 or s.clickable_count <= 6 or not s.full_screen):
+        conf, why = 0.65, "privacy notice with a generic confirm control"
+    elif policy_weak and framing and a_score >= 3:
+        conf, why = 0.6, "consent request mentioning privacy"
+    elif policy or policy_weak:
+        return "privacy/terms wording without a control to agree"
+    else:
+        return "no consent notice"
+
+    accept: Control | None = make_control(acc[1].node, "accept") if acc else None
+    refuse: Control | None = None
+    if two_step:
+        pick = max(confirm, key=lambda c: (refuse_score(c), c.in_clickable))
+        refuse = make_control(pick.node, "refuse")
+        if accept is not None and accept.bounds == refuse.bounds:
+            accept = None
+    elif ref is not None:
+        refuse = make_control(ref[1].node, "refuse")
+    else:
+        link = _link_refuse(s)
+        if link is not None:
+            refuse = make_control(link, "refuse", style="link")
+    checkbox = make_control(box, "checkbox", style="checkbox") if box is not None else None
+    precheck = checkbox.checked if checkbox is not None and (box.checkable or box.checked) else None
+    if checkbox is not None and precheck is None:
+        precheck = False if box.checkable else None
+    if refuse is None:
+        conf -= 0.1
+        why += "; no refuse control found"
+    controls = tuple(c for c in (accept, refuse, checkbox) if c is not None)
+    return Classification(kind="consent_notice", reason=why, confidence=max(0.3, min(conf, 0.98)), lang=lang,
+                          accept=accept, refuse=refuse, checkbox=checkbox, precheck=precheck,
+                          refusal_confirm=two_step, package=s.package, controls=controls, texts=texts_of(s))

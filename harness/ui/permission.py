@@ -1,0 +1,174 @@
+"""Runtime-permission screens: the system prompt (permissioncontroller of AOSP and Google,
+packageinstaller of Android 6-9, OEM security centres) and the app's own rationale before it.
+
+The system prompt is recognised by who draws it (package, resource ids such as
+`permission_allow_foreground_only_button`) and by its choices (Allow / While using the app / Only
+this time / Deny / Don't allow / Deny & don't ask again, and 允许 / 仅使用期间允许 / 拒绝 / 禁止 ...);
+the group comes from the message ("Allow X to access this device's location?")."""
+
+from __future__ import annotations
+
+from harness.ui import lexicon as lx
+from harness.ui.model import Classification, Control
+from harness.ui.screen import Candidate, Screen, make_control, texts_of
+
+# resource-id suffix -> role (AOSP GrantPermissionsActivity, Android 6-15; legacy review screen)
+_RID_ROLES = (
+    ("permission_allow_always_button", "allow_always"),
+    ("permission_allow_foreground_only_button", "allow_foreground"),
+    ("permission_allow_one_time_button", "allow_once"),
+    ("permission_allow_selected_button", "allow_once"),
+    ("permission_allow_all_button", "allow"),
+    ("permission_allow_button", "allow"),
+    ("permission_deny_and_dont_ask_again_button", "deny_dont_ask"),
+    ("permission_deny_dont_ask_again_button", "deny_dont_ask"),
+    ("permission_deny_button", "deny"),
+    ("permission_no_upgrade_button", "deny"),
+    ("permission_no_upgrade_and_dont_ask_again_button", "deny_dont_ask"),
+    ("continue_button", "allow"),
+    ("cancel_button", "deny"),
+)
+ALLOW_ROLES = ("allow_foreground", "allow", "allow_once", "allow_always")  # preference for "grant"
+DENY_ROLES = ("deny", "deny_dont_ask")
+
+
+def _label_role(key: str) -> str | None:
+    if key in lx.PERM_DENY_DONT_ASK:
+        return "deny_dont_ask"
+    if key in lx.PERM_ALLOW_ALWAYS:
+        return "allow_always"
+    if key in lx.PERM_ALLOW_FOREGROUND:
+        return "allow_foreground"
+    if key in lx.PERM_ALLOW_ONCE:
+        return "allow_once"
+    if key in lx.PERM_DENY:
+        return "deny"
+    if key in lx.PERM_ALLOW:
+        return "allow"
+    return None
+
+
+def _rid_role(rid: str) -> str | None:
+    if not rid:
+        return None
+    tail = rid.rsplit("/", 1)[-1]
+    for suffix, role in _RID_ROLES:
+        if tail == suffix:
+            return role
+    return None
+
+
+_ALLOW_PREFIX = ("yes", "turnon", "enable", "allow", "允许", "开启", "打开", "去开启", "去设置", "立即", "erlauben", "autoriser",
+                 "permitir", "activer", "activar")
+_DENY_PREFIX = ("no", "notnow", "不", "暂不", "以后", "稍后", "取消", "nichtjetzt", "plustard", "ahorano")
+
+
+def _rationale_role(key: str) -> str | None:
+    if key in lx.RATIONALE_DENY or (len(key) <= 16 and key.startswith(_DENY_PREFIX)):
+        return "deny"
+    if key in lx.RATIONALE_ALLOW or (len(key) <= 16 and key.startswith(_ALLOW_PREFIX)):
+        return "allow"
+    return None
+
+
+def group_of_text(text: str) -> str | None:
+    """The permission group a sentence names (first, most specific match)."""
+    for group, rx in lx.PERMISSION_TERMS:
+        if rx.search(text):
+            return group
+    return None
+
+
+def _choices(s: Screen) -> tuple[list[tuple[str, Candidate]], bool]:
+    out: list[tuple[str, Candidate]] = []
+    by_rid = False
+    for c in s.candidates:
+        role = _rid_role(c.node.rid)
+        if role:
+            by_rid = True
+        else:
+            role = _label_role(c.key) if c.in_clickable else None
+        if role:
+            out.append((role, c))
+    return out, by_rid
+
+
+def _message(s: Screen, choice_nodes: set[int]) -> str:
+    msgs = [n.label for n in s.nodes if n.label and n.idx not in choice_nodes
+            and n.rid.rsplit("/", 1)[-1] in ("permission_message", "alertTitle", "message", "permissions_message",
+                                              "title", "summary", "permission_title")]
+    if not msgs:
+        msgs = [n.label for n in s.nodes if n.label and n.idx not in choice_nodes]
+    return "\n".join(msgs)[:4000]
+
+
+def system_prompt(s: Screen, lang: str | None) -> Classification | str | None:
+    """A permission_dialog Classification, a negative reason (special access), or None."""
+    system = s.package in lx.PERMISSION_PACKAGES
+    choices, by_rid = _choices(s)
+    roles = {r for r, _ in choices}
+    allowish = bool(roles & set(ALLOW_ROLES))
+    denyish = bool(roles & set(DENY_ROLES))
+    deny_anyway = any(c.key == "denyanyway" for _, c in choices)
+    if not by_rid and lx.SPECIAL_ACCESS.search(s.blob) and (system or s.package in lx.SETTINGS_PACKAGES):
+        return "special-access dialog (not a runtime permission)"
+    if system and (by_rid or (allowish and denyish) or deny_anyway):
+        confidence = 0.97 if by_rid else 0.9
+        why = f"system permission prompt ({s.package})"
+    elif (not system and s.package not in lx.SETTINGS_PACKAGES and denyish and allowish
+          and roles & {"allow_foreground", "allow_once", "allow_always", "deny_dont_ask"}
+          and any(lx.PROMPT_QUESTION.search(t) for t in s.labels)):
+        confidence = 0.7
+        why = f"permission prompt by its wording and choices ({s.package})"
+    else:
+        return None
+    nodes = {c.node.idx for _, c in choices}
+    group = group_of_text(_message(s, nodes))
+    controls = tuple(make_control(c.node, role) for role, c in choices)
+    accept = next((c for r in ALLOW_ROLES for c in controls if c.role == r), None)
+    refuse = next((c for r in DENY_ROLES for c in controls if c.role == r), None)
+    if deny_anyway:
+        refuse = next((c for c in controls if lx.norm(c.text) == "denyanyway"), refuse)
+        accept = None
+        why += ", confirm denial for an app built for old Android"
+    if group is None:
+        confidence -= 0.1
+    return Classification(kind="permission_dialog", reason=why, confidence=confidence, lang=lang, accept=accept,
+                          refuse=refuse, permission=group, package=s.package, controls=controls, texts=texts_of(s))
+
+
+def rationale(s: Screen, lang: str | None) -> Classification | None:
+    """The app's own explanation before a permission prompt (权限申请 ... 允许 / 不允许)."""
+    if s.package in lx.SETTINGS_PACKAGES or s.package in lx.PERMISSION_PACKAGES:
+        return None
+    blob = s.blob
+    if lx.POST_DENIAL.search(blob):
+        return None
+    word = lx.PERMISSION_WORD.search(blob)
+    group = group_of_text(blob)
+    purpose = lx.PURPOSE.search(blob)
+    if not (group or word) or not purpose:
+        return None
+    if s.clickable_count > 12:
+        return None
+    allow: Candidate | None = None
+    deny: Candidate | None = None
+    for c in s.candidates:
+        if not (c.node.clickable or "Button" in c.node.cls):
+            continue
+        role = _rationale_role(c.key)
+        if allow is None and role == "allow":
+            allow = c
+        elif deny is None and role == "deny":
+            deny = c
+    if allow is None or not (word or deny):
+        return None
+    sentences = [t for t in s.labels if len(t) > 12 and (lx.PERMISSION_WORD.search(t) or group_of_text(t))]
+    text = max(sentences, key=len) if sentences else None
+    controls: tuple[Control, ...] = (make_control(allow.node, "allow"),) + (
+        (make_control(deny.node, "deny"),) if deny else ())
+    conf = 0.6 + 0.15 * bool(word) + 0.1 * bool(deny) + 0.1 * bool(group)
+    return Classification(kind="permission_rationale", reason="in-app explanation before a permission prompt",
+                          confidence=min(conf, 0.95), lang=lang, accept=controls[0],
+                          refuse=controls[1] if deny else None, permission=group, purpose=text,
+                          package=s.package, controls=controls, texts=texts_of(s))

@@ -1,0 +1,143 @@
+"""One window of a dump as the classifier sees it: visible nodes, their texts, and the short labels
+that can be tapped. Control location (which node is "Agree", where to tap) lives here too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.ui import lexicon as lx
+from harness.ui.hierarchy import Hierarchy, Node
+from harness.ui.model import Control
+
+MAX_LABEL = 40  # longer texts are sentences, not buttons
+MAX_BLOB = 30_000  # characters of screen text searched for wording
+MAX_TEXTS = 60  # texts kept for the ui table
+
+
+@dataclass
+class Candidate:
+    node: Node
+    key: str  # lexicon.norm(label)
+    in_clickable: bool  # the node or an ancestor is clickable
+
+
+@dataclass
+class Screen:
+    """A window (top-level node of the dump) with what the rules need, computed once."""
+
+    window: int
+    package: str
+    nodes: list[Node]
+    labels: list[str]
+    blob: str
+    candidates: list[Candidate]
+    full_screen: bool
+    has_webview: bool
+    has_edittext: bool
+
+    @property
+    def clickable_count(self) -> int:
+        return sum(1 for c in self.candidates if c.in_clickable)
+
+    @property
+    def longest_text(self) -> int:
+        return max((len(t) for t in self.labels), default=0)
+
+
+def screens(h: Hierarchy) -> list[Screen]:
+    """Split the dump into windows in document order; system bars are dropped."""
+    nodes = h.nodes
+    clk = [False] * len(nodes)
+    for n in nodes:
+        clk[n.idx] = n.clickable or (n.parent >= 0 and clk[n.parent])
+    by_window: dict[int, list[Node]] = {}
+    for n in nodes:
+        by_window.setdefault(n.window, []).append(n)
+    out: list[Screen] = []
+    screen_w = max((n.bounds[2] for n in nodes if n.bounds), default=0)
+    screen_h = max((n.bounds[3] for n in nodes if n.bounds), default=0)
+    for w, wnodes in by_window.items():
+        root = wnodes[0]
+        pkg = root.pkg
+        visible = [n for n in wnodes if n.visible and (n.bounds is None or n.area > 0)]
+        if pkg == "com.android.systemui" and root.bounds and (
+            root.bounds[3] - root.bounds[1] < screen_h * 0.15
+        ):
+            continue  # status bar / navigation bar window
+        labels: list[str] = []
+        cands: list[Candidate] = []
+        size = 0
+        webview = edit = False
+        for n in visible:
+            short = n.short_cls
+            if short == "WebView":
+                webview = True
+            elif short == "EditText" or short.endswith("EditText"):
+                edit = True
+            lab = n.label
+            if not lab:
+                continue
+            if size < MAX_BLOB:
+                labels.append(lab)
+                size += len(lab) + 1
+            if len(lab) <= MAX_LABEL and not n.naf and n.bounds is not None:
+                cands.append(Candidate(n, lx.norm(lab), clk[n.idx]))
+        b = root.bounds
+        full = bool(b) and screen_w > 0 and (b[2] - b[0]) >= screen_w * 0.95 and (b[3] - b[1]) >= screen_h * 0.85
+        out.append(Screen(w, pkg, visible, labels, "\n".join(labels)[:MAX_BLOB], cands, full, webview, edit))
+    return out
+
+
+def make_control(n: Node, role: str, *, style: str | None = None) -> Control:
+    if style is None:
+        style = "button" if ("Button" in n.cls or n.clickable) else "link"
+    checked = n.checked if (n.checkable or style == "checkbox") else None
+    return Control(text=n.label, bounds=n.bounds or (0, 0, 0, 0), role=role, resource_id=n.rid, style=style,
+                   checked=checked)
+
+
+def best(scored: list[tuple[int, Candidate]]) -> tuple[int, Candidate] | None:
+    """Highest score; ties go to a clickable view, then a Button, then the lowest on screen."""
+    scored = [s for s in scored if s[0] > 0]
+    if not scored:
+        return None
+
+    def key(s: tuple[int, Candidate]) -> tuple[int, int, int, int]:
+        score, c = s
+        b = c.node.bounds or (0, 0, 0, 0)
+        return (score, int(c.in_clickable), int("Button" in c.node.cls), b[1])
+
+    return max(scored, key=key)
+
+
+_NEG = ("不", "dis", "dont", "donot", "not", "nicht", "no", "안", "しない", "ne", "pas")
+
+
+def accept_score(c: Candidate) -> int:
+    k = c.key
+    if not c.in_clickable:
+        return 0
+    if k in lx.ACCEPT_STRONG:
+        return 3
+    if len(k) <= 14 and k.startswith(("同意", "我同意", "接受", "agree", "iagree", "accept", "zustimm", "akzeptier",
+                                       "accepter", "jaccepte", "acept", "동의")) and not any(x in k for x in _NEG[:1]):
+        return 3
+    if k in lx.ACCEPT_WEAK:
+        return 1
+    return 0
+
+
+def refuse_score(c: Candidate) -> int:
+    k = c.key
+    if k in lx.REFUSE_STRONG:
+        return 3
+    if len(k) <= 16 and k.startswith(("不同意", "拒绝", "拒絕", "暂不同意", "disagree", "decline", "reject", "dontagree",
+                                       "donotagree", "ablehn", "refuser", "rechaz", "동의하지", "同意しない")):
+        return 3
+    if c.in_clickable and k in lx.REFUSE_WEAK:
+        return 1
+    return 0
+
+
+def texts_of(s: Screen) -> tuple[str, ...]:
+    return tuple(t[:200] for t in s.labels[:MAX_TEXTS])
