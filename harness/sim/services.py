@@ -1,0 +1,145 @@
+"""adbd services: `shell:` (v1 and v2), `exec:`, `sync:`, `tcp:PORT`, `root:`.
+
+Shell command lines run on a worker thread (commands may block on app processes); output goes
+back through the stream from that thread, so streaming commands (logcat) just keep writing."""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from harness.sim import adb_proto as W
+from harness.sim.sync_service import serve_sync
+from harness.sim.transport import Stream, StreamClosed
+
+if TYPE_CHECKING:
+    from harness.sim.shell_exec import Shell
+
+Handler = Callable[[Stream], Awaitable[None]]
+
+
+class _StdinV2:
+    """Reads stdin out of shell-v2 packets (id 0 data, id 4 close-stdin)."""
+
+    def __init__(self, stream: Stream):
+        self.stream = stream
+        self.buf = bytearray()
+        self.eof = False
+
+    async def read(self, n: int) -> bytes:
+        while not self.buf and not self.eof:
+            try:
+                header = await self.stream.read_exact(5)
+            except StreamClosed:
+                self.eof = True
+                break
+            pid, length = struct.unpack("<BI", header)
+            data = await self.stream.read_exact(length) if length else b""
+            if pid == W.SHELL_STDIN:
+                self.buf += data
+            elif pid in (W.SHELL_CLOSE_STDIN, W.SHELL_EXIT):
+                self.eof = True
+        size = len(self.buf) if n < 0 else min(n, len(self.buf))
+        out = bytes(self.buf[:size])
+        del self.buf[:size]
+        return out
+
+
+class _StdinRaw:
+    def __init__(self, stream: Stream):
+        self.stream = stream
+
+    async def read(self, n: int) -> bytes:
+        return await self.stream.read(n)
+
+
+class ServiceTable:
+    """Maps a service string to its coroutine; `make_shell()` builds a Shell for one stream."""
+
+    def __init__(self, make_shell: Callable[..., Shell], loop_getter: Callable[[], asyncio.AbstractEventLoop]):
+        self.make_shell = make_shell
+        self.loop = loop_getter
+
+    def open(self, service: str) -> Handler | None:
+        if service.startswith("shell"):
+            head, sep, command = service.partition(":")
+            if not sep:
+                return None
+            options = head.split(",")[1:]
+            v2 = "v2" in options
+            return lambda s: self._shell(s, command, v2=v2)
+        if service.startswith("exec:"):
+            return lambda s: self._shell(s, service[len("exec:"):], v2=False)
+        if service == "sync:":
+            return lambda s: serve_sync(s, self.make_shell().device)
+        if service.startswith("tcp:"):
+            return self._tcp(service[len("tcp:"):])
+        if service == "root:":
+            return lambda s: s.write(b"adbd is already running as root\n")
+        if service == "unroot:":
+            return lambda s: s.write(b"restarting adbd as non root\n")
+        return None
+
+    async def _shell(self, stream: Stream, command: str, *, v2: bool) -> None:
+        loop = asyncio.get_running_loop()
+        stdin = _StdinV2(stream) if v2 else _StdinRaw(stream)
+
+        def emit(channel: int, data: bytes) -> None:
+            if not data:
+                return
+            payload = W.shell_packet(channel, data) if v2 else data
+            asyncio.run_coroutine_threadsafe(stream.write(payload), loop).result()
+
+        def read_stdin(n: int) -> bytes:
+            return asyncio.run_coroutine_threadsafe(stdin.read(n), loop).result()
+
+        def is_closed() -> bool:
+            return stream.eof or stream.closed or stream.conn.dead
+
+        shell = self.make_shell(emit=emit, read_stdin=read_stdin, is_closed=is_closed)
+        if command.strip():
+            status = await asyncio.to_thread(shell.run_line, command)
+        else:
+            status = await asyncio.to_thread(shell.interactive)
+        if v2 and not is_closed():
+            await stream.write(W.shell_packet(W.SHELL_EXIT, bytes([status & 0xFF])))
+
+    def _tcp(self, spec: str) -> Handler | None:
+        host, port_s = "127.0.0.1", spec
+        if ":" in spec:
+            host, port_s = spec.rsplit(":", 1)
+            host = host or "127.0.0.1"
+        if not port_s.isdigit() or host not in ("127.0.0.1", "localhost"):
+            return None
+        port = int(port_s)
+
+        async def bridge(stream: Stream) -> None:
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                return
+
+            async def up() -> None:
+                while data := await stream.read(65536):
+                    writer.write(data)
+                    await writer.drain()
+                if writer.can_write_eof():
+                    writer.write_eof()
+
+            async def down() -> None:
+                while data := await reader.read(65536):
+                    await stream.write(data)
+
+            tasks = [asyncio.create_task(up()), asyncio.create_task(down())]
+            try:
+                await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                if tasks[0].done() and not tasks[1].done():  # host finished sending; drain the reply
+                    await asyncio.wait([tasks[1]], timeout=30)
+            finally:
+                for t in tasks:
+                    t.cancel()
+                writer.close()
+
+        return bridge
