@@ -105,7 +105,8 @@ def _am_start(p: Proc, args: list[str]) -> int:
     pkg, act = _component(p, comp)
     rec = p.device.packages.get(pkg)
     full_act = (pkg + act if act and act.startswith(".") else act) if act else None
-    if rec is None or (act and rec.activities and full_act not in rec.activities and act not in rec.activities):
+    known = {pkg + a if a.startswith(".") else a for a in (rec.activities if rec else [])}
+    if rec is None or (act and known and full_act not in known):
         p.err("Error type 3\n")
         p.err(f"Error: Activity class {{{pkg}/{full_act or ''}}} does not exist.\n")
         return 0
