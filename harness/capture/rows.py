@@ -1,0 +1,82 @@
+"""What every capture addon shares: the run it writes into, host-relative time, and row helpers.
+
+Rows go to the journal table `flows` (columns of analysis/schema.py) or `events`; values that come
+from the network (header bytes, hostnames) are made JSON-safe here, once, so that a hostile header
+cannot make the journal writer fail."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.bodies import DEFAULT_BODY_CAP
+from harness.journal import Journal
+
+
+def safe_text(value: Any) -> str | None:
+    """A str that encodes as UTF-8 (mitmproxy keeps undecodable bytes as surrogates)."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    return str(value).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def headers_json(headers: Any) -> str:
+    """mitmproxy Headers -> JSON list of [name, value] (the `req_headers` format)."""
+    if headers is None:
+        return "[]"
+    return json.dumps([[safe_text(k), safe_text(v)] for k, v in headers.items(multi=True)])
+
+
+class PinnedHosts:
+    """Hosts whose clients refused the proxy's certificate: written by the TLS failure recorder,
+    read by the passthrough addon (evidence and action stay in separate addons)."""
+
+    def __init__(self) -> None:
+        self._hosts: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, host: str) -> bool:
+        with self._lock:
+            new = host not in self._hosts
+            self._hosts.add(host)
+            return new
+
+    def __contains__(self, host: object) -> bool:
+        with self._lock:
+            return host in self._hosts
+
+    def snapshot(self) -> list[str]:
+        with self._lock:
+            return sorted(self._hosts)
+
+
+@dataclass
+class CaptureContext:
+    """The run one proxy serves."""
+
+    journal: Journal
+    run_dir: Path
+    t0_ns: int
+    body_cap: int = DEFAULT_BODY_CAP
+    pinned: PinnedHosts = field(default_factory=PinnedHosts)
+
+    def t_rel(self, ts: float | None) -> int | None:
+        """mitmproxy timestamps (epoch seconds) -> ns since the run's t0 on the host clock."""
+        return None if ts is None else int(ts * 1e9) - self.t0_ns
+
+    def now(self) -> int:
+        return time.time_ns() - self.t0_ns
+
+    def flow_row(self, **values: Any) -> None:
+        row = {"source": "proxy", **values}
+        self.journal.append("flows", row)
+
+    def event(self, kind: str, **detail: Any) -> None:
+        self.journal.append("events", {"t_ns": self.now(), "source": "proxy", "kind": kind,
+                                       "detail": json.dumps(detail, default=str)})
