@@ -1,0 +1,61 @@
+"""Entry point: `python -m harness.sim.app_process CONFIG.json` (see the package docstring)."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import sys
+import threading
+import time
+
+from harness.sim.app_process.actions import Actions
+from harness.sim.app_process.channel import Channel
+from harness.sim.app_process.scheduler import run
+
+
+def _set_name(name: str) -> None:
+    try:  # PR_SET_NAME: `comm` shows the package like an Android app process (15 chars max)
+        ctypes.CDLL(None).prctl(15, name[-15:].encode(), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _crash_timer(cfg: dict, chan: Channel) -> None:
+    at = cfg.get("crash_at_wall")
+    if at is None:
+        return
+
+    def crash() -> None:
+        time.sleep(max(0.0, at - time.time()))
+        chan.send("crash", thread="main",
+                  exception=f"java.lang.RuntimeException: consentry sim fault: crash {cfg['crash_at_s']} s after launch",
+                  frames=[f"{cfg['package']}.MainActivity.onResume(MainActivity.java:57)",
+                          "android.app.Activity.performResume(Activity.java:8791)"])
+        os._exit(1)
+
+    threading.Thread(target=crash, name="sim-crash", daemon=True).start()
+
+
+def main() -> None:
+    with open(sys.argv[1], encoding="utf-8") as f:
+        cfg = json.load(f)
+    _set_name(cfg["package"])
+    # SIGCONT is blocked in every thread and taken with sigwait: no race between a check and a wait
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCONT})
+    chan = Channel()
+    chan.start_reader()
+    if cfg.get("gated"):
+        chan.log("ActivityThread", f"Application {cfg['package']} is waiting for the debugger on port 8100...", "W")
+        signal.sigwait({signal.SIGCONT})  # `am start -D`: released by `kill -s CONT PID`
+        chan.log("ActivityThread", "Debugger has connected", "I")
+    chan.send("released")
+    _crash_timer(cfg, chan)
+    actions = Actions(cfg, chan)
+    actions.load_libs({None} | {b.get("sdk") for b in cfg["behaviours"]})
+    run(cfg["behaviours"], actions, chan)
+
+
+if __name__ == "__main__":
+    main()

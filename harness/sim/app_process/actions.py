@@ -1,0 +1,189 @@
+"""What one behaviour step does, for real: the calls the agent's hooks see."""
+
+from __future__ import annotations
+
+import ctypes
+import http.client
+import json
+import os
+import socket
+import ssl
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from harness.sim.app_process.channel import Channel
+from harness.sim.app_process.encode import encode, identity_value
+from harness.sim.app_process.net import parse_proxy, request, trust_context
+
+# identity key -> the Java API an Android app calls for it (class, method, argument), as the
+# sim's `sim_java_call` stand-in names it; and the permission the real API requires.
+JAVA_API: dict[str, tuple[str, str, str, str | None]] = {
+    "android_id": ("android.provider.Settings$Secure", "getString", "android_id", None),
+    "imei": ("android.telephony.TelephonyManager", "getImei", "", "android.permission.READ_PHONE_STATE"),
+    "meid": ("android.telephony.TelephonyManager", "getMeid", "", "android.permission.READ_PHONE_STATE"),
+    "imsi": ("android.telephony.TelephonyManager", "getSubscriberId", "", "android.permission.READ_PHONE_STATE"),
+    "iccid": ("android.telephony.TelephonyManager", "getSimSerialNumber", "", "android.permission.READ_PHONE_STATE"),
+    "serial": ("android.os.Build", "getSerial", "", "android.permission.READ_PHONE_STATE"),
+    "phone_number": ("android.telephony.TelephonyManager", "getLine1Number", "", "android.permission.READ_PHONE_NUMBERS"),
+    "mac": ("android.net.wifi.WifiInfo", "getMacAddress", "", None),
+    "bluetooth_mac": ("android.bluetooth.BluetoothAdapter", "getAddress", "", "android.permission.BLUETOOTH_CONNECT"),
+    "ssid": ("android.net.wifi.WifiInfo", "getSSID", "", "android.permission.ACCESS_FINE_LOCATION"),
+    "bssid": ("android.net.wifi.WifiInfo", "getBSSID", "", "android.permission.ACCESS_FINE_LOCATION"),
+    "advertising_id": ("com.google.android.gms.ads.identifier.AdvertisingIdClient$Info", "getId", "", None),
+    "oaid": ("com.bun.miitmdid.interfaces.IdSupplier", "getOAID", "", None),
+    "email": ("android.accounts.AccountManager", "getAccounts", "", "android.permission.GET_ACCOUNTS"),
+    "location": ("android.location.LocationManager", "getLastKnownLocation", "gps", "android.permission.ACCESS_FINE_LOCATION"),
+    "contacts": ("android.content.ContentResolver", "query", "content://com.android.contacts/data/phones", "android.permission.READ_CONTACTS"),
+    "clipboard": ("android.content.ClipboardManager", "getPrimaryClip", "", None),
+    "model": ("android.os.SystemProperties", "get", "ro.product.model", None),
+}
+_COARSE_OK = {"location"}
+
+
+class Actions:
+    """Runs steps for one app process; native calls go through the behaviour's SDK module."""
+
+    def __init__(self, cfg: dict[str, Any], chan: Channel):
+        self.cfg = cfg
+        self.chan = chan
+        self.identity: dict[str, Any] = cfg.get("identity", {})
+        self.internet: tuple[str, int] = tuple(cfg["internet"])  # type: ignore[assignment]
+        self.tag = cfg.get("log_tag") or cfg["package"].rsplit(".", 1)[-1]
+        self._libs: dict[str, ctypes.CDLL] = {}
+
+    # -- native modules ------------------------------------------------------------------
+    def lib(self, sdk: str | None) -> ctypes.CDLL:
+        name = sdk or "simprop"
+        lib = self._libs.get(name)
+        if lib is None:
+            lib = ctypes.CDLL(self.cfg["libs"][name])  # like System.loadLibrary: after release
+            for fn in ("sdk_collect_file",):
+                getattr(lib, fn).argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]
+            lib.sdk_collect_prop.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+            getattr(lib, "__system_property_get").argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+            for fn in ("sim_java_call", "sdk_collect_java"):
+                getattr(lib, fn).argtypes = [ctypes.c_char_p] * 3 + [ctypes.c_char_p, ctypes.c_size_t]
+            self._libs[name] = lib
+        return lib
+
+    def load_libs(self, names: set[str | None]) -> None:
+        for n in sorted(names, key=str):
+            self.lib(n)
+
+    # -- steps -----------------------------------------------------------------------------
+    def run(self, step: dict[str, Any], sdk: str | None) -> None:
+        kind, arg = next((k, v) for k, v in step.items() if v is not None)
+        tag = sdk.capitalize() + "SDK" if sdk else self.tag
+        try:
+            getattr(self, f"do_{kind}")(arg, sdk, tag)
+        except (OSError, ssl.SSLError, http.client.HTTPException, ValueError) as e:
+            self.chan.log(tag, f"{kind} failed: {type(e).__name__}: {e}", "W")
+
+    def do_read_file(self, path: str, sdk: str | None, tag: str) -> None:
+        host = self.cfg["root"] + path
+        if sdk:
+            buf = ctypes.create_string_buffer(4096)
+            n = self.lib(sdk).sdk_collect_file(host.encode(), buf, len(buf))
+            ok = n >= 0
+        else:
+            try:
+                fd = os.open(host, os.O_RDONLY)
+                try:
+                    n = len(os.read(fd, 4096))
+                finally:
+                    os.close(fd)
+                ok = True
+            except OSError:
+                ok, n = False, -1
+        self.chan.log(tag, f"read {path}: {f'{n} bytes' if ok else 'failed'}", "D")
+
+    def do_getprop(self, key: str, sdk: str | None, tag: str) -> None:
+        buf = ctypes.create_string_buffer(92)
+        lib = self.lib(sdk)
+        fn = lib.sdk_collect_prop if sdk else getattr(lib, "__system_property_get")  # no name mangling
+        n = fn(key.encode(), buf)
+        self.chan.log(tag, f"getprop {key}: {n} chars", "D")
+
+    def java(self, key: str, sdk: str | None) -> str | None:
+        cls, method, arg, perm = JAVA_API[key]
+        buf = ctypes.create_string_buffer(4096)
+        lib = self.lib(sdk)
+        call = lib.sdk_collect_java if sdk else lib.sim_java_call
+        n = call(cls.encode(), method.encode(), arg.encode(), buf, len(buf))
+        if perm and not self.granted(perm, coarse_ok=key in _COARSE_OK):
+            raise ValueError(f"java.lang.SecurityException: {cls}.{method} needs {perm}")
+        return buf.value.decode("utf-8", "replace") if n >= 0 else None
+
+    def do_read(self, key: str, sdk: str | None, tag: str) -> None:
+        value = self.java(key, sdk)
+        self.chan.log(tag, f"{JAVA_API[key][0].rsplit('.', 1)[-1]}.{JAVA_API[key][1]}: {'ok' if value else 'null'}", "D")
+
+    def granted(self, perm: str, coarse_ok: bool = False) -> bool:
+        perms = self.chan.state.get("permissions", {})
+        if perms.get(perm) == "granted":
+            return True
+        return coarse_ok and perms.get("android.permission.ACCESS_COARSE_LOCATION") == "granted"
+
+    def do_dns(self, host: str, sdk: str | None, tag: str) -> None:
+        self.resolve(host)
+        self.chan.log(tag, f"resolved {host}", "D")
+
+    def resolve(self, host: str) -> None:
+        # libc getaddrinfo with the name (what the hook sees); AI_NUMERICHOST keeps the host's real
+        # DNS out of it: the sim's network is the sim internet, whatever the name.
+        try:
+            socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+        except socket.gaierror:
+            pass
+
+    def do_http(self, spec: dict[str, Any], sdk: str | None, tag: str) -> None:
+        fields = []
+        for s in spec.get("send", ()):
+            v = identity_value(self.identity, s["key"])
+            if v is not None:
+                fields.append((s.get("name") or s["key"], encode(v, s.get("enc", "plain"))))
+        url, body = spec["url"], None
+        headers = dict(spec.get("headers", {}))
+        into = spec.get("in", "query")
+        if into == "query" and fields:
+            url += ("&" if "?" in url else "?") + "&".join(f"{k}={quote(v, safe=':,.-_@')}" for k, v in fields)
+        elif into == "form":
+            body = urlencode(fields).encode()
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        elif into == "json":
+            body = json.dumps(dict(fields)).encode()
+            headers.setdefault("Content-Type", "application/json; charset=utf-8")
+        elif into == "header":
+            headers.update(fields)
+        proxy = parse_proxy(self.chan.ask("get_proxy"))
+        host = url.split("://", 1)[1].split("/", 1)[0].split(":")[0]
+        if proxy is None:
+            self.resolve(host)
+        pinned = self.cfg["pin_ca_pem"].encode() if spec.get("pin") else None
+        tls = trust_context(self.cfg["ca_dirs"], pinned)
+        method = spec.get("method", "GET")
+        try:
+            status, _ = request(method, url, headers, body, proxy=proxy, internet=self.internet, tls=tls)
+        except ssl.SSLError as e:
+            if not (proxy and spec.get("fallback_direct")):
+                raise
+            # pinning failed through the proxy: like many SDKs, retry around the proxy
+            self.chan.log(tag, f"javax.net.ssl.SSLHandshakeException: {e.reason or e}; retrying without proxy", "W")
+            self.resolve(host)
+            status, _ = request(method, url, headers, body, proxy=None, internet=self.internet, tls=tls)
+        self.chan.log(tag, f"{method} {url.split('?')[0]} -> {status}", "D")
+
+    def do_request_permissions(self, perms: list[str], sdk: str | None, tag: str) -> None:
+        self.chan.send("request_permissions", permissions=list(perms))
+
+    def do_start_app(self, package: str, sdk: str | None, tag: str) -> None:
+        buf = ctypes.create_string_buffer(256)
+        self.lib(sdk).sim_java_call(b"android.content.ContextWrapper", b"startService",
+                                    f"Intent {{ pkg={package} }}".encode(), buf, len(buf))
+        self.chan.send("start_app", package=package)
+
+    def do_show_screen(self, screen: str, sdk: str | None, tag: str) -> None:
+        self.chan.send("show_screen", screen=screen)
+
+    def do_log(self, msg: str, sdk: str | None, tag: str) -> None:
+        self.chan.log(tag, msg)
