@@ -32,5 +32,7 @@ class WebSocketRecorder:
             sni=safe_text(flow.client_conn.sni), kind="websocket", ws_parent=flow.id,
             ws_from_client=msg.from_client, **body,
         )
-        # Keep memory flat on long-lived sockets: the content is stored, the flow need not hold it.
-        msg.content = b""
+        # Keep memory flat on long-lived sockets: the previous message was stored and forwarded
+        # already (the current one is forwarded after this hook, so it must stay intact).
+        if n >= 2:
+            flow.websocket.messages[-2].content = b""
