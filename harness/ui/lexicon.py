@@ -190,6 +190,7 @@ PERMISSION_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("CAMERA", r"take pictures|record video|camera|相机|拍摄|拍照|摄像头|相機|拍攝|kamera|appareil photo|cámara|カメラ|카메라"),
         ("MICROPHONE", r"record audio|microphone|录音|麦克风|錄音|麥克風|audio aufnehmen|mikrofon|enregistrer (de l'|des fichiers )audio|"
                        r"micro\b|grabar audio|micrófono|音声の録音|マイク|오디오 녹음|마이크"),
+        ("NEARBY_DEVICES", r"nearby devices|附近的设备|附近设备|附近的裝置|geräte in der nähe|appareils à proximité|dispositivos cercanos|付近のデバイス|근처 기기"),
         ("LOCATION", r"location|位置|定位|地理位置|standort|position|localisation|ubicación|位置情報|위치"),
         ("CONTACTS", r"contacts|通讯录|联系人|通訊錄|聯絡人|kontakte|contactos|連絡先|주소록|연락처"),
         ("SMS", r"\bsms\b|text messages|短信|短消息|簡訊|ショートメッセージ|문자"),
@@ -197,11 +198,10 @@ PERMISSION_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("CALENDAR", r"calendar|日历|日程|日曆|kalender|agenda|calendario|カレンダー|캘린더"),
         ("SENSORS", r"body sensors|vital signs|身体传感器|人体传感器|身體感應器|körpersensoren|capteurs corporels|sensores corporales|ボディセンサー|신체 센서"),
         ("ACTIVITY_RECOGNITION", r"physical activity|身体活动|健身运动|體能活動|körperliche aktivität|activité physique|actividad física|身体活動|신체 활동"),
-        ("NEARBY_DEVICES", r"nearby devices|附近的设备|附近设备|附近的裝置|geräte in der nähe|appareils à proximité|dispositivos cercanos|付近のデバイス|근처 기기"),
         ("NOTIFICATIONS", r"send you notifications|notifications|通知|benachrichtigungen|envoyer des notifications|notificaciones|알림"),
     )
 )
-PERMISSION_WORD = re.compile(r"权限|權限|permission|\baccess\b|berechtigung|autorisation|permiso|権限|권한|access to your|访问您?的|存取", re.I)
+PERMISSION_WORD = re.compile(r"权限|權限|permission|\baccess\b|zugriff|accès|acceso|アクセス|액세스|berechtigung|autorisation|permiso|権限|권한|access to your|访问您?的|存取", re.I)
 PROMPT_QUESTION = re.compile(
     r"^(要)?允许.{1,40}(吗|？|\?)|^是否允许.{1,40}|^允許.{1,40}(嗎|？|\?)|^allow .{1,80}\?$|"
     r"zulassen\?$|^autoriser .{1,80}\?$|^¿permitir .{1,80}\?$|許可しますか|허용하시겠습니까", re.I,
@@ -210,7 +210,7 @@ PURPOSE = re.compile(
     r"用于|以便|为了|需要|申请|是否允许|请允许|开启|用於|為了|需要|申請|"
     r"we need|we('ll| will) (use|send|show|need)|when you|\benable\b|turn (it )?on|needs? (access|permission|your)|in order to|so (that|we|you)|is used|requires?|to (help|let|allow|enable|"
     r"provide|show|find|scan|take|record|share|send|save)|wants to|would like to|"
-    r"benötigt|um .{1,40} zu|pour (vous|pouvoir|que)|necesita|para (que|poder)|ために|필요",
+    r"benötig|um .{1,40} zu|pour (vous|pouvoir|que)|necesita|para (que|poder)|ために|필요",
     re.I,
 )
 POST_DENIAL = re.compile(r"失败|已被拒绝|已拒绝|被禁止|failed|was denied|has been denied|were denied|not granted", re.I)

@@ -84,7 +84,7 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
 
     box = _checkbox(s) if policy_weak else None
     confirm = [c for c in s.candidates if c.key in lx.REFUSE_CONFIRM and refuse_score(c) + int(c.in_clickable) > 0]
-    two_step = bool(question and confirm and s.longest_text < 160)
+    two_step = bool(question and confirm and s.longest_text < 160 and (policy_weak or _AGREE_TEXT.search(blob)))
 
     if two_step:
         conf, why = 0.8, "second step of a refusal (asks again; refuse control ends it)"

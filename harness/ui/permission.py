@@ -112,6 +112,8 @@ def system_prompt(s: Screen, lang: str | None) -> Classification | str | None:
     deny_anyway = any(c.key == "denyanyway" for _, c in choices)
     if not by_rid and lx.SPECIAL_ACCESS.search(s.blob) and (system or s.package in lx.SETTINGS_PACKAGES):
         return "special-access dialog (not a runtime permission)"
+    if system and not by_rid and s.full_screen and not deny_anyway:
+        return "permission settings page (not a prompt)"
     if system and (by_rid or (allowish and denyish) or deny_anyway):
         confidence = 0.97 if by_rid else 0.9
         why = f"system permission prompt ({s.package})"

@@ -110,7 +110,7 @@ def best(scored: list[tuple[int, Candidate]]) -> tuple[int, Candidate] | None:
     return max(scored, key=key)
 
 
-_NEG = ("不", "dis", "dont", "donot", "not", "nicht", "no", "안", "しない", "ne", "pas")
+_NEG = ("不", "しない", "しません", "안", "않", "dis", "dont", "donot", "nicht", "pas")
 
 
 def accept_score(c: Candidate) -> int:
@@ -120,7 +120,7 @@ def accept_score(c: Candidate) -> int:
     if k in lx.ACCEPT_STRONG:
         return 3
     if len(k) <= 14 and k.startswith(("同意", "我同意", "接受", "agree", "iagree", "accept", "zustimm", "akzeptier",
-                                       "accepter", "jaccepte", "acept", "동의")) and not any(x in k for x in _NEG[:1]):
+                                       "accepter", "jaccepte", "acept", "동의")) and not any(x in k for x in _NEG):
         return 3
     if k in lx.ACCEPT_WEAK:
         return 1
