@@ -64,7 +64,7 @@ class FakeRuntime:
         return [(p.pid, name) for name, p in self.procs.items() if p.poll() is None]
 
     def signal(self, pid, signum):
-        for name, p in list(self.procs.items()):
+        for p in list(self.procs.values()):
             if p.pid == pid and p.poll() is None:
                 p.send_signal(signum)
                 if signum in (signal.SIGKILL, signal.SIGTERM):

@@ -10,7 +10,7 @@ import defusedxml.ElementTree as ET
 import pytest
 from PIL import Image
 
-from tests.sim.apps import TEST_PACKAGE, build_test_apk
+from tests.sim.device_test_app import TEST_PACKAGE, build_test_apk
 from tests.sim.fake_runtime import FakeRuntime
 
 

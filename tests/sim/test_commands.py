@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from harness.sim.interfaces import SimFaults, SimIdentity
+from harness.sim.interfaces import SimIdentity
 from harness.sim.server import SimDevice
-from tests.sim.apps import TEST_PACKAGE, build_test_apk
+from tests.sim.device_test_app import TEST_PACKAGE, build_test_apk
 from tests.sim.fake_runtime import FakeRuntime
 
 
