@@ -13,8 +13,16 @@ version_code: 21
 permissions: [android.permission.INTERNET, android.permission.ACCESS_FINE_LOCATION, android.permission.READ_CONTACTS]
 activities: [.MainActivity, .SettingsActivity]
 launcher: .MainActivity
-start: {{none: home}}
+start: {{none: notice, accepted: home}}
 screens:
+  - id: notice
+    activity: .MainActivity
+    notice: true
+    elements:
+      - {{text: Privacy notice, bounds: [0, 100, 1080, 300]}}
+      - {{id: accept, text: Accept, class: android.widget.Button, clickable: true, bounds: [100, 1000, 500, 1100]}}
+    on_tap:
+      accept: {{consent: accepted, replace: home}}
   - id: home
     activity: .MainActivity
     elements:
