@@ -146,7 +146,9 @@ def secondary_views(data: bytes) -> list[tuple[str, bytes]]:
         unescaped = unescaped.replace(b"\\/", b"/")
         if unescaped != data:
             views.append(("jsonescaped", unescaped))
-    tokens = [t for t in data.translate(_B64_SPLIT).split() if len(t) >= 24]
+    # Tokens from the raw part and from its percent-decoded view (form values escape + / =).
+    sources = [data] + [v for name, v in views if name == "urldecoded"]
+    tokens = list(dict.fromkeys(t for src in sources for t in src.translate(_B64_SPLIT).split() if len(t) >= 24))
     parts = []
     for tok in tokens[:256]:
         tok = tok.strip(b"=").split(b"=")[-1] if tok.count(b"=") else tok  # "k=VALUE" in a form

@@ -29,6 +29,9 @@ def _register_all() -> None:
     from harness.cli import run as _run
 
     _run.register(app)
+    from harness.cli import pii as _pii
+
+    _pii.register(app)
 
 
 _register_all()
