@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import socket
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -174,6 +175,9 @@ class SimDevice:
         return self.serial
 
     async def _on_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        sock = writer.get_extra_info("socket")
+        if sock is not None:  # small OKAY/WRTE/CLSE messages must not wait for Nagle + delayed ACK
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         table = ServiceTable(self.shell, asyncio.get_running_loop)
         conn = Connection(reader, writer, W.banner(self.state.props), table.open, self.faults.drop_after_s)
         self._connections.add(conn)

@@ -153,7 +153,11 @@ async def _recv(stream: Stream, device: DeviceState, path: str) -> None:
     except OSError as exc:
         await stream.write(_fail(f"open failed: {exc.strerror}"))
         return
+    batch = bytearray()  # several DATA messages per WRTE: one OKAY round trip per max_payload
     with fh:
         while chunk := fh.read(SYNC_DATA_MAX):
-            await stream.write(b"DATA" + struct.pack("<I", len(chunk)) + chunk)
-    await stream.write(b"DONE" + bytes(4))
+            batch += b"DATA" + struct.pack("<I", len(chunk)) + chunk
+            if len(batch) + SYNC_DATA_MAX + 8 > stream.conn.max_payload:
+                await stream.write(bytes(batch))
+                batch.clear()
+    await stream.write(bytes(batch) + b"DONE" + bytes(4))

@@ -254,6 +254,23 @@ def sh(p: Proc, args: list[str]) -> int:
     return 0
 
 
+def export(p: Proc, args: list[str]) -> int:
+    """`export X=Y` (adb's logcat sends `export ANDROID_LOG_TAGS=...; exec logcat`): accepted, unused."""
+    return 0
+
+
+def exec_(p: Proc, args: list[str]) -> int:
+    from harness.sim.commands import COMMANDS
+
+    if not args:
+        return 0
+    func = COMMANDS.get(args[0].rsplit("/", 1)[-1])
+    if func is None:
+        p.err(f"/system/bin/sh: exec: {args[0]}: not found\n")
+        return 127
+    return func(p, args[1:])
+
+
 def getprop(p: Proc, args: list[str]) -> int:
     if args:
         value = p.device.getprop(args[0])
@@ -292,5 +309,5 @@ COMMANDS = {
     "echo": echo, "cat": cat, "ls": ls, "rm": rm, "mkdir": mkdir, "touch": touch, "chmod": chmod,
     "which": which, "id": id_, "whoami": whoami, "date": date, "getenforce": getenforce, "sleep": sleep,
     "grep": grep, "head": head, "wc": wc, "true": true, "false": false, "sh": sh, "getprop": getprop,
-    "setprop": setprop, "wm": wm,
+    "setprop": setprop, "wm": wm, "export": export, "exec": exec_,
 }
