@@ -1,0 +1,252 @@
+"""An index of the public Android API (classes, methods, overloads, API levels) read from npm's
+`@nativescript/types-android` declarations (API 21-37 merged, `/** @since N */`, `Removed in API N`).
+
+Used by `consentry hooks validate` to check every Java catalogue entry against real signatures.
+The declarations are TypeScript: Java primitives all appear as `number` (boolean as `boolean`),
+String/CharSequence as `string`, Object as `any`, arrays as `androidNative.Array<T>`, nested
+classes as `Outer.Inner`; `java_to_ts` maps catalogue types into that space before comparing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.errors import InputError
+
+MIN_API, MAX_API = 21, 37
+DECL = "node_modules/@nativescript/types-android/lib/android/android-platform-21-37-merged.d.ts"
+
+_OPEN = re.compile(r"^(?:declare |export )module ([\w$]+) \{")
+_CLASS = re.compile(r"^export (?:abstract )?(?:class|interface) ([\w$]+)(?:<.*?>)?(?: extends ([\w.$]+)(?:<.*?>)?)?"
+                    r"(?: implements (.*?))? \{")
+_METHOD = re.compile(r"^public (?:static )?(?:abstract )?([\w$]+)(?:<[^(]*?>)?\((.*)\)(?:: (.*))?;$")
+_SINCE = re.compile(r"@since (\d+)")
+_REMOVED = re.compile(r"Removed in API (\d+)")
+_PRIM_NUM = {"int", "long", "short", "byte", "char", "float", "double"}
+
+
+@dataclass(frozen=True)
+class Overload:
+    params: tuple[str, ...]  # normalised TS types
+    since: int
+    until: int  # last level where it exists
+    names: tuple[str, ...] = ()
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    since: int
+    until: int
+    extends: str | None
+    implements: tuple[str, ...]
+    methods: dict[str, list[Overload]] = field(default_factory=dict)
+
+
+def _strip_generics(t: str) -> str:
+    out, depth = [], 0
+    for ch in t:
+        if ch == "<":
+            depth += 1
+        elif ch == ">":
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def normalise_ts(t: str) -> str:
+    t = t.strip()
+    t = re.sub(r"\s*\|\s*null$", "", t)
+    dims = 0
+    while t.startswith("androidNative.Array<") and t.endswith(">"):
+        t = t[len("androidNative.Array<"):-1].strip()
+        t = re.sub(r"\s*\|\s*null$", "", t)
+        dims += 1
+    return _strip_generics(t).strip() + "[]" * dims
+
+
+def java_to_ts(t: str) -> str:
+    t = t.strip()
+    dims = 0
+    while t.endswith("[]"):
+        t, dims = t[:-2].strip(), dims + 1
+    if t in _PRIM_NUM:
+        base = "number"
+    elif t == "boolean":
+        base = "boolean"
+    elif t in ("java.lang.String", "java.lang.CharSequence"):
+        base = "string"
+    elif t == "java.lang.Object":
+        base = "any"
+    else:
+        base = _strip_generics(t).replace("$", ".")
+    return base + "[]" * dims
+
+
+def _param_names(s: str) -> tuple[str, ...]:
+    return tuple(p.partition(":")[0].strip() for p in _split_top_any(s))
+
+
+def _split_top_any(s: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for ch in s:
+        if ch in "<({[":
+            depth += 1
+        elif ch in ">)}]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    if "".join(cur).strip():
+        parts.append("".join(cur))
+    return parts
+
+
+def _split_params(s: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for ch in s:
+        if ch in "<({[":
+            depth += 1
+        elif ch in ">)}]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    if "".join(cur).strip():
+        parts.append("".join(cur))
+    types = []
+    for p in parts:
+        name, _, typ = p.partition(":")
+        types.append(normalise_ts(typ if _ else name))
+    return types
+
+
+def _levels(comment: str, default_since: int) -> tuple[int, int]:
+    m = _SINCE.search(comment)
+    r = _REMOVED.search(comment)
+    return (int(m.group(1)) if m else default_since), (int(r.group(1)) - 1 if r else MAX_API)
+
+
+class AndroidApi:
+    def __init__(self, classes: dict[str, ClassInfo]):
+        self.classes = classes
+
+    @classmethod
+    def load(cls, path: Path) -> AndroidApi:
+        if not path.is_file():
+            raise InputError("Android API declarations not found: run `make agent` (npm ci in hooks/ installs "
+                             "@nativescript/types-android)", source=str(path))
+        classes: dict[str, ClassInfo] = {}
+        # stack of (kind, name, depth-at-open); kind: "pkg" | "class"
+        stack: list[tuple[str, str, int]] = []
+        depth = 0
+        comment = ""
+        in_comment = False
+        with open(path, encoding="utf-8") as fh:
+            for raw in fh:
+                line = raw.strip()
+                if in_comment or line.startswith("/**"):
+                    comment += line
+                    in_comment = "*/" not in line
+                    continue
+                opens, closes = line.count("{"), line.count("}")
+                m = _OPEN.match(line) if opens else None
+                if m:
+                    stack.append(("pkg", m.group(1), depth))
+                    depth += opens - closes
+                    comment = ""
+                    continue
+                m = _CLASS.match(line) if opens else None
+                if m:
+                    name = _java_name(stack, m.group(1))
+                    outer = _outer_class(stack, classes)
+                    since, until = _levels(comment, outer.since if outer else MIN_API)
+                    impl = tuple(_strip_generics(x).strip() for x in _split_top(m.group(3) or ""))
+                    classes[name] = ClassInfo(name, since, until, m.group(2), impl)
+                    stack.append(("class", m.group(1), depth))
+                    depth += opens - closes
+                    comment = ""
+                    continue
+                if line.startswith("public ") and stack and stack[-1][0] == "class" and depth == stack[-1][2] + 1:
+                    mm = _METHOD.match(line)
+                    if mm:
+                        info = classes[_java_name(stack[:-1], stack[-1][1])]
+                        mname = "$init" if mm.group(1) == "constructor" else mm.group(1)
+                        since, until = _levels(comment, info.since)
+                        info.methods.setdefault(mname, []).append(
+                            Overload(tuple(_split_params(mm.group(2))), since, until, _param_names(mm.group(2))))
+                comment = ""
+                depth += opens - closes
+                while stack and depth <= stack[-1][2]:
+                    stack.pop()
+        return cls(classes)
+
+    def lookup(self, java_class: str) -> ClassInfo | None:
+        return self.classes.get(java_class)
+
+    def hierarchy(self, java_class: str) -> list[ClassInfo]:
+        """The class, its superclasses, then its interfaces (breadth first), as declared."""
+        out: list[ClassInfo] = []
+        todo = [java_class]
+        seen: set[str] = set()
+        while todo:
+            name = todo.pop(0)
+            if name in seen:
+                continue
+            seen.add(name)
+            info = self.classes.get(name) or self.classes.get(_dotted_to_java(name, self.classes))
+            if info is None:
+                continue
+            out.append(info)
+            if info.extends:
+                todo.append(info.extends)
+            todo.extend(info.implements)
+        return out
+
+
+def _split_top(s: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for ch in s:
+        depth += ch == "<"
+        depth -= ch == ">"
+        if ch == "," and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    if "".join(cur).strip():
+        parts.append("".join(cur))
+    return parts
+
+
+def _java_name(stack: list[tuple[str, str, int]], name: str) -> str:
+    """Join module/class names: "." between packages, "$" after a class (nested class)."""
+    out, prev_class = "", False
+    for kind, part, _ in [*stack, ("class", name, 0)]:
+        if out:
+            out += "$" if prev_class else "."
+        out += part
+        prev_class = kind == "class" or part[:1].isupper()
+    return out
+
+
+def _outer_class(stack: list[tuple[str, str, int]], classes: dict[str, ClassInfo]) -> ClassInfo | None:
+    if stack and (stack[-1][0] == "class" or stack[-1][1][:1].isupper()):
+        return classes.get(_java_name(stack[:-1], stack[-1][1]))
+    return None
+
+
+def _dotted_to_java(name: str, classes: dict[str, ClassInfo]) -> str:
+    """a.b.Outer.Inner (TS spelling of a supertype) -> a.b.Outer$Inner."""
+    parts = name.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        cand = ".".join(parts[:i]) + "$" + "$".join(parts[i:])
+        if cand in classes:
+            return cand
+    return name

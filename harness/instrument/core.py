@@ -1,0 +1,193 @@
+"""`Instrument`: attach (or spawn) through Frida, load the agent, send it the catalogue, and carry
+its events to the run's journal.
+
+Devices: "local" (the sim device's apps and local test processes are host processes), "usb"
+(first USB device running frida-server), "remote:HOST:PORT" (frida-server over TCP, e.g. an
+emulator with `adb forward tcp:27042 tcp:27042`), or an id such as an adb serial
+(`emulator-5554`) as frida's device manager lists it. A `frida.core.Device` is accepted as is."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from harness._agent import bundle_source
+from harness.catalogue import Catalogue, Hook, load_catalogue
+from harness.errors import AgentError, DeviceError
+from harness.instrument.clock import measure
+from harness.instrument.config import DEFAULT_PATHS, AgentOptions, agent_config, select_hooks
+from harness.instrument.messages import Detach, InstrumentSummary
+from harness.instrument.rows import HookTable
+from harness.instrument.writer import Writer
+from harness.journal import Journal
+
+
+def resolve_device(device: Any) -> Any:
+    import frida
+
+    if device is None or device == "local":
+        return frida.get_local_device()
+    if not isinstance(device, str):
+        return device
+    try:
+        if device == "usb":
+            return frida.get_usb_device(timeout=5)
+        if device.startswith("remote:"):
+            return frida.get_device_manager().add_remote_device(device.removeprefix("remote:"))
+        return frida.get_device(device, timeout=5)
+    except (frida.InvalidArgumentError, frida.TimedOutError, frida.ServerNotRunningError) as exc:
+        raise DeviceError(f"frida device {device!r} not available: {exc}") from exc
+
+
+class _Session:
+    def __init__(self, pid: int, session: Any, script: Any):
+        self.pid = pid
+        self.session = session
+        self.script = script
+        self.detached: Detach | None = None
+        self.clock_start: int = 0
+        self.clock_end: int | None = None
+
+
+class Instrument:
+    """One run's Frida instrumentation; several processes may be attached (each gets the agent)."""
+
+    def __init__(self, journal: Journal, run_dir: Path, t0_ns: int, *, device: Any = "local",
+                 catalogue: Catalogue | None = None, categories: set[str] | None = None,
+                 hook_ids: set[str] | None = None, paths: tuple[str, ...] | list[str] | None = None,
+                 options: AgentOptions | None = None, ready_timeout: float = 20.0):
+        self.journal = journal
+        self.run_dir = Path(run_dir)
+        self.t0_ns = t0_ns
+        self.catalogue = catalogue or load_catalogue()
+        self.hooks: list[Hook] = select_hooks(self.catalogue, categories, hook_ids)
+        self.paths = tuple(paths) if paths is not None else (self.catalogue.paths or DEFAULT_PATHS)
+        self.options = options or AgentOptions()
+        self.ready_timeout = ready_timeout
+        self._source = bundle_source()
+        self._device_spec = device
+        self._device: Any = None
+        self._sessions: dict[int, _Session] = {}
+        self._spawned: list[int] = []
+        self._lock = threading.Lock()
+        self.writer = Writer(journal, self.run_dir, t0_ns, HookTable(self.hooks))
+        self._stopped = False
+
+    @property
+    def device(self) -> Any:
+        if self._device is None:
+            self._device = resolve_device(self._device_spec)
+        return self._device
+
+    def attach(self, pid: int) -> None:
+        """Attach to a running process and install the hooks; returns once the agent is ready."""
+        import frida
+
+        try:
+            session = self.device.attach(pid)
+        except frida.ProcessNotFoundError as exc:
+            raise AgentError(f"process {pid} not found on {self.device.name}: {exc}") from exc
+        except frida.PermissionDeniedError as exc:
+            raise AgentError(f"attaching to {pid} was refused (ptrace scope? root?): {exc}") from exc
+        self._load(pid, session)
+
+    def spawn_and_attach(self, target: list[str] | str) -> int:
+        """Spawn suspended (argv list, or an Android package name), load the agent, return the
+        pid. Call `resume()` to let it run: hooks are in place before the app's first line."""
+        import frida
+
+        argv = [target] if isinstance(target, str) else list(target)
+        try:
+            pid = self.device.spawn(argv)
+        except frida.ExecutableNotFoundError as exc:
+            raise AgentError(f"cannot spawn {argv[0]!r}: {exc}") from exc
+        self._spawned.append(pid)
+        session = self.device.attach(pid)
+        self._load(pid, session)
+        return pid
+
+    def resume(self) -> None:
+        for pid in self._spawned:
+            self.device.resume(pid)
+        self._spawned.clear()
+
+    def _load(self, pid: int, session: Any) -> None:
+        script = session.create_script(self._source, name="consentry")
+        s = _Session(pid, session, script)
+        script.on("message", lambda message, data: self.writer.on_message(pid, message, data))
+        session.on("detached", lambda reason, crash: self._on_detached(s, reason, crash))
+        script.load()
+        sample = measure(script.exports_sync.clock)
+        s.clock_start = sample.offset_ns
+        self.writer.set_offset(pid, sample.offset_ns)
+        with self._lock:
+            self._sessions[pid] = s
+        try:
+            script.exports_sync.init(agent_config(self.hooks, self.paths, self.options))
+        except Exception as exc:
+            raise AgentError(f"agent init failed in pid {pid}: {exc}") from exc
+        self.writer.event("clock", {"pid": pid, "when": "attach", "offset_ns": sample.offset_ns,
+                                    "rtt_ns": sample.rtt_ns})
+
+    def _on_detached(self, s: _Session, reason: str, crash: Any) -> None:
+        # Frida's thread: record as data, queue only.
+        crash_info = None
+        if crash is not None:
+            crash_info = {"summary": getattr(crash, "summary", None), "report": str(getattr(crash, "report", ""))[:65536],
+                          "process_name": getattr(crash, "process_name", None)}
+        t_ns = time.time_ns() - self.t0_ns
+        s.detached = Detach(pid=s.pid, reason=str(reason), t_ns=t_ns, crash=crash_info)
+        if self._stopped and str(reason) == "application-requested":
+            return  # our own detach at stop(): not an event of the run
+        self.writer.event("detach", {"pid": s.pid, "reason": str(reason)}, t_ns)
+        if crash_info is not None:
+            self.writer.event("crash", {"pid": s.pid, **crash_info}, t_ns)
+
+    def flush(self) -> None:
+        """Ask every live agent to send what it holds, and wait until it is in the journal."""
+        for s in list(self._sessions.values()):
+            if s.detached is None:
+                try:
+                    s.script.exports_sync.flush()
+                except Exception:
+                    pass
+        self.writer.drain()
+
+    def stop(self) -> InstrumentSummary:
+        """Measure the clock again, undo the hooks, flush, detach; return the summary."""
+        if not self._stopped:
+            self._stopped = True
+            for s in list(self._sessions.values()):
+                if s.detached is not None:
+                    continue
+                try:
+                    end = measure(s.script.exports_sync.clock)
+                    s.clock_end = end.offset_ns
+                    self.writer.event("clock", {"pid": s.pid, "when": "end", "offset_ns": end.offset_ns,
+                                                "rtt_ns": end.rtt_ns, "drift_ns": end.offset_ns - s.clock_start})
+                    s.script.exports_sync.dispose()
+                except Exception:
+                    pass  # the process may have died between the check and the call
+                try:
+                    s.session.detach()
+                except Exception:
+                    pass
+            self.writer.close()
+            self.journal.flush()
+        c = self.writer.counts
+        return InstrumentSummary(
+            events=c["events"], calls=c["calls"], stacks=c["stacks"], flows=self.writer.tls.flows,
+            dropped=c["dropped"], warnings=tuple(self.writer.warnings),
+            detaches=tuple(s.detached for s in self._sessions.values() if s.detached is not None),
+            clock={pid: {"start_offset_ns": s.clock_start, **({"end_offset_ns": s.clock_end} if s.clock_end is not None else {})}
+                   for pid, s in self._sessions.items()},
+            unhandled=c["unhandled"],
+        )
+
+    def __enter__(self) -> Instrument:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,182 @@
+"""Agent batches -> journal rows (api_calls, stacks), vectorised with numpy/pandas.
+
+JS-path rows (Java hooks, folded counts) arrive as JSON arrays; native rows as fixed binary
+headers plus a string blob. Both are joined to their catalogue entry by hook index (the position
+in the config sent with `init`), their device time converted to host-relative `t_ns`, and
+serialised with one `DataFrame.to_json` per batch. Only the native rows that carry strings (paths,
+host names, sockaddrs, property values: rare by nature) are decoded one by one."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import struct
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from harness.catalogue import PI_CATEGORIES, Hook
+from harness.instrument.messages import EVENT_COLUMNS, decode_native
+
+API_COLUMNS = ["t_ns", "layer", "hook_id", "category", "api", "args", "ret", "thread", "stack_id", "pid",
+               "count", "pi", "permission"]
+
+
+def cap_json(value: Any, cap: int) -> str | None:
+    if value is None:
+        return None
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return text if len(text) <= cap else json.dumps({"truncated": text[: cap - 32]}, ensure_ascii=False)
+
+
+class HookTable:
+    """Columns of the hooks sent to the agent, indexable by hook index."""
+
+    def __init__(self, hooks: Sequence[Hook]):
+        self.hooks = list(hooks)
+        self.ids = np.array([h.id for h in hooks], dtype=object)
+        self.layer = np.array([h.layer for h in hooks], dtype=object)
+        self.category = np.array([h.category for h in hooks], dtype=object)
+        self.api = np.array([h.api for h in hooks], dtype=object)
+        self.pi = np.array([h.pi for h in hooks], dtype=bool)
+        self.permission = np.array([h.permission for h in hooks], dtype=object)
+        self.extractor = np.array([h.extractor or ("raw" if h.layer == "native" else "generic") for h in hooks],
+                                  dtype=object)
+
+
+class ModuleMap:
+    """Loaded modules of one process (from agent:modules), to turn return addresses into frames."""
+
+    def __init__(self) -> None:
+        self.bases = np.zeros(0, dtype=np.uint64)
+        self.ends = np.zeros(0, dtype=np.uint64)
+        self.names: list[str] = []
+        self.known: dict[int, str] = {}  # return address -> stack id
+
+    def add(self, modules: list[dict[str, Any]]) -> None:
+        entries = list(zip(self.bases.tolist(), self.ends.tolist(), self.names, strict=True))
+        for m in modules:
+            base = int(str(m["base"]), 16)
+            entries.append((base, base + int(m["size"]), str(m["name"])))
+        entries.sort()
+        self.bases = np.array([e[0] for e in entries], dtype=np.uint64)
+        self.ends = np.array([e[1] for e in entries], dtype=np.uint64)
+        self.names = [e[2] for e in entries]
+
+    def frames(self, ras: np.ndarray) -> list[str]:
+        idx = np.searchsorted(self.bases, ras, side="right") - 1
+        out = []
+        for ra, i in zip(ras.tolist(), idx.tolist(), strict=True):
+            if i >= 0 and ra < int(self.ends[i]):
+                out.append(f"{self.names[i]}+0x{ra - int(self.bases[i]):x}")
+            else:
+                out.append(f"0x{ra:x}")
+        return out
+
+    def stack_ids(self, ras: np.ndarray) -> tuple[np.ndarray, list[dict[str, Any]]]:
+        """Stack id per address, and the new `stacks` rows (one per address never seen)."""
+        uniq = np.unique(ras)
+        fresh = [int(r) for r in uniq.tolist() if int(r) not in self.known and r != 0]
+        new_rows = []
+        if fresh:
+            for ra, frame in zip(fresh, self.frames(np.array(fresh, dtype=np.uint64)), strict=True):
+                sid = "n" + hashlib.sha1(frame.encode()).hexdigest()[:15]
+                self.known[ra] = sid
+                new_rows.append({"stack_id": sid, "frames": [frame]})
+        ids = pd.Series(ras).map(self.known).to_numpy(dtype=object)
+        return ids, new_rows
+
+
+def _sockaddr(raw: bytes) -> dict[str, Any]:
+    fam = struct.unpack_from("<H", raw, 0)[0]
+    if fam == 2 and len(raw) >= 8:
+        port = struct.unpack_from(">H", raw, 2)[0]
+        return {"family": "inet", "ip": str(ipaddress.IPv4Address(raw[4:8])), "port": port}
+    if fam == 10 and len(raw) >= 24:
+        port = struct.unpack_from(">H", raw, 2)[0]
+        return {"family": "inet6", "ip": str(ipaddress.IPv6Address(raw[8:24])), "port": port}
+    return {"family": fam}
+
+
+def _native_args(kind: str, a0: int, blob: bytes) -> dict[str, Any]:
+    if kind == "path":
+        return {"path": blob.decode("utf-8", "replace")}
+    if kind == "str2":
+        node, _, service = blob.partition(b"\0")
+        return {"node": node.decode("utf-8", "replace") or None, "service": service.decode("utf-8", "replace") or None}
+    if kind == "sockaddr":
+        return {"fd": a0, **_sockaddr(blob)}
+    if kind == "prop":
+        name, _, value = blob.partition(b"\0")
+        return {"name": name.decode("utf-8", "replace"), "value": value.decode("utf-8", "replace")}
+    return {"a0": a0}
+
+
+class RowBuilder:
+    """Converts one process's batches; `offset_ns` is device minus host, `t0_ns` the run start."""
+
+    def __init__(self, table: HookTable, pid: int, offset_ns: int, t0_ns: int, args_cap: int = 2048):
+        self.table = table
+        self.pid = pid
+        self.shift = offset_ns + t0_ns
+        self.args_cap = args_cap
+        self.modules = ModuleMap()
+
+    def _frame(self, hook: np.ndarray, t_us: np.ndarray) -> pd.DataFrame:
+        t = self.table
+        return pd.DataFrame({
+            "t_ns": t_us.astype(np.int64) * 1000 - self.shift,
+            "layer": t.layer[hook],
+            "hook_id": t.ids[hook],
+            "category": t.category[hook],
+            "api": t.api[hook],
+        })
+
+    def js_rows(self, events: list[list[Any]]) -> pd.DataFrame:
+        ev = pd.DataFrame(events, columns=list(EVENT_COLUMNS))
+        hook = ev["hook"].to_numpy(dtype=np.int64)
+        df = self._frame(hook, ev["t_us"].to_numpy(dtype=np.int64))
+        override = ev["cat"]
+        has = override.notna().to_numpy()
+        df["category"] = np.where(has, override.to_numpy(dtype=object), df["category"].to_numpy())
+        df["args"] = ev["args"].map(lambda v: cap_json(v, self.args_cap))
+        df["ret"] = ev["ret"].map(lambda v: cap_json(v, self.args_cap))
+        df["thread"] = ev["tid"].astype(str)
+        df["stack_id"] = ev["stack_id"]
+        df["pid"] = self.pid
+        df["count"] = ev["count"].astype(np.int64)
+        df["pi"] = np.where(has, override.isin(PI_CATEGORIES).to_numpy(), self.table.pi[hook])
+        df["permission"] = self.table.permission[hook]
+        return df[API_COLUMNS]
+
+    def native_rows(self, data: bytes, n: int) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+        arr, blob = decode_native(data, n)
+        hook = arr["hook"].astype(np.int64)
+        df = self._frame(hook, arr["t_us"])
+        kinds = self.table.extractor[hook]
+        a0 = arr["a0"]
+        raw = kinds == "raw"
+        args = np.empty(n, dtype=object)
+        if raw.any():
+            s0 = pd.Series(a0[raw].astype(np.int64)).astype(str)
+            s1 = pd.Series(arr["a1"][raw].astype(np.int64)).astype(str)
+            args[raw] = ("[" + s0 + "," + s1 + "]").to_numpy()
+        for i in np.flatnonzero(~raw).tolist():
+            off = int(arr["soff"][i])
+            args[i] = cap_json(_native_args(kinds[i], int(a0[i]), blob[off: off + int(arr["slen"][i])]), self.args_cap)
+        df["args"] = args
+        df["ret"] = pd.Series(arr["ret"]).astype(str).to_numpy()
+        df["thread"] = pd.Series(arr["tid"]).astype(str).to_numpy()
+        ids, new_stacks = self.modules.stack_ids(arr["ra"])
+        df["stack_id"] = ids
+        df["pid"] = self.pid
+        df["count"] = 1
+        df["pi"] = self.table.pi[hook]
+        df["permission"] = self.table.permission[hook]
+        return df[API_COLUMNS], new_stacks
+
+    def t_ns(self, t_us: int) -> int:
+        return int(t_us) * 1000 - self.shift

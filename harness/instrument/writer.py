@@ -1,0 +1,174 @@
+"""The one writer thread. Frida's message callbacks only put (pid, message, data) on a queue;
+this thread routes each message type to its handler and appends rows to the journal, so a slow
+disk never blocks Frida's thread and every table has one writer. The router counts what it does
+not know instead of failing (frida-tools' reactor idea)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from harness.instrument import messages as M
+from harness.instrument.rows import HookTable, RowBuilder
+from harness.instrument.tls_flows import TlsFlows
+from harness.journal import Journal
+
+log = logging.getLogger(__name__)
+STOP = object()
+
+
+class Writer:
+    def __init__(self, journal: Journal, run_dir: Path, t0_ns: int, table: HookTable, args_cap: int = 2048):
+        self.journal = journal
+        self.t0_ns = t0_ns
+        self.table = table
+        self.args_cap = args_cap
+        self.q: queue.Queue[Any] = queue.Queue()
+        self.builders: dict[int, RowBuilder] = {}
+        self.offsets: dict[int, int] = {}
+        self.tls = TlsFlows(run_dir, lambda rows: journal.extend("flows", rows), self._note)
+        self.counts = {"events": 0, "calls": 0, "stacks": 0, "dropped": 0, "unhandled": 0, "batches": 0}
+        self.warnings: list[dict[str, Any]] = []
+        self.ready: dict[int, dict[str, Any]] = {}
+        self.ready_event = threading.Event()
+        self.errors: list[str] = []
+        self._routes: dict[str, Callable[[int, dict[str, Any], bytes | None], None]] = {
+            M.READY: self._ready, M.WARNING: self._warning, M.MODULES: self._modules,
+            M.BATCH: self._batch, M.STACKS: self._stacks, M.TLS: self._tls,
+        }
+        self.thread = threading.Thread(target=self._run, name="instrument-writer", daemon=True)
+        self.thread.start()
+
+    # Frida's thread: queue only.
+    def on_message(self, pid: int, message: dict[str, Any], data: bytes | None) -> None:
+        self.q.put((pid, message, data))
+
+    def set_offset(self, pid: int, offset_ns: int) -> None:
+        """Register a process before its messages are processed (called before the agent's init)."""
+        self.offsets[pid] = offset_ns
+        self.builders[pid] = RowBuilder(self.table, pid, offset_ns, self.t0_ns, self.args_cap)
+
+    def host_t_ns(self, pid: int, t_us: int | float | None) -> int:
+        if t_us is None:
+            return time.time_ns() - self.t0_ns
+        return int(t_us) * 1000 - self.offsets.get(pid, 0) - self.t0_ns
+
+    def event(self, kind: str, detail: dict[str, Any], t_ns: int | None = None, source: str = "agent") -> None:
+        self.q.put((0, {"type": "_event", "kind": kind, "detail": detail, "t_ns": t_ns, "source": source}, None))
+
+    def _note(self, kind: str, detail: dict[str, Any]) -> None:
+        self._write_event(kind, detail, time.time_ns() - self.t0_ns)
+
+    def _write_event(self, kind: str, detail: dict[str, Any], t_ns: int, source: str = "agent") -> None:
+        self.journal.append("events", {"t_ns": t_ns, "source": source, "kind": kind,
+                                       "detail": json.dumps(detail, default=str)[:65536]})
+
+    def _run(self) -> None:
+        while True:
+            item = self.q.get()
+            try:
+                if item is STOP:
+                    return
+                pid, message, data = item
+                self._route(pid, message, data)
+            except Exception as exc:  # one bad message never stops the writer
+                log.exception("instrument writer: message failed")
+                self.errors.append(repr(exc))
+            finally:
+                self.q.task_done()
+
+    def _route(self, pid: int, message: dict[str, Any], data: bytes | None) -> None:
+        mtype = message.get("type")
+        if mtype == "send":
+            payload = message.get("payload")
+            kind = payload.get("type") if isinstance(payload, dict) else None
+            handler = self._routes.get(kind) if kind else None
+            if handler is None:
+                self.counts["unhandled"] += 1
+                return
+            handler(pid, payload, data)
+        elif mtype == "error":
+            self._write_event("agent:error", {"pid": pid, "description": message.get("description"),
+                                              "stack": message.get("stack")}, time.time_ns() - self.t0_ns)
+        elif mtype == "_event":
+            t_ns = message["t_ns"] if message["t_ns"] is not None else time.time_ns() - self.t0_ns
+            self._write_event(message["kind"], message["detail"], t_ns, message.get("source", "agent"))
+        else:
+            self.counts["unhandled"] += 1
+
+    def _builder(self, pid: int) -> RowBuilder:
+        b = self.builders.get(pid)
+        if b is None:
+            self.set_offset(pid, 0)
+            b = self.builders[pid]
+        return b
+
+    def _ready(self, pid: int, p: dict[str, Any], _: bytes | None) -> None:
+        self.ready[pid] = p
+        self._write_event("agent:ready", p, self.host_t_ns(pid, p.get("t_us")))
+        self.ready_event.set()
+
+    def _warning(self, pid: int, p: dict[str, Any], _: bytes | None) -> None:
+        w = {"pid": pid, "code": p.get("code"), "ids": p.get("ids"), "detail": p.get("detail")}
+        self.warnings.append(w)
+        self._write_event("agent:warning", w, self.host_t_ns(pid, p.get("t_us")))
+
+    def _modules(self, pid: int, p: dict[str, Any], _: bytes | None) -> None:
+        self._builder(pid).modules.add(list(p.get("modules") or []))
+
+    def _stacks(self, pid: int, p: dict[str, Any], _: bytes | None) -> None:
+        rows = [{"stack_id": s["id"], "frames": list(s["frames"])} for s in p.get("stacks") or []]
+        if rows:
+            self.journal.extend("stacks", rows)
+            self.counts["stacks"] += len(rows)
+
+    def _batch(self, pid: int, p: dict[str, Any], data: bytes | None) -> None:
+        b = self._builder(pid)
+        self.counts["batches"] += 1
+        self.counts["dropped"] += int(p.get("dropped") or 0)
+        if p.get("dropped"):
+            self._write_event("agent:dropped", {"pid": pid, "dropped": p["dropped"]}, time.time_ns() - self.t0_ns)
+        events = p.get("events") or []
+        if events:
+            self._api_rows(b.js_rows(events))
+        native = p.get("native")
+        if native and data:
+            frame, stacks = b.native_rows(data, int(native["n"]))
+            if stacks:
+                self.journal.extend("stacks", stacks)
+                self.counts["stacks"] += len(stacks)
+            self._api_rows(frame)
+
+    def _api_rows(self, frame: Any) -> None:
+        if len(frame) == 0:
+            return
+        self.journal.append_raw("api_calls", frame.to_json(orient="records", force_ascii=False), len(frame))
+        self.counts["events"] += len(frame)
+        self.counts["calls"] += int(frame["count"].sum())
+
+    def _tls(self, pid: int, p: dict[str, Any], data: bytes | None) -> None:
+        data = data or b""
+        off = 0
+        for chunk in p.get("chunks") or []:
+            n = int(chunk.get("len", 0))
+            self.tls.feed(pid, chunk, data[off: off + n], self.host_t_ns(pid, chunk.get("t_us")))
+            off += n
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        """Wait until everything queued so far is written."""
+        deadline = time.monotonic() + timeout
+        while self.q.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return self.q.unfinished_tasks == 0
+
+    def close(self) -> None:
+        self.drain()
+        self.tls.close()
+        self.q.put(STOP)
+        self.thread.join(timeout=10)

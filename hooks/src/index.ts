@@ -1,0 +1,104 @@
+/**
+ * consentry's agent: generic over the hook catalogue. The harness loads the bundle, then calls
+ * `init(config)` once with the catalogue entries it wants and the run's settings (identifier path
+ * globs, batch and cap sizes): one bundle serves every run, and a catalogue edit needs no rebuild.
+ *
+ * RPC surface (one flat map):
+ *   init(config) -> ReadyMessage   install hooks; also sent as `agent:ready`
+ *   clock()      -> number         device clock, us (CLOCK_REALTIME); the host brackets it to
+ *                                  measure the device-host offset
+ *   flush()      -> counters       send everything batched now
+ *   stats()      -> counters
+ *   dispose()    -> counters       undo every hook job and flush; safe to call twice
+ */
+import { Batcher } from "./batcher.js";
+import { nowUs } from "./clock.js";
+import { JavaHooks, javaStatus } from "./java/hooks.js";
+import { Jobs } from "./jobs.js";
+import { NativeHooks } from "./native/install.js";
+import type { AgentConfig, ReadyMessage } from "./types.js";
+
+const AGENT_VERSION = "1";
+
+const DEFAULTS: Omit<AgentConfig, "hooks" | "paths"> = {
+    batch_events: 1000,
+    batch_ms: 50,
+    cap: 0,
+    tls_chunk_cap: 16384,
+    tls_conn_cap: 1 << 20,
+    args_cap: 512,
+    stack_depth: 24,
+    ring_slots: 16384,
+};
+
+let jobs: Jobs | null = null;
+let batcher: Batcher | null = null;
+let native: NativeHooks | null = null;
+let java: JavaHooks | null = null;
+
+function counters(): Record<string, unknown> {
+    return {
+        sent: batcher?.sent ?? null,
+        stacks: batcher?.stacks.size() ?? 0,
+        jobs: jobs?.count() ?? 0,
+        installed: { java: java?.installed ?? 0, native: native?.installed ?? 0 },
+    };
+}
+
+function init(partial: Partial<AgentConfig>): ReadyMessage {
+    if (batcher !== null) throw new Error("init() called twice");
+    const cfg: AgentConfig = { ...DEFAULTS, hooks: [], paths: [], ...partial } as AgentConfig;
+    cfg.hooks.forEach((h, i) => { h.index = i; });
+    jobs = new Jobs();
+    batcher = new Batcher(cfg);
+    native = new NativeHooks(cfg, batcher, jobs);
+    const nat = native;
+    batcher.setModuleSource(() => nat.modules());
+    native.start();
+    const js = javaStatus();
+    if (js.available) {
+        java = new JavaHooks(cfg, batcher, jobs);
+        java.start();
+    } else if (cfg.hooks.some((h) => h.layer === "java")) {
+        batcher.warn("java-unavailable", cfg.hooks.filter((h) => h.layer === "java").map((h) => h.id),
+            js.reason ?? "Java unavailable");
+    }
+    const missingNative = native.missing();
+    if (missingNative.length > 0) {
+        batcher.warn("export-missing", missingNative, "export not found in the loaded modules yet; watched as modules load");
+    }
+    batcher.start();
+    const ready: ReadyMessage = {
+        type: "agent:ready",
+        pid: Process.id,
+        arch: Process.arch,
+        platform: Process.platform,
+        agent_version: AGENT_VERSION,
+        java: js,
+        installed: { java: java?.installed ?? 0, native: native.installed },
+        pending: [...missingNative, ...(java?.pending() ?? [])],
+        t_us: nowUs(),
+    };
+    send(ready);
+    return ready;
+}
+
+function dispose(): Record<string, unknown> {
+    if (batcher === null || jobs === null) return counters();
+    native?.stop();
+    const failed = jobs.undoAll();
+    batcher.close();
+    const out = { ...counters(), undo_failed: failed };
+    return out;
+}
+
+rpc.exports = {
+    init,
+    clock: () => nowUs(),
+    flush: () => {
+        batcher?.flush();
+        return counters();
+    },
+    stats: () => counters(),
+    dispose,
+};

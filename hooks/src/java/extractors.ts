@@ -1,0 +1,186 @@
+/**
+ * Small named extractors for Java arguments and return values. Each turns a call into
+ * {args, ret, cat} where `cat` overrides the entry's category (a ContentResolver query on the
+ * contacts provider is `contacts`), or returns null to drop calls that are not personal
+ * information (Settings.Secure.getString of an animation scale, getPackageInfo of the app itself).
+ * Values are JSON-safe and size-capped; nothing here may throw into the app (callers catch).
+ */
+
+export interface Extracted {
+    args: unknown;
+    ret: unknown;
+    cat: string | null;
+}
+
+export interface Ctx {
+    self: any;
+    args: any[];
+    ret: any;
+    cap: number;
+    ownPackage: () => string | null;
+}
+
+export function capStr(s: string, cap: number): string {
+    return s.length > cap ? s.slice(0, cap) + "…" : s;
+}
+
+export function toJson(v: any, cap: number, depth = 0): unknown {
+    if (v === null || v === undefined) return null;
+    const t = typeof v;
+    if (t === "number" || t === "boolean") return v;
+    if (t === "string") return capStr(v, cap);
+    if (t === "object" && typeof v.length === "number" && v.$className === undefined && depth < 1) {
+        const out: unknown[] = [];
+        for (let i = 0; i < Math.min(v.length, 16); i++) out.push(toJson(v[i], cap, depth + 1));
+        if (v.length > 16) out.push(`…${v.length - 16} more`);
+        return out;
+    }
+    try {
+        return capStr(String(v.toString()), cap);
+    } catch {
+        return `<${t}>`;
+    }
+}
+
+function genericArgs(c: Ctx): unknown[] {
+    return c.args.map((a) => toJson(a, c.cap));
+}
+
+const URI_CLASSES: [RegExp, string][] = [
+    [/^(com\.android\.contacts|contacts)(\/|$)/, "contacts"],
+    [/^call_log(\/|$)/, "call_log"],
+    [/^(sms|mms|mms-sms)(\/|$)/, "sms"],
+    [/^com\.android\.calendar(\/|$)/, "calendar"],
+    [/^media(\/|$)/, "storage"],
+    [/^(browser|com\.android\.browser)(\/|$)/, "browser"],
+    [/^(telephony|icc)(\/|$)/, "sim_info"],
+];
+
+export function classifyUri(uri: string): string | null {
+    const m = /^content:\/\/(.*)$/.exec(uri);
+    if (m === null) return null;
+    for (const [re, cat] of URI_CLASSES) if (re.test(m[1])) return cat;
+    return null;
+}
+
+const ID_SETTINGS: Record<string, string> = {
+    android_id: "device_id",
+    bluetooth_address: "bluetooth",
+    bluetooth_name: "bluetooth",
+    device_name: "device_id",
+    wifi_mac_address: "wifi_info",
+};
+
+function intentInfo(intent: any): Record<string, unknown> | null {
+    if (intent === null || intent === undefined) return null;
+    const cmp = intent.getComponent();
+    const pkg = intent.getPackage();
+    const data = intent.getDataString();
+    return {
+        action: intent.getAction() === null ? null : String(intent.getAction()),
+        component: cmp === null ? null : String(cmp.flattenToString()),
+        package: pkg === null ? (cmp === null ? null : String(cmp.getPackageName())) : String(pkg),
+        data: data === null ? null : capStr(String(data), 200),
+    };
+}
+
+export const EXTRACTORS: Record<string, (c: Ctx) => Extracted | null> = {
+    generic: (c) => ({ args: genericArgs(c), ret: toJson(c.ret, c.cap), cat: null }),
+
+    /** ContentResolver.* (Uri first): the URI and its provider class. */
+    uri: (c) => {
+        const uri = c.args[0] === null || c.args[0] === undefined ? "" : String(c.args[0].toString());
+        const cat = classifyUri(uri);
+        const rest = c.args.slice(1).map((a) => toJson(a, 200));
+        let ret: unknown = null;
+        try {
+            if (c.ret !== null && c.ret !== undefined && typeof c.ret.getCount === "function") ret = { rows: c.ret.getCount() };
+            else ret = toJson(c.ret, 200);
+        } catch {
+            ret = null;
+        }
+        return { args: { uri: capStr(uri, 300), provider: cat, rest }, ret, cat: cat ?? "content_other" };
+    },
+
+    /** Settings.{Secure,System,Global}.get*(resolver, name): only identifier keys are kept. */
+    settings_key: (c) => {
+        const name = String(c.args[1]);
+        const cat = ID_SETTINGS[name];
+        if (cat === undefined) return null;
+        return { args: { name }, ret: toJson(c.ret, c.cap), cat };
+    },
+
+    /** requestPermissions(...): the String[] argument, wherever it is. */
+    permissions: (c) => {
+        let perms: unknown = null;
+        for (const a of c.args) {
+            if (a !== null && a !== undefined && typeof a === "object" && typeof a.length === "number" && a.$className === undefined) {
+                perms = toJson(a, 200);
+                break;
+            }
+        }
+        return { args: { permissions: perms }, ret: null, cat: null };
+    },
+
+    /** start/bind/broadcast: the Intent; calls into the app's own package are not app_launch. */
+    intent: (c) => {
+        const intentArg = c.args.find((a) => a !== null && a !== undefined && a.$className === "android.content.Intent");
+        const info = intentInfo(intentArg);
+        const own = c.ownPackage();
+        if (info !== null && own !== null && info.package === own) return null;
+        return { args: info ?? genericArgs(c), ret: null, cat: null };
+    },
+
+    /** getPackageInfo/getApplicationInfo/... (String package first): skip the app itself. */
+    package_arg: (c) => {
+        const pkg = c.args[0] === null || c.args[0] === undefined ? null : String(c.args[0]);
+        if (pkg !== null && pkg === c.ownPackage()) return null;
+        return { args: { package: pkg }, ret: c.ret === null ? null : "found", cat: null };
+    },
+
+    /** list returners (installed packages, scan results, accounts): the size, not the content. */
+    list_size: (c) => {
+        let size: unknown = null;
+        try {
+            if (c.ret !== null && c.ret !== undefined) size = typeof c.ret.size === "function" ? c.ret.size() : c.ret.length;
+        } catch {
+            size = null;
+        }
+        return { args: genericArgs(c), ret: { size }, cat: null };
+    },
+
+    /** Location getters and listeners: coordinates of a returned Location. */
+    location: (c) => {
+        const l = c.ret;
+        if (l === null || l === undefined || typeof l.getLatitude !== "function") {
+            return { args: genericArgs(c), ret: toJson(l, c.cap), cat: null };
+        }
+        return {
+            args: genericArgs(c),
+            ret: { lat: l.getLatitude(), lon: l.getLongitude(), provider: String(l.getProvider()), acc: l.getAccuracy() },
+            cat: null,
+        };
+    },
+
+    /** View.performClick: the clicked control's text, for the consent observer. */
+    view_text: (c) => {
+        const v = c.self;
+        let text: string | null = null;
+        let desc: string | null = null;
+        let id: string | null = null;
+        try {
+            if (typeof v.getText === "function") text = capStr(String(v.getText()), 200);
+        } catch { /* not a TextView */ }
+        try {
+            const d = v.getContentDescription();
+            desc = d === null ? null : capStr(String(d), 200);
+        } catch { /* none */ }
+        try {
+            id = v.getId() > 0 ? String(v.getResources().getResourceEntryName(v.getId())) : null;
+        } catch { /* no resource name */ }
+        return { args: { view: String(v.$className), text, desc, id }, ret: c.ret, cat: null };
+    },
+
+    /** Dialog.show and friends: which dialog class. */
+    self_class: (c) => ({ args: { class: String(c.self?.$className ?? "") }, ret: null, cat: null }),
+};

@@ -1,0 +1,205 @@
+/**
+ * The one Java hook path (frida-java-bridge; Frida 17 has no global Java). Every Java catalogue
+ * entry is installed the same way: find the class (now, or later through LoaderWatch), select the
+ * listed overloads (or all), replace each implementation by one that calls the original, then
+ * records the call through the entry's extractor. Beyond `cap` calls per second a hook only
+ * counts, and the count is reported as one row with `count`, so frequency stays exact while the
+ * app is not slowed by stack walks. Missing class/method/overload: one structured warning naming
+ * the catalogue ids, never an exception.
+ */
+import Java from "frida-java-bridge";
+import { nowUs } from "../clock.js";
+import type { Batcher } from "../batcher.js";
+import type { Jobs } from "../jobs.js";
+import type { AgentConfig, EventRow, HookSpec } from "../types.js";
+import { EXTRACTORS, type Ctx } from "./extractors.js";
+import { LoaderWatch } from "./loaders.js";
+
+const PRIM: Record<string, string> = {
+    boolean: "Z", byte: "B", char: "C", short: "S", int: "I", long: "J", float: "F", double: "D",
+};
+
+/** Java source names (catalogue) to the names frida-java-bridge's overload() expects. */
+export function fridaType(t: string): string {
+    let dims = 0;
+    let base = t.trim();
+    while (base.endsWith("[]")) {
+        dims++;
+        base = base.slice(0, -2);
+    }
+    if (dims === 0) return base;
+    const elem = PRIM[base] ?? `L${base};`;
+    return "[".repeat(dims) + elem;
+}
+
+interface CapState {
+    window: number;
+    emitted: number;
+    suppressed: number;
+}
+
+export function javaStatus(): { available: boolean; reason?: string; android_version?: string } {
+    try {
+        if (!Java.available) return { available: false, reason: "no Java VM in this process (not an Android app)" };
+        return { available: true, android_version: Java.androidVersion };
+    } catch (e) {
+        return { available: false, reason: String(e) };
+    }
+}
+
+export class JavaHooks {
+    installed = 0;
+    private caps = new Map<number, CapState>();
+    private ownPkg: string | null | undefined = undefined;
+    private watch: LoaderWatch | null = null;
+    private Log: any = null;
+    private Exception: any = null;
+
+    constructor(private cfg: AgentConfig, private batcher: Batcher, private jobs: Jobs) {
+        batcher.addCappedSource(() => this.takeCapped());
+    }
+
+    private ownPackage(): string | null {
+        if (this.ownPkg !== undefined) return this.ownPkg;
+        try {
+            const app = Java.use("android.app.ActivityThread").currentApplication();
+            this.ownPkg = app === null ? null : String(app.getPackageName());
+        } catch {
+            this.ownPkg = null;
+        }
+        return this.ownPkg;
+    }
+
+    private takeCapped(): EventRow[] {
+        const rows: EventRow[] = [];
+        const t = nowUs();
+        for (const [idx, st] of this.caps) {
+            if (st.suppressed > 0) {
+                rows.push([t, idx, 0, { capped: true }, null, null, st.suppressed, null]);
+                st.suppressed = 0;
+            }
+        }
+        return rows;
+    }
+
+    private admit(spec: HookSpec, t: number): boolean {
+        const cap = spec.cap ?? this.cfg.cap;
+        if (!cap) return true;
+        let st = this.caps.get(spec.index);
+        if (st === undefined) {
+            st = { window: 0, emitted: 0, suppressed: 0 };
+            this.caps.set(spec.index, st);
+        }
+        const w = Math.floor(t / 1e6);
+        if (st.window !== w) {
+            st.window = w;
+            st.emitted = 0;
+        }
+        if (st.emitted < cap) {
+            st.emitted++;
+            return true;
+        }
+        st.suppressed++;
+        return false;
+    }
+
+    private stackId(): string | null {
+        try {
+            this.Log ??= Java.use("android.util.Log");
+            this.Exception ??= Java.use("java.lang.Exception");
+            const text: string = String(this.Log.getStackTraceString(this.Exception.$new()));
+            const frames = text.split("\n").slice(1).map((l) => l.trim().replace(/^at /, ""))
+                .filter((l) => l.length > 0 && !l.startsWith("com.android.internal.os.") )
+                .slice(0, this.cfg.stack_depth);
+            return this.batcher.stacks.intern(frames);
+        } catch {
+            return null;
+        }
+    }
+
+    private record(spec: HookSpec, self: any, args: any[], ret: any): void {
+        const t = nowUs();
+        if (!this.admit(spec, t)) return;
+        const ex = EXTRACTORS[spec.extractor ?? "generic"] ?? EXTRACTORS.generic;
+        const ctx: Ctx = { self, args, ret, cap: this.cfg.args_cap, ownPackage: () => this.ownPackage() };
+        let out;
+        try {
+            out = ex(ctx);
+        } catch (e) {
+            out = { args: [`<extractor ${spec.extractor} failed: ${e}>`], ret: null, cat: null };
+        }
+        if (out === null) return;
+        const stack = spec.stack === false ? null : this.stackId();
+        this.batcher.push([t, spec.index, Process.getCurrentThreadId(), out.args, out.ret, stack, 1, out.cat]);
+    }
+
+    /** Install one entry with a class factory (default loader or another). True when installed. */
+    installWith(factory: any, spec: HookSpec, warn: boolean): boolean {
+        let C: any;
+        try {
+            C = factory.use(spec.class!);
+        } catch {
+            return false;
+        }
+        const method = C[spec.method!];
+        if (method === undefined || method.overloads === undefined) {
+            if (warn) this.batcher.warn("method-missing", [spec.id], `${spec.class}.${spec.method}`);
+            return true; // the class is there: waiting for another loader will not help
+        }
+        const targets: any[] = [];
+        if (spec.overloads === undefined || spec.overloads === null) {
+            targets.push(...method.overloads);
+        } else {
+            const missing: string[] = [];
+            for (const sig of spec.overloads) {
+                try {
+                    targets.push(method.overload(...sig.map(fridaType)));
+                } catch {
+                    missing.push(`(${sig.join(", ")})`);
+                }
+            }
+            if (missing.length > 0 && warn) {
+                this.batcher.warn("overload-missing", [spec.id], `${spec.class}.${spec.method}${missing.join(" ")}`);
+            }
+        }
+        const self = this;
+        for (const ov of targets) {
+            try {
+                ov.implementation = function (this: any, ...args: any[]) {
+                    const ret = ov.call(this, ...args);
+                    try {
+                        self.record(spec, this, args, ret);
+                    } catch { /* never into the app */ }
+                    return ret;
+                };
+                this.jobs.add(`java:${spec.id}`, () => { ov.implementation = null; });
+                this.installed++;
+            } catch (e) {
+                this.batcher.warn("hook-failed", [spec.id], `${spec.class}.${spec.method}: ${e}`);
+            }
+        }
+        return true;
+    }
+
+    start(): void {
+        const specs = this.cfg.hooks.filter((h) => h.layer === "java");
+        if (specs.length === 0) return;
+        Java.perform(() => {
+            this.watch = new LoaderWatch(Java, (f, s) => this.installWith(f, s, true),
+                (u) => this.jobs.add("java:loaders", u));
+            for (const spec of specs) {
+                if (!this.installWith(Java, spec, true)) this.watch.add(spec);
+            }
+            this.watch.start();
+            const pending = this.watch.pendingIds();
+            if (pending.length > 0) {
+                this.batcher.warn("class-missing", pending,
+                    "classes not loaded yet; hooked when a class loader provides them");
+            }
+        });
+    }
+
+    pending(): string[] {
+        return this.watch?.pendingIds() ?? [];
+    }
+}
