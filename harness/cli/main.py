@@ -32,6 +32,9 @@ def _register_all() -> None:
     from harness.cli import pii as _pii
 
     _pii.register(app)
+    from harness.cli import ui as _ui
+
+    _ui.register(app)
 
 
 _register_all()
