@@ -1,0 +1,616 @@
+"""The apps side of the sim device (`AppRuntime`): app processes, the task and screen stacks, input,
+the system permission dialog, hierarchy dumps and screenshots.
+
+Launch path and instrumentation. `launch()` starts a REAL child process
+(`python -m harness.sim.app_process`), so `pidof` gives a live PID that Frida attaches to, and
+`force_stop()` kills it. With `wait_debugger=True` (`am start -D`) the process is *gated*: it is
+alive, shows Android's "Waiting For Debugger" dialog, and runs none of its behaviours until
+`signal(pid, SIGCONT)` (the device maps `kill -s CONT PID` to it). The harness therefore does
+`am start -D -n PKG/ACT` -> `pidof PKG` -> Frida attach + load agent -> `kill -s CONT PID`, and the
+agent is in place before the app's first behaviour, as Frida's spawn gating gives on a device.
+
+The runtime tells each process its state (consent stored by the app, permission results,
+foreground, top screen) over the process's stdin, and serves its requests (logcat lines,
+permission prompts, screens to show, the device's `http_proxy`) from its stdout. The app's own
+data (consent choice, permission denial counts) lives under `/data/data/PKG/` on the sim's file
+tree, so `pm clear` resets it and a relaunch remembers it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal as _signal
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.sim.app_process.actions import JAVA_API
+from harness.sim.app_process.encode import identity_value
+from harness.sim.interfaces import DeviceContext, LaunchResult
+from harness.sim.model import Action, AppModel, load_app_package
+from harness.sim.native import library_path
+from harness.sim.screens import View, Window, dump_xml, render_png, view_from_element, walk
+from harness.sim.screens.hierarchy import activity_root
+from harness.sim.screens.system import (
+    BUTTONS,
+    LAUNCHER_ACTIVITY,
+    LAUNCHER_PACKAGE,
+    debugger_window,
+    launcher_window,
+    permission_window,
+)
+
+KEYCODE_HOME, KEYCODE_BACK, KEYCODE_APP_SWITCH = 3, 4, 187
+PROPS = ("ro.serialno", "ro.boot.serialno", "ro.product.model", "ro.product.manufacturer", "ro.product.brand",
+         "ro.product.device", "ro.product.name", "ro.build.version.release", "ro.build.version.sdk",
+         "ro.build.fingerprint", "ro.product.cpu.abi", "ro.hardware", "gsm.sim.operator.numeric",
+         "gsm.operator.alpha", "persist.sys.timezone", "persist.sys.locale")
+# Platform permission groups (as the system dialog names them) of the runtime permissions sim apps ask.
+PERMISSION_GROUP = {
+    "ACCESS_FINE_LOCATION": "LOCATION", "ACCESS_COARSE_LOCATION": "LOCATION", "ACCESS_BACKGROUND_LOCATION": "LOCATION",
+    "READ_CONTACTS": "CONTACTS", "WRITE_CONTACTS": "CONTACTS", "GET_ACCOUNTS": "CONTACTS", "CAMERA": "CAMERA",
+    "RECORD_AUDIO": "MICROPHONE", "READ_PHONE_STATE": "PHONE", "READ_PHONE_NUMBERS": "PHONE", "CALL_PHONE": "PHONE",
+    "READ_CALL_LOG": "CALL_LOG", "SEND_SMS": "SMS", "READ_SMS": "SMS", "RECEIVE_SMS": "SMS", "READ_CALENDAR": "CALENDAR",
+    "WRITE_CALENDAR": "CALENDAR", "READ_EXTERNAL_STORAGE": "STORAGE", "WRITE_EXTERNAL_STORAGE": "STORAGE",
+    "READ_MEDIA_IMAGES": "READ_MEDIA_VISUAL", "READ_MEDIA_VIDEO": "READ_MEDIA_VISUAL", "READ_MEDIA_AUDIO": "READ_MEDIA_AURAL",
+    "BODY_SENSORS": "SENSORS", "ACTIVITY_RECOGNITION": "ACTIVITY_RECOGNITION", "BLUETOOTH_SCAN": "NEARBY_DEVICES",
+    "BLUETOOTH_CONNECT": "NEARBY_DEVICES", "NEARBY_WIFI_DEVICES": "NEARBY_DEVICES", "POST_NOTIFICATIONS": "NOTIFICATIONS",
+}
+MAX_DENIALS = 2  # Android 11+: after two denials the request is refused without a dialog
+
+
+class AppNotInstalled(LookupError):
+    """`am start` of a package the device does not have."""
+
+
+class ActivityNotFound(LookupError):
+    """`am start -n PKG/ACT` with an activity the app does not declare."""
+
+
+def group_of(permission: str) -> str | None:
+    return PERMISSION_GROUP.get(permission.rsplit(".", 1)[-1])
+
+
+@dataclass
+class _ScreenInst:
+    screen_id: str
+    checked: dict[str, bool] = field(default_factory=dict)
+    gen: int = 0
+
+
+@dataclass
+class _Proc:
+    package: str
+    model: AppModel
+    popen: subprocess.Popen
+    pid: int
+    uid: int
+    gated: bool
+    expected_exit: bool = False
+    crash: dict[str, Any] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class SimAppRuntime:
+    """`AppRuntime` of one sim device. `internet` is the sim internet's (host, port): the network
+    an app reaches when no proxy is set. `internet_ca` (PEM) is installed in the device's system CA
+    store (as a public CA would be) and is the CA that pinning apps pin."""
+
+    def __init__(self, ctx: DeviceContext, internet: tuple[str, int], *, internet_ca: bytes | None = None):
+        self.ctx = ctx
+        self.internet = internet
+        self.internet_ca = internet_ca or b""
+        self.work = ctx.host_path("/data/system/consentry-sim")
+        self.work.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._procs: dict[str, _Proc] = {}
+        self._tasks: dict[str, list[_ScreenInst]] = {}
+        self._models: dict[str, AppModel] = {}
+        self._fg: str | None = None
+        self._dialogs: list[tuple[str, str, tuple[str, ...]]] = []  # (package, group, permissions)
+        self._gen = 0
+        if internet_ca:
+            self._install_system_ca(internet_ca)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _install_system_ca(self, pem: bytes) -> None:
+        import hashlib
+
+        from cryptography import x509
+
+        cert = x509.load_pem_x509_certificate(pem)
+        h = int.from_bytes(hashlib.md5(cert.subject.public_bytes()).digest()[:4], "little")  # subject_hash_old
+        d = self.ctx.host_path("/system/etc/security/cacerts")
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"{h:08x}.0").write_bytes(pem)
+
+    def _log(self, tag: str, msg: str, level: str = "I", pid: int = 0) -> None:
+        self.ctx.logcat(tag, msg, level=level, pid=pid)
+
+    def _model(self, package: str) -> AppModel:
+        apk = self.ctx.installed_apk(package)
+        if apk is None:
+            raise AppNotInstalled(package)
+        key = f"{apk}:{apk.stat().st_mtime_ns}"
+        m = self._models.get(key)
+        if m is None:
+            m = self._models[key] = load_app_package(apk)
+        return m
+
+    def _prefs_path(self, package: str) -> Path:
+        return self.ctx.host_path(f"/data/data/{package}/shared_prefs/consentry_sim.json")
+
+    def _prefs(self, package: str) -> dict[str, Any]:
+        try:
+            return json.loads(self._prefs_path(package).read_text())
+        except (OSError, ValueError):
+            return {"consent": "none", "asked": {}, "denials": {}}
+
+    def _save_prefs(self, package: str, prefs: dict[str, Any]) -> None:
+        p = self._prefs_path(package)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_suffix(".tmp")
+        tmp.write_text(json.dumps(prefs))
+        tmp.replace(p)
+
+    @staticmethod
+    def _uid(package: str) -> int:
+        return 10100 + zlib.crc32(package.encode()) % 800
+
+    def _resolve_activity(self, model: AppModel, activity: str | None) -> str | None:
+        if activity is None:
+            return None
+        act = activity.split("/", 1)[1] if "/" in activity else activity
+        if act.startswith(model.package + "."):
+            act = act[len(model.package):]
+        if act not in model.activities:
+            raise ActivityNotFound(f"{model.package}/{act}")
+        return act
+
+    # -- launch and processes -----------------------------------------------------------
+    def launch(self, package: str, activity: str | None = None, *, wait_debugger: bool = False) -> LaunchResult:
+        t0 = time.monotonic()
+        model = self._model(package)
+        act = self._resolve_activity(model, activity) or model.launcher
+        comp = model.component(act)
+        self._log("ActivityTaskManager", f"START u0 {{act=android.intent.action.MAIN cat=[android.intent.category.LAUNCHER] "
+                                         f"flg=0x10000000 cmp={comp}}} from uid 2000")
+        with self._lock:
+            proc = self._live(package)
+            cold = proc is None
+            if proc is None:
+                proc = self._spawn(model, comp, wait_debugger)
+            if not self._tasks.get(package):
+                consent = self._prefs(package).get("consent")
+                start = {"accepted": model.start.accepted, "refused": model.start.refused}.get(consent)
+                self._tasks[package] = [_ScreenInst(start or model.start.none)]
+            self._set_fg(package)
+            self._screen_changed(package)
+            top = self._top_component(package)
+        total = max(1, int((time.monotonic() - t0) * 1000))
+        self._log("ActivityTaskManager", f"Displayed {top} for user 0: +{total}ms")
+        return LaunchResult(pid=proc.pid, activity=top, total_ms=total, cold=cold)
+
+    def _spawn(self, model: AppModel, comp: str, gated: bool) -> _Proc:
+        pkg = model.package
+        ident = asdict(self.ctx.identity)
+        props = "".join(f"{k}={self.ctx.getprop(k)}\n" for k in sorted(set(PROPS) | self._getprop_keys(model)))
+        java = "".join(f"{cls}.{m}={identity_value(ident, key) or ''}\n" for key, (cls, m, _a, _p) in JAVA_API.items())
+        (self.work / f"{pkg}.props").write_text(props)
+        (self.work / f"{pkg}.java").write_text(java)
+        launched = time.time()
+        crash_s = self.ctx.faults.crash_at_s.get(pkg)
+        libs = {"simprop"} | {b.sdk for b in model.behaviours if b.sdk}
+        cfg = {
+            "package": pkg, "label": model.label, "gated": gated, "internet": list(self.internet),
+            "root": str(self.ctx.root).rstrip("/"), "identity": ident,
+            "libs": {n: str(library_path(n)) for n in libs},
+            "ca_dirs": [str(self.ctx.host_path("/system/etc/security/cacerts")),
+                        str(self.ctx.host_path("/data/misc/user/0/cacerts-added"))],
+            "pin_ca_pem": self.internet_ca.decode(),
+            "crash_at_s": crash_s, "crash_at_wall": launched + crash_s if crash_s is not None else None,
+            "behaviours": [b.model_dump(mode="json", by_alias=True, exclude_none=True) for b in model.behaviours],
+        }
+        cfg_path = self.work / f"{pkg}.launch.json"
+        cfg_path.write_text(json.dumps(cfg))
+        data_dir = self.ctx.host_path(f"/data/data/{pkg}")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        import harness
+
+        env = dict(os.environ, CONSENTRY_SIM_PROPS=str(self.work / f"{pkg}.props"),
+                   CONSENTRY_SIM_JAVA=str(self.work / f"{pkg}.java"),
+                   PYTHONPATH=str(Path(harness.__file__).resolve().parent.parent))
+        with open(self.work / f"{pkg}.stderr", "ab") as err:
+            popen = subprocess.Popen([sys.executable, "-m", "harness.sim.app_process", str(cfg_path)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, cwd=data_dir,
+                                     env=env, start_new_session=True)
+        uid = self._uid(pkg)
+        proc = _Proc(pkg, model, popen, popen.pid, uid, gated)
+        self._procs[pkg] = proc
+        full = comp.replace("/.", f"/{pkg}.")
+        self._log("ActivityManager", f"Start proc {popen.pid}:{pkg}/u0a{uid - 10000} for next-top-activity {{{full}}}")
+        threading.Thread(target=self._read_proc, args=(proc,), name=f"sim-app-{pkg}", daemon=True).start()
+        return proc
+
+    @staticmethod
+    def _getprop_keys(model: AppModel) -> set[str]:
+        return {s.getprop for b in model.behaviours for s in b.steps if s.getprop}
+
+    def _live(self, package: str) -> _Proc | None:
+        p = self._procs.get(package)
+        return p if p is not None and p.popen.poll() is None else None
+
+    def _send(self, proc: _Proc, msg: dict[str, Any]) -> None:
+        line = json.dumps(msg).encode() + b"\n"
+        with proc.lock:
+            try:
+                assert proc.popen.stdin is not None
+                proc.popen.stdin.write(line)
+                proc.popen.stdin.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                pass
+
+    def _push_state(self, package: str) -> None:
+        proc = self._live(package)
+        if proc is None:
+            return
+        prefs = self._prefs(package)
+        perms = {}
+        for p in proc.model.permissions:
+            if group_of(p) is None:
+                continue
+            granted = self.ctx.permission_granted(package, p)
+            perms[p] = "granted" if granted else ("denied" if prefs["asked"].get(p) == "denied" else "none")
+        task = self._tasks.get(package)
+        self._send(proc, {"op": "state", "consent": prefs.get("consent", "none"), "permissions": perms,
+                          "foreground": self._fg == package, "screen": task[-1].screen_id if task else None})
+
+    def _read_proc(self, proc: _Proc) -> None:
+        assert proc.popen.stdout is not None
+        for raw in proc.popen.stdout:
+            try:
+                msg = json.loads(raw)
+                self._handle(proc, msg)
+            except (ValueError, KeyError, TypeError):
+                continue
+        rc = proc.popen.wait()
+        self._on_exit(proc, rc)
+
+    def _handle(self, proc: _Proc, msg: dict[str, Any]) -> None:
+        op = msg.get("op")
+        pkg = proc.package
+        if op == "log":
+            self._log(str(msg["tag"])[:64], str(msg["msg"])[:4000], str(msg.get("level", "I"))[:1], proc.pid)
+        elif op == "get_proxy":
+            self._send(proc, {"op": "reply", "id": msg["id"], "value": self.ctx.settings_get("global", "http_proxy")})
+        elif op == "released":
+            with self._lock:
+                proc.gated = False
+                self._push_state(pkg)
+        elif op == "request_permissions":
+            with self._lock:
+                self._request_permissions(pkg, tuple(str(p) for p in msg["permissions"][:32]))
+        elif op == "show_screen":
+            with self._lock:
+                task = self._tasks.get(pkg)
+                if self._fg == pkg and task and task[-1].screen_id != msg["screen"] and self._has_screen(proc.model, msg["screen"]):
+                    task.append(_ScreenInst(msg["screen"]))
+                    self._screen_changed(pkg)
+        elif op == "start_app":
+            target = str(msg["package"])[:200]
+            self._log("ActivityManager", f"Unable to start service Intent {{ pkg={target} }} U=0: not found"
+                      if self.ctx.installed_apk(target) is None else
+                      f"Background start of {target} requested by {pkg} (uid {proc.uid})", "W", proc.pid)
+        elif op == "crash":
+            proc.crash = msg
+
+    @staticmethod
+    def _has_screen(model: AppModel, sid: str) -> bool:
+        return any(s.id == sid for s in model.screens)
+
+    def _on_exit(self, proc: _Proc, rc: int) -> None:
+        with self._lock:
+            if self._procs.get(proc.package) is proc:
+                del self._procs[proc.package]
+            if proc.expected_exit:
+                return
+            if proc.crash:
+                c = proc.crash
+                lines = [f"FATAL EXCEPTION: {c.get('thread', 'main')}", f"Process: {proc.package}, PID: {proc.pid}",
+                         str(c.get("exception", "java.lang.RuntimeException"))]
+                lines += [f"\tat {f}" for f in c.get("frames", [])][:20]
+                for ln in lines:
+                    self._log("AndroidRuntime", ln, "E", proc.pid)
+            state = "fg  TOP" if self._fg == proc.package else "cch  CEM"
+            self._log("ActivityManager", f"Process {proc.package} (pid {proc.pid}) has died: {state}")
+            self._drop_task(proc.package)
+
+    def _drop_task(self, package: str) -> None:
+        self._tasks.pop(package, None)
+        self._dialogs = [d for d in self._dialogs if d[0] != package]
+        if self._fg == package:
+            self._fg = None
+
+    def force_stop(self, package: str) -> None:
+        with self._lock:
+            proc = self._live(package)
+            if proc is not None:
+                proc.expected_exit = True
+                self._log("ActivityManager", f"Force stopping {package} appid={proc.uid} user=0: from pid {os.getpid()}")
+                self._log("ActivityManager", f"Killing {proc.pid}:{package}/u0a{proc.uid - 10000} (adj 0): stop {package} due to from pid {os.getpid()}")
+                self._kill(proc)
+            self._drop_task(package)
+
+    @staticmethod
+    def _kill(proc: _Proc) -> None:
+        try:
+            os.killpg(proc.pid, _signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.popen.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def clear_data(self, package: str) -> None:
+        with self._lock:
+            self.force_stop(package)
+            shutil.rmtree(self.ctx.host_path(f"/data/data/{package}"), ignore_errors=True)
+            try:
+                model = self._model(package)
+            except (AppNotInstalled, ValueError):
+                return
+            for p in model.permissions:  # pm clear also resets runtime permissions
+                if group_of(p) is not None:
+                    self.ctx.set_permission(package, p, False)
+
+    def pid_of(self, package: str) -> int | None:
+        with self._lock:
+            p = self._live(package)
+            return p.pid if p else None
+
+    def processes(self) -> list[tuple[int, str]]:
+        with self._lock:
+            return sorted((p.pid, p.package) for p in self._procs.values() if p.popen.poll() is None)
+
+    def signal(self, pid: int, signum: int) -> bool:
+        with self._lock:
+            proc = next((p for p in self._procs.values() if p.pid == pid and p.popen.poll() is None), None)
+            if proc is None:
+                return False
+            try:
+                os.kill(pid, signum)
+            except ProcessLookupError:
+                return False
+            return True
+
+    def shutdown(self) -> None:
+        with self._lock:
+            procs = list(self._procs.values())
+            for p in procs:
+                p.expected_exit = True
+                self._kill(p)
+            self._procs.clear()
+            self._tasks.clear()
+            self._dialogs.clear()
+            self._fg = None
+
+    # -- screens -----------------------------------------------------------------------------
+    def _set_fg(self, package: str | None) -> None:
+        old, self._fg = self._fg, package
+        for p in {old, package} - {None}:
+            self._push_state(p)  # type: ignore[arg-type]
+
+    def _top_component(self, package: str) -> str:
+        model = self._procs[package].model if package in self._procs else self._model(package)
+        task = self._tasks.get(package)
+        return model.component(model.screen(task[-1].screen_id).activity) if task else model.component(model.launcher)
+
+    def _screen_changed(self, package: str) -> None:
+        """A new top screen: record a shown notice, tell the process, arm the screen's timer."""
+        task = self._tasks.get(package)
+        proc = self._procs.get(package)
+        if not task or proc is None:
+            return
+        top = task[-1]
+        self._gen += 1
+        top.gen = self._gen
+        screen = proc.model.screen(top.screen_id)
+        if screen.notice:
+            prefs = self._prefs(package)
+            if prefs.get("consent", "none") == "none":
+                prefs["consent"] = "shown"
+                self._save_prefs(package, prefs)
+        self._push_state(package)
+        if screen.auto is not None:
+            gen, action = top.gen, screen.auto.action
+
+            def fire() -> None:
+                with self._lock:
+                    t = self._tasks.get(package)
+                    if t and t[-1].gen == gen:
+                        self._apply(package, action)
+
+            timer = threading.Timer(screen.auto.after_s, fire)
+            timer.daemon = True
+            timer.start()
+
+    def _windows(self) -> list[Window]:
+        """The window stack, bottom to top."""
+        pkg = self._fg
+        if pkg is None or pkg not in self._procs or not self._tasks.get(pkg):
+            return [launcher_window()]
+        proc = self._procs[pkg]
+        model = proc.model
+        wins: list[Window] = []
+        for inst in self._tasks[pkg][-2:]:
+            s = model.screen(inst.screen_id)
+            content = tuple(view_from_element(e, pkg, inst.checked) for e in s.elements)
+            comp = model.component(s.activity)
+            if s.dialog is not None:
+                root = View("android.widget.FrameLayout", pkg, s.dialog, children=(
+                    View("android.widget.FrameLayout", pkg, s.dialog, resource_id="android:id/content", children=content),))
+                wins.append(Window(pkg, comp, root, dialog=True, meta={"screen": s.id}))
+            else:
+                wins = [Window(pkg, comp, activity_root(pkg, content), meta={"screen": s.id})]
+        if proc.gated:
+            wins.append(debugger_window(model.label, pkg))
+        else:
+            d = next((d for d in self._dialogs if d[0] == pkg), None)
+            if d is not None:
+                wins.append(permission_window(model.label, d[1]))
+        return wins
+
+    def foreground(self) -> tuple[str, str]:
+        with self._lock:
+            top = self._windows()[-1]
+            if top.package == LAUNCHER_PACKAGE:
+                return LAUNCHER_PACKAGE, LAUNCHER_ACTIVITY
+            return top.package, top.activity
+
+    def dump_hierarchy(self) -> str:
+        with self._lock:
+            return dump_xml(self._windows()[-1])
+
+    def screenshot_png(self) -> bytes:
+        with self._lock:
+            wins = self._windows()
+        return render_png(wins)
+
+    # -- input -------------------------------------------------------------------------------
+    def input_tap(self, x: int, y: int) -> None:
+        with self._lock:
+            top = self._windows()[-1]
+            hit = _hit(top.root, x, y)
+            if top.package == "com.google.android.permissioncontroller":
+                if hit is not None:
+                    rid = hit.resource_id.rsplit("/", 1)[-1]
+                    if rid in BUTTONS:
+                        self._answer_dialog(BUTTONS[rid][1] == "grant")
+                return
+            if top.package == "android" or top.package == LAUNCHER_PACKAGE or hit is None:
+                return
+            pkg = top.package
+            inst = self._tasks[pkg][-1]
+            screen = self._procs[pkg].model.screen(inst.screen_id)
+            if hit.element_id and hit.element_id in screen.on_tap:
+                self._apply(pkg, screen.on_tap[hit.element_id])
+            elif hit.checkable and hit.element_id:
+                inst.checked[hit.element_id] = not hit.checked
+
+    def input_swipe(self, x1: int, y1: int, x2: int, y2: int, duration_ms: int) -> None:
+        return None  # the sim's screens do not scroll
+
+    def input_text(self, text: str) -> None:
+        return None  # no text fields take input in the sim's apps
+
+    def input_keyevent(self, code: int) -> None:
+        with self._lock:
+            if code in (KEYCODE_HOME, KEYCODE_APP_SWITCH):
+                self._set_fg(None)
+            elif code == KEYCODE_BACK:
+                pkg = self._fg
+                if pkg is None or pkg not in self._procs:
+                    return
+                if self._procs[pkg].gated:
+                    return
+                if any(d[0] == pkg for d in self._dialogs):
+                    self._answer_dialog(False)  # back on the permission dialog denies
+                    return
+                task = self._tasks.get(pkg)
+                if not task:
+                    return
+                screen = self._procs[pkg].model.screen(task[-1].screen_id)
+                self._apply(pkg, screen.on_back or Action(back=True))
+
+    def _apply(self, pkg: str, a: Action) -> None:
+        task = self._tasks.get(pkg)
+        if not task:
+            return
+        top = task[-1]
+        if a.requires_checked and not top.checked.get(a.requires_checked, self._default_checked(pkg, top, a.requires_checked)):
+            self._log("Toast", "Please read and agree to the terms first", pid=self._procs[pkg].pid)
+            return
+        if a.consent:
+            prefs = self._prefs(pkg)
+            prefs["consent"] = a.consent
+            self._save_prefs(pkg, prefs)
+        if a.check:
+            top.checked[a.check] = not top.checked.get(a.check, self._default_checked(pkg, top, a.check))
+        if a.request_permissions:
+            self._request_permissions(pkg, a.request_permissions)
+        changed = False
+        if a.back:
+            if len(task) > 1:
+                task.pop()
+                changed = True
+            else:  # Android 12+: back on the root activity moves the task to the background
+                self._set_fg(None)
+        if a.goto:
+            task.append(_ScreenInst(a.goto))
+            changed = True
+        if a.replace:
+            task[-1] = _ScreenInst(a.replace)
+            changed = True
+        if a.finish:
+            self._set_fg(None)
+        if changed:
+            self._screen_changed(pkg)
+        else:
+            self._push_state(pkg)
+
+    def _default_checked(self, pkg: str, inst: _ScreenInst, element_id: str) -> bool:
+        from harness.sim.model import _walk
+
+        screen = self._procs[pkg].model.screen(inst.screen_id)
+        return next((e.checked for e in _walk(screen.elements) if e.id == element_id), False)
+
+    # -- runtime permissions -------------------------------------------------------------------
+    def _request_permissions(self, pkg: str, perms: tuple[str, ...]) -> None:
+        by_group: dict[str, list[str]] = {}
+        for p in perms:
+            g = group_of(p)
+            if g is not None and not self.ctx.permission_granted(pkg, p):
+                by_group.setdefault(g, []).append(p)
+        prefs = self._prefs(pkg)
+        for g, ps in by_group.items():
+            if any(d[0] == pkg and d[1] == g for d in self._dialogs):
+                continue
+            if prefs["denials"].get(g, 0) >= MAX_DENIALS:
+                self._log("GrantPermissionsActivity", f"{pkg}: {g} denied without prompt (denied {MAX_DENIALS} times)", "W")
+                continue
+            self._dialogs.append((pkg, g, tuple(ps)))
+            self._log("ActivityTaskManager", "START u0 {act=android.content.pm.action.REQUEST_PERMISSIONS "
+                      "pkg=com.google.android.permissioncontroller cmp=com.google.android.permissioncontroller/"
+                      f"com.android.permissioncontroller.permission.ui.GrantPermissionsActivity}} from uid {self._uid(pkg)}")
+
+    def _answer_dialog(self, grant: bool) -> None:
+        pkg = self._fg
+        d = next((d for d in self._dialogs if d[0] == pkg), None)
+        if d is None or pkg is None:
+            return
+        self._dialogs.remove(d)
+        prefs = self._prefs(pkg)
+        for p in d[2]:
+            self.ctx.set_permission(pkg, p, grant)
+            prefs["asked"][p] = "granted" if grant else "denied"
+        if not grant:
+            prefs["denials"][d[1]] = prefs["denials"].get(d[1], 0) + 1
+        self._save_prefs(pkg, prefs)
+        self._push_state(pkg)
+
+
+def _hit(root: View, x: int, y: int) -> View | None:
+    """The deepest clickable or checkable view under (x, y), as touch dispatch finds it."""
+    best = None
+    for v in walk(root):
+        x1, y1, x2, y2 = v.bounds
+        if x1 <= x < x2 and y1 <= y < y2 and (v.clickable or v.checkable) and v.enabled:
+            best = v
+    return best
