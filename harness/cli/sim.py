@@ -81,10 +81,13 @@ def resolve_apps(spec: str) -> list[Path]:
         return []
     try:
         from harness.sim.samples import sample_app_paths
-
-        samples = list(sample_app_paths())
     except ImportError:
         samples = []
+    else:
+        try:
+            samples = list(sample_app_paths())
+        except Exception as exc:  # a broken sample model: say which, no traceback
+            raise SimError(f"the sample sim apps could not be built: {exc}") from None
     if spec == "all":
         return samples
     chosen: list[Path] = []
