@@ -36,7 +36,8 @@ def _sample_apps() -> list[Path]:
         from harness.sim.samples import sample_app_paths
     except ImportError:
         return []
-    return list(sample_app_paths())
+    found = sample_app_paths()  # {name: path} (or a list of paths)
+    return list(found.values()) if isinstance(found, dict) else list(found)
 
 
 @dataclass

@@ -85,7 +85,8 @@ def resolve_apps(spec: str) -> list[Path]:
         samples = []
     else:
         try:
-            samples = list(sample_app_paths())
+            found = sample_app_paths()  # {name: path} (or a list of paths)
+            samples = list(found.values()) if isinstance(found, dict) else list(found)
         except Exception as exc:  # a broken sample model: say which, no traceback
             raise SimError(f"the sample sim apps could not be built: {exc}") from None
     if spec == "all":

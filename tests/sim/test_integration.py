@@ -58,4 +58,9 @@ def test_sample_apps_install_when_available(sim_device):
     names = set(sim_device.adb().list_packages(["-3"]))
     from harness.sim.model import load_app_package
 
-    assert {load_app_package(p).package for p in sample_app_paths()} <= names
+    found = sample_app_paths()
+    paths = list(found.values()) if isinstance(found, dict) else list(found)
+    assert len(paths) >= 7
+    assert {load_app_package(p).package for p in paths} <= names
+    sims = [r for r in sim_device.adb().shell("pm list packages -3 -f").splitlines() if "/data/app/~~" in r]
+    assert len(sims) == len(paths)
