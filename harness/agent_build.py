@@ -10,6 +10,7 @@ Usage: `python -m harness.agent_build [--hooks DIR] [--out FILE] [--no-compress]
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -49,6 +50,10 @@ def build(hooks_dir: Path = HOOKS_DIR, out: Path = BUNDLE, *, compress: bool = T
     tmp = out.with_suffix(".js.tmp")
     tmp.write_text(bundle, encoding="utf-8")
     tmp.replace(out)
+    # The wheel carries the catalogue beside the bundle (harness.catalogue falls back to it).
+    catalogue = hooks_dir / "catalogue.yaml"
+    if catalogue.is_file():
+        shutil.copyfile(catalogue, out.parent / "catalogue.yaml")
     return out
 
 

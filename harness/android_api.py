@@ -250,3 +250,47 @@ def _dotted_to_java(name: str, classes: dict[str, ClassInfo]) -> str:
         if cand in classes:
             return cand
     return name
+
+
+@dataclass(frozen=True)
+class Check:
+    """Outcome of checking one catalogue entry: ok, failed or skipped, with the levels found."""
+
+    hook_id: str
+    status: str  # ok | fail | skip
+    levels: str  # e.g. "21-37", "26-37; 23-37" per overload
+    reason: str = ""
+
+
+def _range(since: int, until: int) -> str:
+    return f"{since}-{until}" if since != until else str(since)
+
+
+def check_hook(api: AndroidApi, hook_id: str, cls: str, method: str,
+               overloads: tuple[tuple[str, ...], ...] | None) -> Check:
+    """Class, method, overload arity and reference types against the declarations."""
+    info = api.lookup(cls)
+    if info is None:
+        return Check(hook_id, "fail", "", f"class {cls} not in Android API {MIN_API}-{MAX_API}")
+    chain = api.hierarchy(cls)
+    found = [o for c in chain for o in c.methods.get(method, [])]
+    if not found:
+        return Check(hook_id, "fail", "", f"{cls} has no method {method} (searched {len(chain)} classes/interfaces)")
+    if overloads is None:
+        lo = min(o.since for o in found)
+        hi = max(o.until for o in found)
+        return Check(hook_id, "ok", _range(max(lo, info.since), min(hi, info.until)), "every overload")
+    levels, bad = [], []
+    for sig in overloads:
+        want = tuple(java_to_ts(t) for t in sig)
+        match = [o for o in found if o.params == want]
+        if not match:
+            arity = [o for o in found if len(o.params) == len(want)]
+            hint = f"; same arity: {', '.join('(' + ', '.join(o.params) + ')' for o in arity[:3])}" if arity else ""
+            bad.append(f"({', '.join(sig)}) matches no overload{hint}")
+            continue
+        o = match[0]
+        levels.append(_range(max(o.since, info.since), min(o.until, info.until)))
+    if bad:
+        return Check(hook_id, "fail", "; ".join(levels), "; ".join(bad))
+    return Check(hook_id, "ok", "; ".join(levels))

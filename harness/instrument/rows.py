@@ -21,6 +21,16 @@ import pandas as pd
 from harness.catalogue import PI_CATEGORIES, Hook
 from harness.instrument.messages import EVENT_COLUMNS, decode_native
 
+# Native rows whose meaning depends on the argument: which identifier a path or property is.
+PATH_CATEGORIES = (
+    (r"/sys/class/net/[^/]+/address|/data/misc/wifi/", "wifi_info"),
+    (r"/sys/class/bluetooth/", "bluetooth"),
+    (r"/proc/net/", "network_info"),
+)
+PROP_PI = r"serial|imei|meid|iccid|imsi|msisdn|gsm\.sim|android_?id|oaid|\.mac|macaddr|wifi\.addr|bt\.addr|bluetooth|phone|line1|ril\.oem"
+PROP_CATEGORIES = ((r"gsm\.sim|iccid|imsi|operator", "sim_info"), (r"wifi|\.mac|macaddr", "wifi_info"),
+                   (r"bt\.|bluetooth", "bluetooth"), (r"phone|msisdn|line1", "phone_number"))
+
 API_COLUMNS = ["t_ns", "layer", "hook_id", "category", "api", "args", "ret", "thread", "stack_id", "pid",
                "count", "pi", "permission"]
 
@@ -176,7 +186,23 @@ class RowBuilder:
         df["count"] = 1
         df["pi"] = self.table.pi[hook]
         df["permission"] = self.table.permission[hook]
+        self._refine(df, kinds)
         return df[API_COLUMNS], new_stacks
+
+    @staticmethod
+    def _refine(df: pd.DataFrame, kinds: np.ndarray) -> None:
+        """Category/pi of path and property rows from the path or key itself (vectorised)."""
+        for kind, table, pi_pattern in (("path", PATH_CATEGORIES, None), ("prop", PROP_CATEGORIES, PROP_PI)):
+            mask = kinds == kind
+            if not mask.any():
+                continue
+            text = df.loc[mask, "args"].astype(str).str.lower()
+            for pattern, cat in table:
+                hit = text.str.contains(pattern, regex=True)
+                df.loc[hit[hit].index, "category"] = cat
+            if pi_pattern is not None:
+                key = text.str.extract(r'"name":"([^"]*)"', expand=False).fillna("")
+                df.loc[mask, "pi"] = key.str.contains(pi_pattern, regex=True).to_numpy()
 
     def t_ns(self, t_us: int) -> int:
         return int(t_us) * 1000 - self.shift
