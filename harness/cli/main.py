@@ -35,6 +35,9 @@ def _register_all() -> None:
     from harness.cli import ui as _ui
 
     _ui.register(app)
+    from harness.cli import hooks as _hooks
+
+    _hooks.register(app)
 
 
 _register_all()
