@@ -118,6 +118,17 @@ class SimAppRuntime:
         if internet_ca:
             self._install_system_ca(internet_ca)
 
+    def _pin_pem(self) -> str:
+        """The CA pinning apps pin: the sim internet's (given, or found in the system store by name)."""
+        if not self.internet_ca:
+            d = self.ctx.host_path("/system/etc/security/cacerts")
+            for f in sorted(d.glob("*.0")) if d.is_dir() else []:
+                data = f.read_bytes()[:65536]
+                if b"BEGIN CERTIFICATE" in data and _is_sim_internet_ca(data):
+                    self.internet_ca = data
+                    break
+        return self.internet_ca.decode()
+
     # -- helpers ---------------------------------------------------------------------------
     def _install_system_ca(self, pem: bytes) -> None:
         import hashlib
@@ -213,7 +224,7 @@ class SimAppRuntime:
             "libs": {n: str(library_path(n)) for n in libs},
             "ca_dirs": [str(self.ctx.host_path("/system/etc/security/cacerts")),
                         str(self.ctx.host_path("/data/misc/user/0/cacerts-added"))],
-            "pin_ca_pem": self.internet_ca.decode(),
+            "pin_ca_pem": self._pin_pem(),
             "crash_at_s": crash_s, "crash_at_wall": launched + crash_s if crash_s is not None else None,
             "behaviours": [b.model_dump(mode="json", by_alias=True, exclude_none=True) for b in model.behaviours],
         }
@@ -604,6 +615,15 @@ class SimAppRuntime:
             prefs["denials"][d[1]] = prefs["denials"].get(d[1], 0) + 1
         self._save_prefs(pkg, prefs)
         self._push_state(pkg)
+
+
+def _is_sim_internet_ca(pem: bytes) -> bool:
+    from cryptography import x509
+
+    try:
+        return "consentry sim internet" in x509.load_pem_x509_certificate(pem).subject.rfc4514_string()
+    except ValueError:
+        return False
 
 
 def _hit(root: View, x: int, y: int) -> View | None:

@@ -9,7 +9,7 @@ import os
 import socket
 import ssl
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from harness.sim.app_process.channel import Channel
 from harness.sim.app_process.encode import encode, identity_value
@@ -146,9 +146,10 @@ class Actions:
         headers = dict(spec.get("headers", {}))
         into = spec.get("in", "query")
         if into == "query" and fields:
-            url += ("&" if "?" in url else "?") + "&".join(f"{k}={quote(v, safe=':,.-_@')}" for k, v in fields)
+            # values already URL-encoded (enc: urlencoded) keep their %XX; plain ones keep ':' and ','
+            url += ("&" if "?" in url else "?") + "&".join(f"{k}={quote(v, safe=':,.-_@%')}" for k, v in fields)
         elif into == "form":
-            body = urlencode(fields).encode()
+            body = "&".join(f"{quote(k)}={quote(v, safe='%')}" for k, v in fields).encode()
             headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         elif into == "json":
             body = json.dumps(dict(fields)).encode()
