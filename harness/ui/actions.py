@@ -18,7 +18,6 @@ from harness.ui.state import NOTICE
 if TYPE_CHECKING:
     from harness.ui.observer import Observation, UiObserver
 
-SETTLE_S = 4.0  # how long a tap may take to change the screen
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def accept_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
             shot = obs.screenshot(obs.now(), "accept")
             t = _tap(obs, accept)
             taps.append((t, accept.text))
-            after = obs.wait_change(seen, SETTLE_S)
+            after = obs.wait_change(seen, obs.settle)
             ac = after.classification
             if ac.kind == "unknown" or (ac.kind == "consent_notice" and ac.signature() == c.signature()):
                 why = "the notice is still on screen after tapping agree" if ac.kind != "unknown" else \
@@ -120,7 +119,7 @@ def refuse_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
                                          taps=tuple(taps))
                 t = _tap(obs, refuse)
                 taps.append((t, refuse.text))
-                after = obs.wait_change(current, SETTLE_S)
+                after = obs.wait_change(current, obs.settle)
                 ac = after.classification
                 if ac.kind == "unknown" or (ac.kind == "consent_notice" and ac.signature() == c.signature()):
                     why = "the notice is still on screen after tapping refuse" if ac.kind != "unknown" else \
@@ -160,7 +159,7 @@ def answer_permission(obs: UiObserver, grant: bool, group: str | None = None, *,
         with obs.lock:
             shot = obs.screenshot(obs.now(), "permission")
             t = _tap(obs, control)
-            after = obs.wait_change(seen, SETTLE_S)
+            after = obs.wait_change(seen, obs.settle)
             if not _gone(after, "permission_dialog", c.signature()):
                 return ActionOutcome("failed", "the prompt is still on screen after the tap", subject, control=control,
                                      taps=((t, control.text),))

@@ -50,6 +50,10 @@ def _link_refuse(s: Screen) -> Node | None:
     return None
 
 
+def _height(b: tuple[int, int, int, int]) -> int:
+    return b[3] - b[1]
+
+
 def _is_login(s: Screen) -> bool:
     if s.has_edittext:
         for n in s.nodes:
@@ -110,7 +114,10 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
         if accept is not None and accept.bounds == refuse.bounds:
             accept = None
     elif ref is not None:
-        refuse = make_control(ref[1].node, "refuse")
+        node = ref[1].node
+        refuse = make_control(node, "refuse")
+        if accept is not None and "Button" not in node.cls and _height(refuse.bounds) * 1.5 <= _height(accept.bounds):
+            refuse = make_control(node, "refuse", style="link")  # a small text under a big button
     else:
         link = _link_refuse(s)
         if link is not None:

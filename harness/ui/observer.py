@@ -44,7 +44,7 @@ class UiObserver:
 
     def __init__(self, device: UiDevice, journal: Any | None, run_dir: str | Path, t0: int, *,
                  app_package: str | None = None, fast: float = 0.2, slow: float = 1.5,
-                 screenshots: bool = True, save_dumps: bool = False,
+                 screenshots: bool = True, save_dumps: bool = False, settle: float = 4.0,
                  clock: Callable[[], int] = time.time_ns):
         self.device = device
         self.journal = journal
@@ -54,6 +54,7 @@ class UiObserver:
         self.slow = slow
         self.screenshots = screenshots
         self.save_dumps = save_dumps
+        self.settle = settle  # how long a tap may take to change the screen
         self.clock = clock
         self.interval = fast
         self.lock = threading.RLock()

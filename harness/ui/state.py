@@ -89,7 +89,10 @@ class ConsentTracker:
         ev = dict(evidence, reason="screen went away after a tap the observer did not make")
         if subject == NOTICE:
             app = self.visible_pkg or self.app_package
-            state = "accepted" if fg_pkg and app and fg_pkg == app else "refused"
+            # Gone while the app stays in front (or asks for a permission next): accepted. Gone
+            # with the app (launcher or another app in front): refused.
+            left = bool(fg_pkg) and fg_pkg != app and fg_pkg not in PERMISSION_PACKAGES
+            state = "refused" if left else "accepted"
             ev["foreground"] = fg_pkg
             return [self._emit(Transition(t_ns, subject, state, "observed", ev))]
         group = subject.split(":", 1)[1]
