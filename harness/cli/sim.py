@@ -82,24 +82,26 @@ def resolve_apps(spec: str) -> list[Path]:
     try:
         from harness.sim.samples import sample_app_paths
     except ImportError:
-        samples = []
+        named = {}
     else:
         try:
             found = sample_app_paths()  # {name: path} (or a list of paths)
-            samples = list(found.values()) if isinstance(found, dict) else list(found)
+            named = dict(found) if isinstance(found, dict) else {Path(p).stem: Path(p) for p in found}
         except Exception as exc:  # a broken sample model: say which, no traceback
             raise SimError(f"the sample sim apps could not be built: {exc}") from None
     if spec == "all":
-        return samples
+        return list(named.values())
     chosen: list[Path] = []
     for name in (n.strip() for n in spec.split(",") if n.strip()):
         path = Path(name)
         if path.suffix in (".apk", ".yaml", ".yml") and path.is_file():
             chosen.append(path)
             continue
-        match = [s for s in samples if s.stem == name or s.stem.endswith("." + name) or name in s.stem]
+        match = [p for key, p in named.items() if name in (key, p.stem) or p.stem.endswith("." + name)]
+        if not match:
+            match = [p for key, p in named.items() if name in key or name in p.stem]
         if len(match) != 1:
-            known = ", ".join(s.stem for s in samples) or "none available"
+            known = ", ".join(named) or "none available"
             raise InputError(f"unknown sim app {name!r} ({'ambiguous' if match else 'known: ' + known})",
                              source="--apps")
         chosen.append(match[0])
