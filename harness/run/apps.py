@@ -14,7 +14,8 @@ from harness.run.apk import ApkInfo, read_apk
 def sample_apks() -> list[Path]:
     from harness.sim.samples import sample_app_paths
 
-    return list(sample_app_paths())
+    paths = sample_app_paths()
+    return list(paths.values()) if isinstance(paths, dict) else list(paths)
 
 
 def expand_app_refs(refs: list[str] | tuple[str, ...], base: Path | None = None) -> list[str]:

@@ -24,7 +24,7 @@ def _ensure_adb_server() -> None:
 
 
 def run_demo(out: Path, n_devices: int = 3, fail_on: str | None = None) -> int:
-    from harness.sim.samples import sample_app_paths
+    from harness.run.apps import sample_apks
     from harness.sim.server import SimDevice
 
     _ensure_adb_server()
@@ -33,7 +33,7 @@ def run_demo(out: Path, n_devices: int = 3, fail_on: str | None = None) -> int:
     state_root = Path(tempfile.mkdtemp(prefix="consentry-demo-sims-"))
     sims = []
     try:
-        apps = list(sample_app_paths())
+        apps = sample_apks()
         for i in range(n_devices):
             sim = SimDevice(state_root / f"sim{i}", apps=apps)
             serial = sim.start()
