@@ -43,10 +43,13 @@ $(STAMPS)/venv: pyproject.toml | $(VENV)/bin/python
 
 venv: $(STAMPS)/venv
 
-$(SIMLIB): $(SIMLIB_SRC)
+# One C source, several libraries (libsimprop.so and SDK-named copies such as libumeng_sim.so);
+# the list and the flags live in harness/sim/native/__init__.py (the runtime builds them on demand
+# into a cache dir the same way when they are missing, e.g. after `pip install .`).
+$(SIMLIB): $(SIMLIB_SRC) harness/sim/native/__init__.py | $(STAMPS)/system
 	@mkdir -p $(dir $@)
-	@echo "consentry setup: building the sim's native library"
-	@cc -shared -fPIC -O2 -o $@ $<
+	@echo "consentry setup: building the sim's native libraries"
+	@PY=$$(test -x $(PY) && echo $(PY) || scripts/find-python) && $$PY -m harness.sim.native $(dir $@) >/dev/null
 
 simlib: $(SIMLIB)
 
