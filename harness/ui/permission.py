@@ -163,10 +163,19 @@ def rationale(s: Screen, lang: str | None) -> Classification | None:
             allow = c
         elif deny is None and role == "deny":
             deny = c
-    if allow is None or not (word or deny):
-        return None
     sentences = [t for t in s.labels if len(t) > 12 and (lx.PERMISSION_WORD.search(t) or group_of_text(t))]
     text = max(sentences, key=len) if sentences else None
+    if allow is None:
+        # A text-only explanation screen (the prompt follows by itself): one sentence must name the
+        # permission and its purpose, on a screen with almost nothing to tap.
+        explains = [t for t in sentences if len(t) > 16 and group_of_text(t) and lx.PURPOSE.search(t)]
+        if not explains or s.clickable_count > 2 or lx.POLICY_STRONG.search(blob):
+            return None
+        return Classification(kind="permission_rationale", reason="in-app explanation (text only) of a permission",
+                              confidence=0.6, lang=lang, permission=group_of_text(explains[0]),
+                              purpose=max(explains, key=len), package=s.package, texts=texts_of(s))
+    if not (word or deny):
+        return None
     controls: tuple[Control, ...] = (make_control(allow.node, "allow"),) + (
         (make_control(deny.node, "deny"),) if deny else ())
     conf = 0.6 + 0.15 * bool(word) + 0.1 * bool(deny) + 0.1 * bool(group)

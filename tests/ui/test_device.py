@@ -4,9 +4,9 @@ adapter through the real adb server and the sim device."""
 from __future__ import annotations
 
 import pytest
+from ui_paths import ANDROID_SAMPLES
 
 from harness.ui.device import AdbUiDevice, UiDevice, parse_focus, parse_grants
-from ui_paths import ANDROID_SAMPLES
 
 # Focus lines in the layouts of several releases (written for these tests).
 ANDROID_9 = """WINDOW MANAGER WINDOWS (dumpsys window windows)

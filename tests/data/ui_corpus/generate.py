@@ -463,6 +463,16 @@ def rationales() -> None:
         root = app_dialog(pkg, W, H, title, fmt(body, app), buttons, layout=R.choice(["dialog", "dialog", "sheet"]))
         emit(f"rationale_{lang}_{i:02d}", [(pkg, root)], kind="permission_rationale", lang=lang, permission=group,
              accept=acc, refuse=ref, W=W, H=H)
+    for i, (lang, title, body, group) in enumerate((
+        ("en", "Find stores near you", "{app} uses your location to show stores near you. Your location is never shared.",
+         "LOCATION"),
+        ("zh-Hans", "相机权限使用说明", "{app}需要使用相机权限，用于扫描二维码和拍摄头像。我们不会在后台使用相机。", "CAMERA"),
+    )):
+        pkg, app = (APPS_ZH if lang.startswith("zh") else APPS_EN)[i]
+        W, H = size()
+        root = app_dialog(pkg, W, H, title, [body.format(app=app)], [], layout="full")
+        emit(f"rationale_{lang}_text_only_{i}", [(pkg, root)], kind="permission_rationale", lang=lang,
+             permission=group, note="text-only explanation before the prompt", W=W, H=H)
 
 
 def negatives() -> None:
