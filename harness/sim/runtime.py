@@ -178,11 +178,14 @@ class SimAppRuntime:
         if activity is None:
             return None
         act = activity.split("/", 1)[1] if "/" in activity else activity
-        if act.startswith(model.package + "."):
-            act = act[len(model.package):]
-        if act not in model.activities:
+
+        def full(a: str) -> str:
+            return model.package + a if a.startswith(".") else a
+
+        match = next((a for a in model.activities if full(a) == full(act)), None)
+        if match is None:
             raise ActivityNotFound(f"{model.package}/{act}")
-        return act
+        return match
 
     # -- launch and processes -----------------------------------------------------------
     def launch(self, package: str, activity: str | None = None, *, wait_debugger: bool = False) -> LaunchResult:
