@@ -80,6 +80,13 @@ def default_props(identity: SimIdentity) -> dict[str, str]:
         "sys.boot_completed": "1",
         "wifi.interface": "wlan0",
     }
+    # The identity, published for the harness's identity profile the way a real device's would be
+    # read with root (`service call iphonesubinfo`, /data files): one read-only property per key.
+    for key in ("android_id", "imei", "meid", "imsi", "iccid", "serial", "mac", "bluetooth_mac",
+                "advertising_id", "oaid", "phone_number", "email", "ssid", "bssid"):
+        props[f"ro.consentry.identity.{key}"] = str(getattr(i, key))
+    props["ro.consentry.identity.lat"] = str(lat)
+    props["ro.consentry.identity.lon"] = str(lon)
     return dict(sorted(props.items()))
 
 
