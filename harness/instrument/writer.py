@@ -139,11 +139,14 @@ class Writer:
             self._api_rows(b.js_rows(events))
         native = p.get("native")
         if native and data:
-            frame, stacks = b.native_rows(data, int(native["n"]))
+            text, n, stacks = b.native_rows(data, int(native["n"]))
             if stacks:
                 self.journal.extend("stacks", stacks)
                 self.counts["stacks"] += len(stacks)
-            self._api_rows(frame)
+            if n:
+                self.journal.append_raw("api_calls", text, n)
+                self.counts["events"] += n
+                self.counts["calls"] += n
 
     def _api_rows(self, frame: Any) -> None:
         if len(frame) == 0:

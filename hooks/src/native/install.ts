@@ -59,7 +59,7 @@ export class NativeHooks {
             const ex = spec.extractor ?? "raw";
             const listener = TLS.has(ex)
                 ? Interceptor.attach(addr, this.tls.callbacks(module, ex, index))
-                : Interceptor.attach(addr, this.ring.callbacks() as unknown as InvocationListenerCallbacks,
+                : Interceptor.attach(addr, this.ring.callbacks(KINDS[ex]) as unknown as InvocationListenerCallbacks,
                     ptr(index));
             this.jobs.add(`native:${spec.id}`, () => listener.detach());
             this.installed++;

@@ -6,6 +6,7 @@
  *
  * Drained layout (little-endian), `HEADER` bytes per record, then a blob of strings:
  *   0 i64 t_us | 8 i64 ret | 16 u64 a0 | 24 u64 a1 | 32 u64 ra (return address)
+ *   (raw hooks record on entry: ret is 0)
  *   40 u32 tid | 44 u16 hook index | 46 u16 slen | 48 u32 offset of the string in the blob | 52 u32 0
  * The string's meaning depends on the hook's kind:
  *   path: the path; str2: "node\0service"; sockaddr: the raw sockaddr bytes; prop: "name\0value".
@@ -137,10 +138,7 @@ void on_enter (GumInvocationContext * ic) {
   inv->keep = 1;
 }
 
-void on_leave (GumInvocationContext * ic) {
-  Inv * inv = GUM_IC_GET_INVOCATION_DATA (ic, Inv);
-  if (!inv->keep) return;
-  HookCfg * c = cfg_of (ic);
+static void emit (GumInvocationContext * ic, HookCfg * c, Inv * inv, gint64 ret) {
   gint64 t = now_us ();
   if (c->cap > 0) {
     gint w = (gint) (t / 1000000);
@@ -158,18 +156,36 @@ void on_leave (GumInvocationContext * ic) {
   Rec * r = (Rec *) (ring + (gsize) (h & (nslots - 1)) * SLOT);
   r->hook = GPOINTER_TO_UINT (gum_invocation_context_get_listener_function_data (ic));
   r->t_us = t;
-  r->ret = (gint64) GPOINTER_TO_SIZE (gum_invocation_context_get_return_value (ic));
+  r->ret = ret;
   r->a0 = inv->a0;
   r->a1 = inv->a1;
   r->ra = GPOINTER_TO_SIZE (gum_invocation_context_get_return_address (ic));
   r->tid = gum_invocation_context_get_thread_id (ic);
   gint n = inv->slen;
   for (gint i = 0; i < n; i++) r->str[i] = inv->str[i];
-  if (c->kind == 4 && inv->out != NULL && (gint) r->ret > 0) {
+  if (c->kind == 4 && inv->out != NULL && (gint) ret > 0) {
     n += copy_str (r->str + n, STRMAX - n, (const char *) inv->out);
   }
   r->slen = n;
   g_atomic_int_add (&r->ready, 1);
+}
+
+void on_leave (GumInvocationContext * ic) {
+  Inv * inv = GUM_IC_GET_INVOCATION_DATA (ic, Inv);
+  if (!inv->keep) return;
+  emit (ic, cfg_of (ic), inv, (gint64) GPOINTER_TO_SIZE (gum_invocation_context_get_return_value (ic)));
+}
+
+/* raw hooks record on entry only: no return trampoline, the cheapest hook Frida has. */
+void on_enter_raw (GumInvocationContext * ic) {
+  HookCfg * c = cfg_of (ic);
+  if (!c->enabled) return;
+  Inv inv;
+  inv.slen = 0;
+  inv.out = NULL;
+  inv.a0 = GPOINTER_TO_SIZE (gum_invocation_context_get_nth_argument (ic, 0));
+  inv.a1 = GPOINTER_TO_SIZE (gum_invocation_context_get_nth_argument (ic, 1));
+  emit (ic, c, &inv, 0);
 }
 
 gint drain (guint8 * out, gint max, guint8 * blob, gint blobmax) {
@@ -280,7 +296,8 @@ export class NativeRing {
         this.cfg.add(index * CFG_SIZE + 28).writeS32(on ? 1 : 0);
     }
 
-    callbacks(): { onEnter: NativePointer; onLeave: NativePointer } {
+    callbacks(kind: number): { onEnter: NativePointer; onLeave?: NativePointer } {
+        if (kind === 0) return { onEnter: this.cm.on_enter_raw };
         return { onEnter: this.cm.on_enter, onLeave: this.cm.on_leave };
     }
 
