@@ -104,7 +104,7 @@ def _parse_bounds(value: str | None) -> tuple[int, int, int, int] | None:
     m = _BOUNDS.match(value)
     if not m:
         return None
-    x1, y1, x2, y2 = (int(g) for g in m.groups())
+    x1, y1, x2, y2 = map(int, m.groups())
     return (x1, y1, x2, y2)
 
 
@@ -137,12 +137,20 @@ def parse(data: str | bytes) -> Hierarchy:
         data = data.decode("utf-8", errors="replace")
     if len(data) > MAX_BYTES:
         return Hierarchy((), f"dump too large ({len(data)} chars > {MAX_BYTES})")
-    data = _CTRL.sub(" ", _strip_envelope(data))
+    data = _strip_envelope(data)
     if not data.strip():
         return Hierarchy((), "empty dump")
     if "<hierarchy" not in data[:4096] and "<node" not in data[:4096]:
         return Hierarchy((), f"not a uiautomator hierarchy: {data.strip()[:80]!r}")
 
+    h = _parse(data)
+    if h.error is not None and "invalid token" in h.error and _CTRL.search(data):
+        # Control characters are rare: scrub them only when the fast path tripped on one.
+        h = _parse(_CTRL.sub(" ", data))
+    return h
+
+
+def _parse(data: str) -> Hierarchy:
     nodes: list[Node] = []
     stack: list[int] = []
     window_counter = [-1]
@@ -190,6 +198,8 @@ def parse(data: str | bytes) -> Hierarchy:
     expat.ordered_attributes = False
     expat.StartElementHandler = start
     expat.EndElementHandler = end
+    expat.CharacterDataHandler = None  # text between tags is whitespace in dumps: skip the callbacks
+    expat.CommentHandler = None
     try:
         expat.Parse(data, True)
     except _Stop:

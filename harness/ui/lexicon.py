@@ -201,6 +201,7 @@ PERMISSION_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("NOTIFICATIONS", r"send you notifications|notifications|通知|benachrichtigungen|envoyer des notifications|notificaciones|알림"),
     )
 )
+ANY_GROUP = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in PERMISSION_TERMS), re.I)
 PERMISSION_WORD = re.compile(r"权限|權限|permission|\baccess\b|zugriff|accès|acceso|アクセス|액세스|berechtigung|autorisation|permiso|権限|권한|access to your|访问您?的|存取", re.I)
 PROMPT_QUESTION = re.compile(
     r"^(要)?允许.{1,40}(吗|？|\?)|^是否允许.{1,40}|^允許.{1,40}(嗎|？|\?)|^allow .{1,80}\?$|"

@@ -144,15 +144,12 @@ def rationale(s: Screen, lang: str | None) -> Classification | None:
     if s.package in lx.SETTINGS_PACKAGES or s.package in lx.PERMISSION_PACKAGES:
         return None
     blob = s.blob
-    if lx.POST_DENIAL.search(blob):
+    if s.clickable_count > 12 or not lx.PURPOSE.search(blob):
         return None
     word = lx.PERMISSION_WORD.search(blob)
+    if not (word or lx.ANY_GROUP.search(blob)) or lx.POST_DENIAL.search(blob):
+        return None
     group = group_of_text(blob)
-    purpose = lx.PURPOSE.search(blob)
-    if not (group or word) or not purpose:
-        return None
-    if s.clickable_count > 12:
-        return None
     allow: Candidate | None = None
     deny: Candidate | None = None
     for c in s.candidates:
@@ -163,7 +160,7 @@ def rationale(s: Screen, lang: str | None) -> Classification | None:
             allow = c
         elif deny is None and role == "deny":
             deny = c
-    sentences = [t for t in s.labels if len(t) > 12 and (lx.PERMISSION_WORD.search(t) or group_of_text(t))]
+    sentences = [t for t in s.labels if len(t) > 12 and (lx.PERMISSION_WORD.search(t) or lx.ANY_GROUP.search(t))]
     text = max(sentences, key=len) if sentences else None
     if allow is None:
         # A text-only explanation screen (the prompt follows by itself): one sentence must name the
