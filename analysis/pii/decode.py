@@ -15,16 +15,19 @@ import zlib
 from dataclasses import dataclass, field
 
 import brotli
+import numpy as np
 import zstandard
 
 DEFAULT_OUT_CAP = 32 * 1024 * 1024
 VIEW_SCAN_CAP = 8 * 1024 * 1024  # url/json/base64 re-decoded views only for bodies up to this size
 _CHUNK = 256 * 1024
 _B64_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-="
-# Every byte that cannot be part of a base64 token becomes a space, so bytes.split() finds tokens
-# at C speed (a regex with look-behind costs a try at every position of a large body).
-_B64_SPLIT = bytes(b if b in _B64_CHARS else 0x20 for b in range(256))
-_HEXDIGITS = re.compile(rb"[0-9a-fA-F]+")
+_B64_MASK = np.zeros(256, dtype=bool)
+_B64_MASK[list(_B64_CHARS)] = True
+_B64_MASK[ord("=")] = False  # padding only ends a token; as a run character it glues k=v pairs
+_B64_NONHEX = _B64_MASK.copy()
+_B64_NONHEX[list(b"0123456789abcdefABCDEF")] = False
+_TEXTISH = bytes(range(32, 127)) + b"\t\r\n"
 _JSON_U = re.compile(rb"\\u([0-9a-fA-F]{4})")
 
 
@@ -131,10 +134,37 @@ def decompress(data: bytes, content_encoding: str, cap: int = DEFAULT_OUT_CAP) -
     return data, "+".join(view) or "raw", notes
 
 
+def looks_binary(data: bytes) -> bool:
+    """Protobuf, images, encrypted blobs: more than 1 in 8 of the first 4 KB are control/high bytes."""
+    head = data[:4096]
+    return len(head.translate(None, _TEXTISH)) * 8 > len(head)
+
+
+def long_b64_runs(data: bytes, min_len: int = 24, limit: int = 256) -> list[bytes]:
+    """Maximal runs of base64 characters of at least `min_len` (numpy: a few passes, no Python loop
+    over tokens; splitting a large body into words costs more than scanning it)."""
+    if len(data) < min_len:
+        return []
+    arr = np.frombuffer(data, dtype=np.uint8)
+    edges = np.diff(_B64_MASK[arr].view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    long = ends - starts >= min_len
+    starts, ends = starts[long], ends[long]
+    if not len(starts):
+        return []
+    # Runs of hex digits only are digests or numbers (found as such): keep runs with a non-hex char.
+    nonhex = np.append(_B64_NONHEX[arr], False).view(np.uint8)
+    bounds = np.empty(2 * len(starts), dtype=np.int64)
+    bounds[0::2], bounds[1::2] = starts, ends
+    has_nonhex = np.add.reduceat(nonhex, bounds)[0::2] > 0
+    return [data[a:b] for a, b in zip(starts[has_nonhex][:limit], ends[has_nonhex][:limit], strict=True)]
+
+
 def secondary_views(data: bytes) -> list[tuple[str, bytes]]:
     """Re-decoded views of one text part: percent-decoded (form, query, JSON), JSON-unescaped, and
     base64-looking tokens decoded one level (and inflated when they hold gzip/zlib)."""
-    if len(data) > VIEW_SCAN_CAP:
+    if len(data) > VIEW_SCAN_CAP or looks_binary(data):
         return []
     views: list[tuple[str, bytes]] = []
     if b"%" in data or (b"+" in data and b"=" in data):
@@ -148,11 +178,10 @@ def secondary_views(data: bytes) -> list[tuple[str, bytes]]:
             views.append(("jsonescaped", unescaped))
     # Tokens from the raw part and from its percent-decoded view (form values escape + / =).
     sources = [data] + [v for name, v in views if name == "urldecoded"]
-    tokens = list(dict.fromkeys(t for src in sources for t in src.translate(_B64_SPLIT).split() if len(t) >= 24))
+    tokens = list(dict.fromkeys(t for src in sources for t in long_b64_runs(src)))
     parts = []
     for tok in tokens[:256]:
-        tok = tok.strip(b"=").split(b"=")[-1] if tok.count(b"=") else tok  # "k=VALUE" in a form
-        if len(tok) < 24 or _HEXDIGITS.fullmatch(tok):
+        if len(tok) < 24:
             continue  # hex digests and numbers are found as such, not as base64
         try:
             raw = base64.b64decode(tok + b"=" * (-len(tok) % 4), altchars=b"-_" if (b"-" in tok or b"_" in tok) else None)

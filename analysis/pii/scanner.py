@@ -14,7 +14,9 @@ flow_id, key, encoding, form, where, view, start, end, count, matched, excerpt."
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +33,7 @@ NOTE_COLUMNS = ["flow_id", "where", "note"]
 SEP = b"\n\x00\n"
 EXCERPT_CONTEXT = 32
 EXCERPT_CAP = 200
-BATCH_BYTES = 32 * 1024 * 1024
+BATCH_BYTES = 8 * 1024 * 1024
 _DIGITS = np.zeros(256, dtype=bool)
 _DIGITS[48:58] = True
 _COORD_PREV = _DIGITS.copy()
@@ -85,12 +87,13 @@ class Scanner:
     """Compiled identity patterns; `scan(flows, body_loader)` finds them in a flows table."""
 
     def __init__(self, identity: dict[str, Any], *, body_out_cap: int = DEFAULT_OUT_CAP,
-                 batch_bytes: int = BATCH_BYTES):
+                 batch_bytes: int = BATCH_BYTES, workers: int | None = None):
         self.identity = identity
         self.needles = build_needles(identity)
         self.labels = self.needles.labels()
         self.body_out_cap = body_out_cap
         self.batch_bytes = batch_bytes
+        self.workers = workers or max(1, min(2, os.cpu_count() or 1))
         self._ac = (acrs.BytesAhoCorasick(self.needles.patterns, matchkind=acrs.MatchKind.Standard,
                                           implementation=acrs.Implementation.DFA)
                     if self.needles.patterns else None)
@@ -146,16 +149,23 @@ class Scanner:
         frames: list[pd.DataFrame] = []
         batch: list[tuple[str, str, str, bytes]] = []
         size = 0
-        for row in rows:
-            fid = str(row.get("flow_id"))
-            for where, view, data in self.segments(row, body_loader, notes):
-                batch.append((fid, where, view, data))
-                size += len(data) + len(SEP)
-            if size >= self.batch_bytes:
-                frames.append(self._search(batch))
-                batch, size = [], 0
-        if batch:
-            frames.append(self._search(batch))
+        # The automaton search releases the GIL: batches are searched on worker threads while
+        # this thread cuts and decodes the next requests.
+        with ThreadPoolExecutor(self.workers) as pool:
+            pending = []
+            for row in rows:
+                fid = str(row.get("flow_id"))
+                for where, view, data in self.segments(row, body_loader, notes):
+                    batch.append((fid, where, view, data))
+                    size += len(data) + len(SEP)
+                if size >= self.batch_bytes:
+                    pending.append(pool.submit(self._search, batch))
+                    batch, size = [], 0
+                    if len(pending) > 2 * self.workers:  # bound memory: wait for the oldest
+                        frames.append(pending.pop(0).result())
+            if batch:
+                pending.append(pool.submit(self._search, batch))
+            frames.extend(f.result() for f in pending)
         frames = [f for f in frames if len(f)]
         raw = pd.concat(frames, ignore_index=True) if frames else self._empty_raw()
         return ScanResult(self._finish(raw), pd.DataFrame(notes, columns=NOTE_COLUMNS))
