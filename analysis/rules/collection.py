@@ -1,0 +1,136 @@
+"""Rules over collection events (API reads and PI in traffic) placed on the consent timeline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.rules.base import HIT_COLUMNS, aggregate, combine, empty_hits
+from analysis.rules.config import RuleConfig
+from analysis.rules.context import Context
+from analysis.timeline import category_subject
+
+_KEYS = ["run", "category", "sdk"]
+_NOT_ACCEPTED = ("none", "shown")
+_REFUSED = ("refused",)
+_PERM_REFUSED = ("denied", "revoked")
+
+
+def _pi_api(ctx: Context) -> pd.DataFrame:
+    return ctx.api[ctx.api["pi"]]
+
+
+def collect_before_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
+    """PI read (API) or sent (traffic) while the notice was never accepted (none or only shown)."""
+    api = _pi_api(ctx)
+    a = api[api["notice"].isin(_NOT_ACCEPTED)]
+    f = ctx.pi_flows[ctx.pi_flows["notice"].isin(_NOT_ACCEPTED)]
+    detail = lambda out: [{"notice_state": "not accepted"}] * len(out)  # noqa: E731
+    return combine(aggregate(a, _KEYS, "api", detail), aggregate(f, _KEYS, "flow", detail))
+
+
+def collect_after_refusal(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
+    """PI read or sent after the notice was refused, or after its governing permission was denied."""
+    parts = []
+    for frame, kind in ((_pi_api(ctx), "api"), (ctx.pi_flows, "flow")):
+        sel = frame[frame["notice"].isin(_REFUSED) | frame["perm"].isin(_PERM_REFUSED)]
+        if sel.empty:
+            continue
+        why = np.where(sel["notice"].isin(_REFUSED), "privacy_notice refused", "permission " + sel["perm"].astype(str))
+        sel = sel.assign(why=why)
+        hits = aggregate(sel, _KEYS + ["why"], kind, lambda out: [{"refused": w} for w in out["why"]])
+        parts.append(hits)
+    return combine(*parts)
+
+
+def sensitive_without_permission_flow(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
+    """Location/contacts/camera/microphone read while the user was never asked for that permission."""
+    api = _pi_api(ctx)
+    sel = api[api["category"].isin(cfg.sensitive_categories) & (api["perm"] == "none")]
+    if sel.empty:
+        return empty_hits()
+    subject = category_subject(sel["category"])
+    asked = set(zip(ctx.asks["run"], ctx.asks["subject"], strict=True)) if not ctx.asks.empty else set()
+    if asked:
+        never = ~pd.Series(list(zip(sel["run"], subject, strict=True)), index=sel.index).isin(asked)
+        sel = sel[never.to_numpy()]
+    return aggregate(sel, _KEYS, "api", lambda out: [{"asked": False}] * len(out))
+
+
+def excessive_frequency(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
+    """One kind of PI read more than `max_reads_per_run` times in a run, or faster than
+    `max_reads_per_second` over any `rate_window_s` window (rate-capped rows count `count` reads)."""
+    api = _pi_api(ctx)
+    api = api[~api["category"].isin(("app_launch", "install"))]
+    if api.empty:
+        return empty_hits()
+    cat_codes = api["category"].cat.codes.to_numpy().astype(np.int64)
+    n_cat = len(api["category"].cat.categories) + 1
+    group = api["run"].to_numpy() * n_cat + cat_codes
+    t = api["t_ns"].to_numpy()
+    counts = api["count"].to_numpy()
+    order = np.lexsort((t, group))  # rows are time-ordered per run already; group by category too
+    g, ts, cs = group[order], t[order], counts[order]
+    span = int(ts.max() - ts.min()) + 2 * cfg.rate_window_ns + 2
+    key = g * span + (ts - ts.min())
+    cum = np.cumsum(cs)
+    # reads in (t - window, t] = cum[i] - cum[j - 1], j = first row of the same group with t > t_i - window
+    j = np.searchsorted(key, key - cfg.rate_window_ns, side="right")
+    in_window = cum - np.where(j > 0, cum[np.maximum(j - 1, 0)], 0)
+    peak = pd.Series(in_window).groupby(g).max()
+    total = pd.Series(cs).groupby(g).sum()
+    limit_window = cfg.max_reads_per_second * cfg.rate_window_s
+    bad = total.index[(total > cfg.max_reads_per_run).to_numpy() | (peak > limit_window).to_numpy()]
+    if len(bad) == 0:
+        return empty_hits()
+    sel = api.assign(_g=group)
+    sel = sel[np.isin(group, bad)]
+    hits = aggregate(sel, ["run", "category"], "api")
+    cats = api["category"].cat.categories
+    hits_g = hits["run"].to_numpy() * n_cat + pd.Categorical(hits["category"], categories=cats).codes
+    per_sdk = sel.groupby(["_g", sel["sdk"].astype(object).fillna("(app)")], observed=True)["count"].sum()
+    per_sdk = per_sdk.reset_index().sort_values("count", ascending=False, kind="stable")
+    per_sdk.columns = ["_g", "sdk", "count"]
+    sdk_reads = {gi: dict(zip(grp["sdk"].astype(str), grp["count"].astype(int), strict=True))
+                 for gi, grp in per_sdk.groupby("_g", sort=False)}
+    hits["sdk"] = [next(iter(sdk_reads.get(gi, {"(app)": 0}))) for gi in hits_g]
+    hits["sdk"] = hits["sdk"].replace({"(app)": None})
+    hits["detail"] = [
+        {"total_reads": int(total[gi]), "peak_reads_in_window": int(peak[gi]), "window_s": cfg.rate_window_s,
+         "max_reads_per_run": cfg.max_reads_per_run, "max_reads_per_second": cfg.max_reads_per_second,
+         "reads_by_sdk": sdk_reads.get(gi, {})}
+        for gi in hits_g
+    ]
+    return hits[list(HIT_COLUMNS)]
+
+
+def background_collection(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
+    """PI read while another app (launcher) was in the foreground, per steps and UI dumps."""
+    api = _pi_api(ctx)
+    sel = api[api["fg"] == 0]
+    return aggregate(sel, _KEYS, "api", lambda out: [{"foreground": False,
+                                                      "grace_s": cfg.background_grace_s}] * len(out))
+
+
+def unrelated_app_launch(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
+    """The app started or installed other apps (catalogue categories app_launch, install)."""
+    api = ctx.api
+    sel = api[api["category"].isin(("app_launch", "install"))]
+    if sel.empty:
+        return empty_hits()
+    raw = ctx.api_raw.iloc[sel["pos"].to_numpy()]
+    own = ctx.manifests["app"].astype(str).to_numpy()[sel["run"].to_numpy()]
+    args = raw["args"].astype(object).fillna("").astype(str).to_numpy() if "args" in raw else np.array([""] * len(raw))
+    # a launch of the app's own package (its own activities) is not an unrelated app
+    self_launch = np.array([bool(o) and o in a and not _other_package(a, o) for a, o in zip(args, own, strict=True)])
+    sel = sel[~self_launch]
+    return aggregate(sel, _KEYS, "api", lambda out: [{}] * len(out))
+
+
+def _other_package(args: str, own: str) -> bool:
+    """True when the call's arguments name a package other than the app's own."""
+    import re
+
+    names = set(re.findall(r"\b[a-zA-Z][\w]*(?:\.[a-zA-Z_][\w]*){2,}\b", args))
+    names = {n for n in names if not n.startswith(own) and not n.startswith(("android.", "java.", "com.android.internal"))}
+    return bool(names)

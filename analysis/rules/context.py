@@ -1,0 +1,231 @@
+"""The prepared tables every rule reads: built once per evaluation from a RunSet.
+
+Stages (DataFrame -> DataFrame, declared columns):
+  api      api_calls + run, pos, sdk (by stack), notice, perm, perm_subject, fg    (time-ordered)
+  pi_flows detections x flows, one row per (flow, category): + sdk (by host), notice, perm, fg
+  ui_trans UI screens as shown (the first dump of each stretch): kind, group, precheck, screenshot
+  asks     permission prompts (dialog screens and consent rows merged), with the notice state
+  shows    privacy-notice showings (screens and consent rows merged)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.permissions import group_of
+from analysis.rules.config import RuleConfig
+from analysis.sdk import attribute_stacks, host_sdk, load_db
+from analysis.sdk.db import SdkDb
+from analysis.timeline import (
+    NOTICE,
+    ConsentStates,
+    category_subject,
+    foreground_at,
+    foreground_changes,
+    run_codes,
+    states_categorical,
+)
+
+# identity.json key -> catalogue category, so traffic and API findings group alike.
+KEY_CATEGORY = {
+    "android_id": "device_id", "imei": "device_id", "meid": "device_id", "serial": "device_id",
+    "advertising_id": "device_id", "oaid": "device_id", "mac": "device_id",
+    "imsi": "sim_info", "iccid": "sim_info", "phone_number": "phone_number", "email": "accounts",
+    "bluetooth_mac": "bluetooth", "ssid": "wifi_info", "bssid": "wifi_info", "location": "location",
+    "contacts": "contacts", "clipboard": "clipboard", "app_canary": "installed_apps",
+}
+
+
+@dataclass
+class Context:
+    runset: object
+    config: RuleConfig
+    db: SdkDb
+    run_ids: pd.Index
+    manifests: pd.DataFrame
+    api_raw: pd.DataFrame
+    consent: ConsentStates
+    fg_changes: pd.DataFrame
+    api: pd.DataFrame
+    stack_sdk: pd.DataFrame
+    pi_flows: pd.DataFrame
+    ui_trans: pd.DataFrame
+    asks: pd.DataFrame
+    shows: pd.DataFrame
+
+
+def _fill_api_sdk(api: pd.DataFrame, stack_sdk: pd.DataFrame) -> pd.Series:
+    """SDK id per api row from its stack, through the categorical stack ids when they are global."""
+    existing = api["sdk"].astype(object) if "sdk" in api else pd.Series(None, index=api.index, dtype=object)
+    if stack_sdk.empty or "stack_id" not in api:
+        return existing
+    known = stack_sdk.dropna(subset=["sdk"])
+    per_id = known.groupby("stack_id", observed=True)["sdk"].nunique()
+    if (per_id <= 1).all():  # stack ids are content hashes: map the categories, not the rows
+        mapping = dict(zip(known["stack_id"].astype(str), known["sdk"], strict=True))
+        sid = api["stack_id"]
+        found = (sid.map(mapping) if isinstance(sid.dtype, pd.CategoricalDtype) else sid.astype(object).map(mapping))
+        found = found.astype(object)
+    else:
+        left = pd.DataFrame({"run_id": api["run_id"].astype(str), "stack_id": api["stack_id"].astype(str)})
+        right = known.assign(run_id=known["run_id"].astype(str), stack_id=known["stack_id"].astype(str))
+        found = left.merge(right[["run_id", "stack_id", "sdk"]], how="left", on=["run_id", "stack_id"])["sdk"]
+        found.index = api.index
+    return existing.where(existing.notna(), found)
+
+
+def prepare_api(runset, run_ids: pd.Index, consent: ConsentStates, fg: pd.DataFrame, stack_sdk: pd.DataFrame,
+                config: RuleConfig) -> pd.DataFrame:
+    raw = runset.api_calls
+    raw = raw[raw["t_ns"].notna()]
+    run = run_codes(raw, run_ids)
+    t = raw["t_ns"].to_numpy().astype(np.int64)
+    count = raw["count"].fillna(1).clip(lower=1).to_numpy().astype(np.int64) if "count" in raw else np.ones(len(raw), np.int64)
+    category = raw["category"] if isinstance(raw["category"].dtype, pd.CategoricalDtype) else raw["category"].astype("category")
+    sdk = _fill_api_sdk(raw, stack_sdk)
+    api = pd.DataFrame({
+        "run": run, "t_ns": t, "pos": np.arange(len(raw), dtype=np.int64), "category": category.array,
+        "pi": raw["pi"].fillna(False).to_numpy().astype(bool) if "pi" in raw else np.ones(len(raw), bool),
+        "count": count, "sdk": pd.Categorical(sdk.to_numpy()),
+        "stack_id": raw["stack_id"].to_numpy() if "stack_id" in raw else None,
+    })
+    api["notice"] = states_categorical(consent.notice_at(run, t))
+    api["perm"] = states_categorical(consent.permission_at(run, t, api["category"]))
+    api["fg"] = foreground_at(fg, run, t, int(config.background_grace_s * 1e9))
+    order = np.lexsort((t, run))
+    if not (np.diff(order) > 0).all():
+        api = api.iloc[order].reset_index(drop=True)
+    return api
+
+
+def prepare_pi_flows(runset, run_ids: pd.Index, consent: ConsentStates, fg: pd.DataFrame, db: SdkDb,
+                     config: RuleConfig) -> pd.DataFrame:
+    det, flows = runset.detections, runset.flows
+    cols = ["run", "t_ns", "pos", "count", "category", "key", "encoding", "where", "excerpt", "flow_id",
+            "method", "scheme", "host", "port", "path", "query", "sdk", "notice", "perm", "fg"]
+    if det.empty or flows.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}).astype(
+            {"run": np.int64, "t_ns": np.int64, "pos": np.int64, "count": np.int64})
+    d = pd.DataFrame({"run": run_codes(det, run_ids), "flow_id": det["flow_id"].astype(str).to_numpy(),
+                      "key": det["key"].astype(str).to_numpy(), "encoding": det["encoding"].astype(object).to_numpy(),
+                      "where": det["where"].astype(object).to_numpy(), "excerpt": det["excerpt"].astype(object).to_numpy()})
+    d["category"] = d["key"].map(KEY_CATEGORY).fillna("other")
+    d = d.drop_duplicates(["run", "flow_id", "category"])
+    f = pd.DataFrame({"run": run_codes(flows, run_ids), "flow_id": flows["flow_id"].astype(str).to_numpy(),
+                      "t_ns": flows["t_ns"].to_numpy()})
+    for c in ("method", "scheme", "host", "port", "path", "query"):
+        f[c] = flows[c].to_numpy() if c in flows else None
+    f = f[pd.notna(f["t_ns"])]
+    m = d.merge(f, on=["run", "flow_id"], how="inner")
+    m["t_ns"] = m["t_ns"].astype(np.int64)
+    m = m.sort_values(["run", "t_ns"], kind="stable").reset_index(drop=True)
+    m["pos"] = np.arange(len(m), dtype=np.int64)
+    m["count"] = np.int64(1)
+    m["sdk"] = host_sdk(m["host"].astype(object), db)
+    run, t = m["run"].to_numpy(), m["t_ns"].to_numpy()
+    m["notice"] = states_categorical(consent.notice_at(run, t))
+    m["perm"] = states_categorical(consent.permission_at(run, t, m["category"].astype("category")))
+    m["fg"] = foreground_at(fg, run, t, int(config.background_grace_s * 1e9))
+    m["scheme"] = m["scheme"].astype(object).str.lower()
+    return m[cols]
+
+
+def _detail_field(detail: pd.Series, name: str) -> pd.Series:
+    """A scalar field of the UI `detail` JSON, vectorised with a regex (no per-row json.loads)."""
+    text = detail.astype(object).fillna("").astype(str)
+    got = text.str.extract(rf'"{name}"\s*:\s*("([^"\\]*)"|true|false|null)', expand=True)
+    return got[1].where(got[1].notna(), got[0])
+
+
+def prepare_ui(runset, run_ids: pd.Index) -> pd.DataFrame:
+    ui = runset.ui
+    cols = ["run", "t_ns", "kind", "package", "group", "precheck", "screenshot"]
+    if ui.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}).astype({"run": np.int64, "t_ns": np.int64})
+    u = pd.DataFrame({"run": run_codes(ui, run_ids), "t_ns": ui["t_ns"].to_numpy(),
+                      "kind": ui["screen_kind"].astype(object).fillna("unknown").to_numpy(),
+                      "package": ui["package"].astype(object).to_numpy(),
+                      "screenshot": ui["screenshot"].astype(object).to_numpy(),
+                      "detail": ui["detail"].astype(object).to_numpy()})
+    u = u[pd.notna(u["t_ns"])].astype({"t_ns": np.int64}).sort_values(["run", "t_ns"], kind="stable")
+    perm = _detail_field(u["detail"], "permission")
+    u["group"] = [group_of(p) if isinstance(p, str) else None for p in perm]  # unique-ish, small
+    u["precheck"] = _detail_field(u["detail"], "precheck").eq("true").to_numpy()
+    prev_kind = u.groupby("run")["kind"].shift(1)
+    prev_group = u.groupby("run")["group"].shift(1)
+    new = (u["kind"] != prev_kind) | ((u["kind"] == "permission_dialog") & (u["group"].fillna("") != prev_group.fillna("")))
+    return u[new][cols].reset_index(drop=True)
+
+
+def _merge_close(events: pd.DataFrame, merge_ns: int) -> pd.DataFrame:
+    """Collapse events of a run closer than `merge_ns` to the previous one (one prompt seen twice)."""
+    if events.empty:
+        return events
+    e = events.sort_values(["run", "t_ns"], kind="stable").reset_index(drop=True)
+    gap = e.groupby("run")["t_ns"].diff()
+    e["episode"] = (gap.isna() | (gap > merge_ns)).cumsum()
+    # keep the first row of each episode but the best-known subject/screenshot within it
+    e["subject"] = e.groupby("episode")["subject"].transform("first")  # first non-null
+    return e.drop_duplicates("episode").drop(columns="episode").reset_index(drop=True)
+
+
+def prepare_asks(runset, ui_trans: pd.DataFrame, run_ids: pd.Index, consent: ConsentStates, merge_ns: int) -> pd.DataFrame:
+    """Permission prompts: system dialog screens plus consent rows for permission subjects."""
+    c = runset.consent
+    c = c[c["subject"].astype(str).str.startswith("permission:") & c["state"].astype(str).isin(["shown", "granted", "denied"])]
+    from_consent = pd.DataFrame({"run": run_codes(c, run_ids), "t_ns": c["t_ns"].to_numpy().astype(np.int64),
+                                 "subject": c["subject"].astype(object).to_numpy(), "source": "consent",
+                                 "screenshot": None})
+    d = ui_trans[ui_trans["kind"] == "permission_dialog"]
+    from_ui = pd.DataFrame({"run": d["run"].to_numpy(), "t_ns": d["t_ns"].to_numpy(),
+                            "subject": [f"permission:{g}" if g else None for g in d["group"]], "source": "ui",
+                            "screenshot": d["screenshot"].to_numpy()})
+    asks = _merge_close(pd.concat([from_ui, from_consent], ignore_index=True), merge_ns)
+    asks["notice"] = states_categorical(consent.notice_at(asks["run"].to_numpy(), asks["t_ns"].to_numpy()))
+    asks["subject"] = asks["subject"].fillna("permission:UNKNOWN")
+    return asks
+
+
+def prepare_shows(runset, ui_trans: pd.DataFrame, run_ids: pd.Index, merge_ns: int) -> pd.DataFrame:
+    """Privacy-notice showings: consent_notice screens plus `privacy_notice` consent rows."""
+    c = runset.consent
+    c = c[(c["subject"].astype(str) == NOTICE) & (c["state"].astype(str) == "shown")]
+    from_consent = pd.DataFrame({"run": run_codes(c, run_ids), "t_ns": c["t_ns"].to_numpy().astype(np.int64),
+                                 "subject": NOTICE, "source": "consent", "screenshot": None, "precheck": False})
+    d = ui_trans[ui_trans["kind"] == "consent_notice"]
+    from_ui = pd.DataFrame({"run": d["run"].to_numpy(), "t_ns": d["t_ns"].to_numpy(), "subject": NOTICE,
+                            "source": "ui", "screenshot": d["screenshot"].to_numpy(), "precheck": d["precheck"].to_numpy()})
+    both = pd.concat([from_ui, from_consent], ignore_index=True)
+    if both.empty:
+        return both
+    both = both.sort_values(["run", "t_ns"], kind="stable").reset_index(drop=True)
+    gap = both.groupby("run")["t_ns"].diff()
+    both["episode"] = (gap.isna() | (gap > merge_ns)).cumsum()
+    both["precheck"] = both.groupby("episode")["precheck"].transform("any")
+    return both.drop_duplicates("episode").drop(columns="episode").reset_index(drop=True)
+
+
+def build_context(runset, config: RuleConfig | None = None, db: SdkDb | None = None) -> Context:
+    config = config or RuleConfig()
+    db = db or load_db()
+    manifests = runset.manifests.reset_index(drop=True)
+    run_ids = pd.Index(manifests["run_id"].astype(str))
+    consent = ConsentStates(runset.consent, run_ids)
+    fg = foreground_changes(runset.ui, runset.steps, manifests, int(config.ui_settle_s * 1e9), config.overlay_packages)
+    stack_sdk = attribute_stacks(runset.stacks, db)
+    api = prepare_api(runset, run_ids, consent, fg, stack_sdk, config)
+    pi_flows = prepare_pi_flows(runset, run_ids, consent, fg, db, config)
+    ui_trans = prepare_ui(runset, run_ids)
+    merge_ns = int(config.ask_merge_s * 1e9)
+    asks = prepare_asks(runset, ui_trans, run_ids, consent, merge_ns)
+    shows = prepare_shows(runset, ui_trans, run_ids, merge_ns)
+    api_raw = runset.api_calls[runset.api_calls["t_ns"].notna()]
+    return Context(runset=runset, config=config, db=db, run_ids=run_ids, manifests=manifests, api_raw=api_raw,
+                   consent=consent,
+                   fg_changes=fg, api=api, stack_sdk=stack_sdk, pi_flows=pi_flows, ui_trans=ui_trans,
+                   asks=asks, shows=shows)
+
+
+__all__ = ["Context", "KEY_CATEGORY", "build_context", "category_subject"]

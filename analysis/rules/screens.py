@@ -1,0 +1,125 @@
+"""Rules over what the user was shown: prompts, notices, rationales, ticked boxes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.rules.base import HIT_COLUMNS, empty_hits
+from analysis.rules.config import RuleConfig
+from analysis.rules.context import Context
+from analysis.timeline import NOTICE, run_codes
+
+
+def _screen_hits(frame: pd.DataFrame, keys: list[str], detail) -> pd.DataFrame:
+    """Group screen events (run, t_ns, category...) into hits without api/flow pointers."""
+    if frame.empty:
+        return empty_hits()
+    g = frame.groupby(keys, sort=False, dropna=False)
+    out = g.agg(first_t_ns=("t_ns", "min"), last_t_ns=("t_ns", "max"), count=("t_ns", "size")).reset_index()
+    for col in ("first_api", "last_api", "first_flow", "last_flow"):
+        out[col] = np.int64(-1)
+    out["sdk"] = None
+    if "category" not in out:
+        out["category"] = None
+    out["detail"] = detail(out, g)
+    return out[list(HIT_COLUMNS)]
+
+
+def permission_before_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
+    """A runtime permission prompt while the privacy notice was not (yet) accepted."""
+    asks = ctx.asks
+    if asks.empty:
+        return empty_hits()
+    sel = asks[asks["notice"] != "accepted"].assign(category=lambda f: f["subject"])
+    return _screen_hits(sel, ["run", "category"], lambda out, g: [
+        {"notice_state": str(s)} for s in g["notice"].first().to_numpy()])
+
+
+def _refusals(ctx: Context) -> pd.DataFrame:
+    """First refusal per (run, subject): notice refused, permission denied."""
+    c = ctx.runset.consent
+    c = c[c["state"].astype(str).isin(["refused", "denied"])]
+    frame = pd.DataFrame({"run": run_codes(c, ctx.run_ids), "subject": c["subject"].astype(str).to_numpy(),
+                          "t_ref": c["t_ns"].to_numpy().astype(np.int64)})
+    return frame.groupby(["run", "subject"], as_index=False)["t_ref"].min()
+
+
+def renag_after_refusal(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
+    """The notice or a permission asked again more than `renag_max_repeats` times after a refusal."""
+    refusals = _refusals(ctx)
+    if refusals.empty:
+        return empty_hits()
+    prompts = pd.concat([ctx.asks[["run", "t_ns", "subject"]], ctx.shows[["run", "t_ns", "subject"]]],
+                        ignore_index=True) if not ctx.shows.empty else ctx.asks[["run", "t_ns", "subject"]]
+    later = prompts.merge(refusals, on=["run", "subject"])
+    later = later[later["t_ns"] > later["t_ref"]]
+    counts = later.groupby(["run", "subject"]).size()
+    bad = counts[counts > cfg.renag_max_repeats]
+    sel = later.set_index(["run", "subject"]).loc[bad.index].reset_index() if len(bad) else later.iloc[0:0]
+    sel = sel.rename(columns={"subject": "category"})
+    return _screen_hits(sel, ["run", "category"], lambda out, g: [
+        {"asks_after_refusal": int(n), "first_refusal_t_ns": int(t), "max_repeats": cfg.renag_max_repeats}
+        for n, t in zip(g.size().to_numpy(), g["t_ref"].first().to_numpy(), strict=True)])
+
+
+def _fresh_runs(ctx: Context) -> np.ndarray:
+    """Runs whose scenario launched the app fresh: manifest `scenario.fresh`, else a `launch` step."""
+    m = ctx.manifests
+    steps = ctx.runset.steps
+    launched = np.zeros(len(m), dtype=bool)
+    if not steps.empty:
+        launch = steps[steps["action"].astype(str) == "launch"]
+        launched[np.unique(run_codes(launch, ctx.run_ids))] = True
+    fresh = m["fresh"].to_numpy() if "fresh" in m else np.full(len(m), None)
+    return np.where(pd.isna(fresh), launched, fresh == True) & launched  # noqa: E712
+
+
+def no_notice_on_first_run(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
+    """A fresh launch in which the app came up but no privacy notice was ever seen or recorded."""
+    fresh = _fresh_runs(ctx)
+    ui = ctx.ui_trans
+    app_of = ctx.manifests["app"].astype(str).to_numpy()
+    app_seen = np.zeros(len(fresh), dtype=bool)
+    first_seen = np.full(len(fresh), -1, dtype=np.int64)
+    if not ui.empty:
+        own = ui[ui["package"].astype(str).to_numpy() == app_of[ui["run"].to_numpy()]]
+        firsts = own.groupby("run")["t_ns"].min()
+        app_seen[firsts.index.to_numpy()] = True
+        first_seen[firsts.index.to_numpy()] = firsts.to_numpy()
+    c = ctx.runset.consent
+    noticed = np.zeros(len(fresh), dtype=bool)
+    noticed[np.unique(run_codes(c[c["subject"].astype(str) == NOTICE], ctx.run_ids))] = True
+    if not ctx.shows.empty:
+        noticed[np.unique(ctx.shows["run"].to_numpy().astype(np.int64))] = True
+    bad = np.flatnonzero(fresh & app_seen & ~noticed)
+    frame = pd.DataFrame({"run": bad, "t_ns": first_seen[bad], "category": NOTICE})
+    return _screen_hits(frame, ["run", "category"], lambda out, g: [
+        {"fresh_launch": True, "notice_seen": False}] * len(out))
+
+
+def permission_without_rationale(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
+    """A system permission prompt with no in-app rationale screen within `rationale_window_s` before it."""
+    asks = ctx.asks
+    if asks.empty:
+        return empty_hits()
+    ui = ctx.ui_trans
+    rat = ui[ui["kind"] == "permission_rationale"][["run", "t_ns", "group"]].rename(columns={"t_ns": "t_rat"})
+    window = int(cfg.rationale_window_s * 1e9)
+    pairs = asks.reset_index(names="ask").merge(rat, on="run")  # prompts x rationales of the run: small
+    ask_group = pairs["subject"].astype(str).str.removeprefix("permission:")
+    explains = ((pairs["t_rat"] <= pairs["t_ns"]) & (pairs["t_ns"] - pairs["t_rat"] <= window)
+                & (pairs["group"].isna() | (pairs["group"] == ask_group) | (ask_group == "UNKNOWN")))
+    ok = asks.index.isin(pairs.loc[explains, "ask"])
+    sel = asks[~ok].assign(category=lambda f: f["subject"])
+    return _screen_hits(sel, ["run", "category"], lambda out, g: [
+        {"rationale_window_s": cfg.rationale_window_s, "prompts_without_rationale": int(n)} for n in g.size().to_numpy()])
+
+
+def preticked_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
+    """A privacy-notice screen whose consent checkbox was already ticked when it appeared."""
+    shows = ctx.shows
+    if shows.empty:
+        return empty_hits()
+    sel = shows[shows["precheck"].astype(bool)].assign(category=NOTICE)
+    return _screen_hits(sel, ["run", "category"], lambda out, g: [{"precheck": True}] * len(out))
