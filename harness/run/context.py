@@ -34,7 +34,8 @@ class RunContext:
     time_scale: float = 1.0
     instrument: Any = None  # harness.instrument.Instrument when instrumentation is on
     proxy: Any = None  # harness.capture.ProxyService when capture is on
-    observer: Any = None  # harness.ui observer when observation is on
+    observer: Any = None  # harness.ui.observer.UiObserver when observation is on
+    responder: Any = None  # harness.run.responder.Responder (standing consent answers)
     pid: int | None = None
     waited_s: float = 0.0  # scenario waits actually slept (for the overhead figure)
     stop_event: threading.Event = field(default_factory=threading.Event)

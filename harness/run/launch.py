@@ -44,8 +44,6 @@ def launch_app(ctx: RunContext, *, fresh_process: bool = True) -> str:
             raise RunAborted(f"could not spawn {ctx.app.package} under the agent: {exc}") from exc
         ctx.instrument.resume()
         result = None
-    if ctx.observer is not None:
-        ctx.observer.poke()
     ms = f" in {result.total_ms} ms" if result is not None and result.total_ms else ""
     return f"pid {ctx.pid}{ms}"
 
@@ -53,8 +51,6 @@ def launch_app(ctx: RunContext, *, fresh_process: bool = True) -> str:
 def relaunch_app(ctx: RunContext) -> str:
     """Bring the app back to the foreground (`resume` after `home`) without a new process."""
     result = ctx.device.app_start(ctx.app.component())
-    if ctx.observer is not None:
-        ctx.observer.poke()
     pid = ctx.device.app_pid(ctx.app.package)
     if pid and pid != ctx.pid and ctx.instrument is not None:
         # The process had died; the new one must be instrumented too.

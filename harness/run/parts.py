@@ -10,6 +10,7 @@ from pathlib import Path
 
 from harness.errors import ProxyError
 from harness.run.context import RunContext
+from harness.scenario.model import Scenario
 
 log = logging.getLogger("consentry.run")
 
@@ -51,11 +52,14 @@ def create_instrument(ctx: RunContext) -> None:
                                 serial=ctx.device.serial)
 
 
-def start_observer(ctx: RunContext) -> None:
-    from harness.ui.observer import UiObserver, adb_ui_device
+def start_observer(ctx: RunContext, scenario: Scenario) -> None:
+    from harness.run.responder import Responder
+    from harness.ui.device import AdbUiDevice
+    from harness.ui.observer import UiObserver
 
-    ctx.observer = UiObserver(adb_ui_device(ctx.device.adb), ctx.journal, ctx.t0_ns, ctx.run_dir,
-                              package=ctx.app.package)
+    ctx.observer = UiObserver(AdbUiDevice(ctx.device.adb), ctx.journal, ctx.run_dir, ctx.t0_ns,
+                              app_package=ctx.app.package)
+    ctx.responder = Responder(ctx.observer, scenario)
     ctx.observer.start()
 
 

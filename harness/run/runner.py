@@ -86,6 +86,8 @@ def _monitor_factory(ctx: RunContext) -> Callable[[], None]:
     exited = [False]
 
     def monitor() -> None:
+        if ctx.responder is not None:
+            ctx.responder.tick()
         now = time.monotonic()
         if now - last[0] < 1.0:
             return
@@ -149,7 +151,7 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
         if options.instrument:
             parts.create_instrument(ctx)
         if options.observe:
-            parts.start_observer(ctx)
+            parts.start_observer(ctx, scenario)
         run_steps(ctx, scenario, _monitor_factory(ctx))
     except DeviceLost as exc:
         status, reason = "incomplete", str(exc)

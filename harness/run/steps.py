@@ -77,8 +77,10 @@ def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None]) -> str:
         signature = hashlib.sha1("|".join(sorted(f"{n.pkg}:{n.rid}:{n.label}" for n in clickables)).encode()).hexdigest()
         screens.add(signature)
         if kind in ("consent_notice", "permission_dialog"):
-            # Not ours to answer here: the standing permission answer or the scenario decides.
-            ctx.observer.answer_pending()
+            # Not ours to answer here: the standing answers of earlier steps decide, else BACK.
+            if ctx.responder.answer_pending() is None:
+                ctx.device.ui_key(KEY_BACK)
+                taps += 1
             _sleep_monitored(ctx, step.explore.settle_seconds, monitor)
             continue
         if ctx.app.package not in {n.pkg for n in clickables} and clickables:
@@ -93,7 +95,6 @@ def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None]) -> str:
         tapped.add((signature, f"{node.rid}:{node.label}"))
         x, y = _center(node.bounds)  # type: ignore[arg-type]
         ctx.device.ui_tap(x, y)
-        ctx.observer.poke()
         taps += 1
         _sleep_monitored(ctx, step.explore.settle_seconds, monitor)
     return f"{taps} actions over {len(screens)} screens"
@@ -102,6 +103,8 @@ def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None]) -> str:
 def execute_step(ctx: RunContext, scenario: Scenario, step_id: int, step: Step, monitor: Callable[[], None]) -> str:
     """Carry out one step; return a short outcome detail. Raises StepFailed or RunAborted."""
     action = step.action
+    if action in ("consent", "permissions", "explore", "revoke") and ctx.responder is None:
+        raise StepFailed(f"{action} needs the UI observer, which is off for this run")
     if action == "launch":
         return launch_app(ctx, fresh_process=True)
     if action == "restart":
@@ -116,29 +119,26 @@ def execute_step(ctx: RunContext, scenario: Scenario, step_id: int, step: Step, 
         ctx.waited_s += time.monotonic() - start
         return f"waited {seconds:.1f}s"
     if action == "consent":
-        outcome = ctx.observer.consent(step.decision, step_id=step_id, timeout_s=NOTICE_TIMEOUT_S)
+        outcome = ctx.responder.consent(step.decision, step_id, NOTICE_TIMEOUT_S)
         if not outcome.ok:
-            raise StepFailed(outcome.reason)
+            raise StepFailed(f"{outcome.status}: {outcome.reason}")
         return outcome.reason
     if action == "permissions":
-        grant = step.decision == "grant"
-        ctx.observer.set_permission_policy(grant, step.group, step_id=step_id)
-        outcome = ctx.observer.answer_pending(step_id=step_id, wait_s=2.0)
-        return outcome.reason if outcome else f"standing answer: {step.decision} {step.group or 'all'}"
+        ctx.responder.set_permission_policy(step.decision == "grant", step.group)
+        outcome = ctx.responder.answer_pending(step_id, wait_s=2.0 * max(ctx.time_scale, 0.5))
+        standing = f"standing answer: {step.decision} {step.group or 'all'}"
+        return f"{outcome.reason}; {standing}" if outcome is not None else standing
     if action == "tap":
         node = _find_node(ctx, step)
         if node is None:
             raise StepFailed(f"no element matches {step.describe()}")
         ctx.device.ui_tap(*_center(node.bounds))
-        ctx.observer.poke()
         return f"tapped {node.label or node.rid}"
     if action == "back":
         ctx.device.ui_key(KEY_BACK)
-        ctx.observer.poke()
         return "BACK"
     if action == "home":
         ctx.device.ui_key(KEY_HOME)
-        ctx.observer.poke()
         return "HOME"
     if action == "text":
         ctx.device.ui_text(step.text or "")
@@ -153,7 +153,7 @@ def execute_step(ctx: RunContext, scenario: Scenario, step_id: int, step: Step, 
         revoked = [p for p in ctx.app.permissions if group_of(p) == step.group]
         for perm in revoked:
             ctx.device.permission_revoke(ctx.app.package, perm)
-        ctx.observer.record_revoke(step.group, step_id=step_id)
+        ctx.observer.check_grants()
         return f"revoked {', '.join(revoked) or 'nothing'}"
     if action == "stop":
         ctx.device.app_stop(ctx.app.package)

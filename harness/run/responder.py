@@ -1,0 +1,86 @@
+"""Standing answers to consent screens, as a person using the app keeps giving them.
+
+After `consent: refuse`, a notice that comes back is refused again (that is what makes nagging
+visible); after `permissions: deny`, every later prompt is denied (`deny:LOCATION`: only that
+group's). Before any `permissions:` step, a prompt standing in the way of a consent step gets the
+scenario's first permission decision (deny when it has none), so that apps asking for permissions
+before their notice can still be driven to the notice."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from harness.scenario.model import Scenario
+
+
+def _first_permission_decision(scenario: Scenario) -> bool:
+    for step in scenario.steps:
+        if step.action == "permissions":
+            return step.decision == "grant"
+    return False
+
+
+class Responder:
+    def __init__(self, observer: Any, scenario: Scenario):
+        self.observer = observer
+        self.default_grant = _first_permission_decision(scenario)
+        self.notice: str | None = None  # accept | refuse, once a consent step ran
+        self.permissions: dict[str | None, bool] = {}  # group (None: any) -> grant
+
+    def set_permission_policy(self, grant: bool, group: str | None) -> None:
+        self.permissions[group] = grant
+
+    def _grant_for(self, group: str | None) -> bool | None:
+        if group in self.permissions:
+            return self.permissions[group]
+        return self.permissions.get(None)
+
+    def answer_pending(self, step_id: Any = None, *, wait_s: float = 0.0, fallback: bool = False) -> Any:
+        """Answer the consent screen showing now (waiting up to `wait_s` for one) if a standing
+        answer covers it; return the action outcome, or None when there was nothing to answer."""
+        obs = self.observer.current
+        if wait_s > 0:
+            obs = self.observer.wait_for({"consent_notice", "permission_dialog"}, wait_s)
+        if obs is None:
+            return None
+        c = obs.classification
+        if c.kind == "permission_dialog":
+            grant = self._grant_for(c.permission)
+            if grant is None and fallback:
+                grant = self.default_grant
+            if grant is None:
+                return None
+            return self.observer.answer_permission(grant, c.permission, step_id=step_id, timeout=5.0)
+        if c.kind == "consent_notice" and self.notice:
+            action = self.observer.accept_notice if self.notice == "accept" else self.observer.refuse_notice
+            return action(step_id=step_id, timeout=5.0)
+        return None
+
+    def consent(self, decision: str, step_id: Any, timeout_s: float) -> Any:
+        """Wait for the privacy notice (answering permission prompts in its way), then accept or
+        refuse it; later notices get the same answer."""
+        from harness.ui.actions import ActionOutcome
+
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            obs = self.observer.wait_for({"consent_notice", "permission_dialog"}, max(0.1, deadline - time.monotonic()))
+            if obs is None:
+                break
+            if obs.classification.kind == "permission_dialog":
+                self.answer_pending(step_id, fallback=True)
+                continue
+            action = self.observer.accept_notice if decision == "accept" else self.observer.refuse_notice
+            outcome = action(step_id=step_id, timeout=5.0)
+            if outcome.ok:
+                self.notice = decision
+            return outcome
+        return ActionOutcome("not-found", f"no privacy notice appeared within {timeout_s:.0f}s")
+
+    def tick(self) -> None:
+        """Called between actions and during waits: apply standing answers to what shows now."""
+        if self.notice is None and not self.permissions:
+            return
+        obs = self.observer.current
+        if obs is not None and obs.classification.kind in ("consent_notice", "permission_dialog"):
+            self.answer_pending()
