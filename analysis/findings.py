@@ -35,6 +35,12 @@ def evaluate(runset, config: RuleConfig | None = None, *, db: SdkDb | None = Non
 
     `evidence=False` skips the evidence JSON (bulk statistics); `timings`, if given, receives the
     seconds spent per stage."""
+    return evaluate_with_context(runset, config, db=db, evidence=evidence, timings=timings)[0]
+
+
+def evaluate_with_context(runset, config: RuleConfig | None = None, *, db: SdkDb | None = None,
+                          evidence: bool = True, timings: dict | None = None):
+    """`evaluate`, also returning the prepared Context (reports draw timelines from it)."""
     config = config or RuleConfig()
     config.validate()
     enabled = RULES if config.rules is None else tuple(_rule(r) for r in config.rules)
@@ -54,7 +60,7 @@ def evaluate(runset, config: RuleConfig | None = None, *, db: SdkDb | None = Non
                            explanation=rule.explanation)
         parts.append(hits)
     if not parts:
-        return empty_findings()
+        return empty_findings(), ctx
     hits = pd.concat(parts, ignore_index=True)
     clock = time.perf_counter()
     hits["evidence"] = build_evidence(ctx, hits) if evidence else None
@@ -73,7 +79,7 @@ def evaluate(runset, config: RuleConfig | None = None, *, db: SdkDb | None = Non
     })
     order = {r.id: i for i, r in enumerate(RULES)}
     out = out.assign(_o=out["rule"].map(order)).sort_values(["run_id", "_o", "first_t_ns"], kind="stable")
-    return out.drop(columns="_o").reset_index(drop=True)
+    return out.drop(columns="_o").reset_index(drop=True), ctx
 
 
 def _rule(rule_id: str):
