@@ -149,8 +149,6 @@ def guess_kind(text: str) -> str:
     labels = text.split(".")
     if any(label[:1].isupper() for label in labels):
         return "class"
-    if labels[-1].lower() in _TLDS and labels[0].lower() not in _TLDS:
-        return "host"
     if labels[0].lower() in _TLDS and labels[-1].lower() not in _TLDS:
         return "class"
-    return "host" if labels[-1].lower() in _TLDS else "class"
+    return "host"
