@@ -38,6 +38,12 @@ def _register_all() -> None:
     from harness.cli import hooks as _hooks
 
     _hooks.register(app)
+    from harness.cli import report as _report
+
+    _report.register(app)
+    from harness.cli import sdk as _sdk
+
+    _sdk.register(app)
 
 
 _register_all()
