@@ -23,7 +23,10 @@ def safe_text(value: Any) -> str | None:
         return None
     if isinstance(value, bytes):
         return value.decode("utf-8", "backslashreplace")
-    return str(value).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = value if isinstance(value, str) else str(value)
+    if text.isascii():  # the common case, and the per-flow hot path
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def headers_json(headers: Any) -> str:

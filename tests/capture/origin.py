@@ -47,6 +47,7 @@ def make_ca_and_leaf(folder: Path, host: str = "localhost") -> tuple[Path, Path,
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes
 
     def _serve(self) -> None:
         length = int(self.headers.get("content-length") or 0)
