@@ -59,17 +59,24 @@ def sensitive_without_permission_flow(ctx: Context, cfg: RuleConfig) -> pd.DataF
 
 def excessive_frequency(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """One kind of PI read more than `max_reads_per_run` times in a run, or faster than
-    `max_reads_per_second` over any `rate_window_s` window (rate-capped rows count `count` reads)."""
+    `max_reads_per_second` over any `rate_window_s` window (rate-capped rows count `count` reads).
+
+    A kind is a catalogue category and hook (reading the Android ID and the MAC in the same
+    millisecond is two kinds of device identifier, not a frequent read)."""
     api = _pi_api(ctx)
     api = api[~api["category"].isin(("app_launch", "install"))]
     if api.empty:
         return empty_hits()
+    kind = pd.Categorical(ctx.api_raw["hook_id"].astype(object).fillna(ctx.api_raw["api"].astype(object))
+                          .fillna("").astype(str).to_numpy()[api["pos"].to_numpy()]) if "hook_id" in ctx.api_raw \
+        else pd.Categorical(np.zeros(len(api), dtype=np.int8))
     cat_codes = api["category"].cat.codes.to_numpy().astype(np.int64)
     n_cat = len(api["category"].cat.categories) + 1
-    group = api["run"].to_numpy() * n_cat + cat_codes
+    n_kind = len(kind.categories) + 1
+    group = (api["run"].to_numpy() * n_cat + cat_codes) * n_kind + kind.codes.astype(np.int64)
     t = api["t_ns"].to_numpy()
     counts = api["count"].to_numpy()
-    order = np.lexsort((t, group))  # rows are time-ordered per run already; group by category too
+    order = np.lexsort((t, group))
     g, ts, cs = group[order], t[order], counts[order]
     span = int(ts.max() - ts.min()) + 2 * cfg.rate_window_ns + 2
     key = g * span + (ts - ts.min())
@@ -83,11 +90,13 @@ def excessive_frequency(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     bad = total.index[(total > cfg.max_reads_per_run).to_numpy() | (peak > limit_window).to_numpy()]
     if len(bad) == 0:
         return empty_hits()
-    sel = api.assign(_g=group)
+    sel = api.assign(_g=group, _kind=np.asarray(kind.astype(object)))
     sel = sel[np.isin(group, bad)]
-    hits = aggregate(sel, ["run", "category"], "api")
-    cats = api["category"].cat.categories
-    hits_g = hits["run"].to_numpy() * n_cat + pd.Categorical(hits["category"], categories=cats).codes
+    hits = aggregate(sel, ["run", "category", "_g"], "api")
+    hits_g = sel.groupby(["run", "category", "_g"], observed=True, sort=False, dropna=False).size() \
+        .reset_index()["_g"].to_numpy()
+    firsts = sel.drop_duplicates("_g")
+    kind_of = dict(zip(firsts["_g"], firsts["_kind"], strict=True))
     per_sdk = sel.groupby(["_g", sel["sdk"].astype(object).fillna("(app)")], observed=True)["count"].sum()
     per_sdk = per_sdk.reset_index().sort_values("count", ascending=False, kind="stable")
     per_sdk.columns = ["_g", "sdk", "count"]
@@ -98,7 +107,7 @@ def excessive_frequency(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     hits["detail"] = [
         {"total_reads": int(total[gi]), "peak_reads_in_window": int(peak[gi]), "window_s": cfg.rate_window_s,
          "max_reads_per_run": cfg.max_reads_per_run, "max_reads_per_second": cfg.max_reads_per_second,
-         "reads_by_sdk": sdk_reads.get(gi, {})}
+         "kind": str(kind_of.get(gi, "")), "reads_by_sdk": sdk_reads.get(gi, {})}
         for gi in hits_g
     ]
     return hits[list(HIT_COLUMNS)]

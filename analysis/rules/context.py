@@ -21,6 +21,7 @@ from analysis.sdk.db import SdkDb
 from analysis.timeline import (
     NOTICE,
     ConsentStates,
+    asof_index,
     category_subject,
     foreground_at,
     foreground_changes,
@@ -160,15 +161,26 @@ def prepare_ui(runset, run_ids: pd.Index) -> pd.DataFrame:
 
 
 def _merge_close(events: pd.DataFrame, merge_ns: int) -> pd.DataFrame:
-    """Collapse events of a run closer than `merge_ns` to the previous one (one prompt seen twice)."""
+    """One row per prompt: rows of the same run and subject closer than `merge_ns` to the previous
+    one are the same prompt seen twice (a dialog screen and its consent row). A screen whose
+    permission group is unknown takes the subject of the nearest consent row within `merge_ns`."""
     if events.empty:
         return events
     e = events.sort_values(["run", "t_ns"], kind="stable").reset_index(drop=True)
-    gap = e.groupby("run")["t_ns"].diff()
+    unknown = e["subject"].isna()
+    known = e[~unknown]
+    if unknown.any() and len(known):
+        idx = asof_index(e.loc[unknown, "run"].to_numpy(), e.loc[unknown, "t_ns"].to_numpy(),
+                         known["run"].to_numpy(), known["t_ns"].to_numpy(), direction="nearest", tolerance=merge_ns)
+        fill = np.where(idx >= 0, known["subject"].to_numpy()[np.maximum(idx, 0)], None)
+        e.loc[unknown, "subject"] = fill
+    e["_s"] = e["subject"].fillna("?")
+    e = e.sort_values(["run", "_s", "t_ns"], kind="stable")
+    gap = e.groupby(["run", "_s"])["t_ns"].diff()
     e["episode"] = (gap.isna() | (gap > merge_ns)).cumsum()
-    # keep the first row of each episode but the best-known subject/screenshot within it
-    e["subject"] = e.groupby("episode")["subject"].transform("first")  # first non-null
-    return e.drop_duplicates("episode").drop(columns="episode").reset_index(drop=True)
+    e["screenshot"] = e.groupby("episode")["screenshot"].transform("first")  # first non-null
+    out = e.drop_duplicates("episode").drop(columns=["episode", "_s"])
+    return out.sort_values(["run", "t_ns"], kind="stable").reset_index(drop=True)
 
 
 def prepare_asks(runset, ui_trans: pd.DataFrame, run_ids: pd.Index, consent: ConsentStates, merge_ns: int) -> pd.DataFrame:

@@ -76,14 +76,17 @@ def _fresh_runs(ctx: Context) -> np.ndarray:
 
 
 def no_notice_on_first_run(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
-    """A fresh launch in which the app came up but no privacy notice was ever seen or recorded."""
+    """A fresh launch in which the app came up (its screen or its permission prompt was seen) but no
+    privacy notice was ever seen or recorded."""
     fresh = _fresh_runs(ctx)
     ui = ctx.ui_trans
     app_of = ctx.manifests["app"].astype(str).to_numpy()
     app_seen = np.zeros(len(fresh), dtype=bool)
     first_seen = np.full(len(fresh), -1, dtype=np.int64)
     if not ui.empty:
-        own = ui[ui["package"].astype(str).to_numpy() == app_of[ui["run"].to_numpy()]]
+        # the app came up: its own screen, or a permission prompt it raised, was seen
+        own = ui[(ui["package"].astype(str).to_numpy() == app_of[ui["run"].to_numpy()])
+                 | (ui["kind"] == "permission_dialog").to_numpy()]
         firsts = own.groupby("run")["t_ns"].min()
         app_seen[firsts.index.to_numpy()] = True
         first_seen[firsts.index.to_numpy()] = firsts.to_numpy()

@@ -131,7 +131,7 @@ class SdkDb:
             for h in e.hosts:
                 self.hosts[h] = e
             for n in e.native:
-                native[n.removesuffix(".so")] = e
+                native[n.removesuffix(".so").lower()] = e
         self.native = sorted(native.items(), key=lambda kv: -len(kv[0]))
 
     def __len__(self) -> int:
@@ -153,8 +153,8 @@ class SdkDb:
 
     def by_library(self, lib: str) -> Sdk | None:
         """A native library name (`libjcore247.so`, `libumeng_sim`): longest name prefix followed by
-        a non-letter, so `libapp` does not claim `libappguard.so`."""
-        base = lib.rsplit("/", 1)[-1].removesuffix(".so")
+        a non-letter, so `libapp` does not claim `libappguard.so`; case-insensitive (`libbugly_sim`)."""
+        base = lib.rsplit("/", 1)[-1].removesuffix(".so").lower()
         for prefix, entry in self.native:
             if base.startswith(prefix) and (len(base) == len(prefix) or not base[len(prefix)].isalpha()):
                 return entry

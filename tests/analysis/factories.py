@@ -123,13 +123,13 @@ class RunBuilder:
 
     def api(self, t: float, category: str, *, api: str | None = None, frames: list[str] | None = None, count: int = 1,
             pi: bool = True, layer: str = "java", args: str | None = None, permission: str | None = None,
-            thread: str = "main") -> RunBuilder:
+            thread: str = "main", hook: str | None = None) -> RunBuilder:
         sid = None
         if frames:
             sid = stack_id_of(frames)
             self.stacks[sid] = list(frames)
         self.rows["api_calls"].append({
-            "t_ns": int(t * S), "layer": layer, "hook_id": f"{category}.hook", "category": category,
+            "t_ns": int(t * S), "layer": layer, "hook_id": hook or f"{category}.hook", "category": category,
             "api": api or f"{category}.read", "args": args or "[]", "ret": '"x"', "thread": thread,
             "stack_id": sid, "pid": 4242, "count": count, "pi": pi, "permission": permission})
         return self

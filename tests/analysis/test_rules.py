@@ -121,6 +121,29 @@ def _preticked(precheck_first: bool, ticked_later: bool = False) -> RunBuilder:
     return run
 
 
+def _two_identifiers() -> RunBuilder:
+    run = _accepted()
+    run.api(2.0, "device_id", hook="settings.android_id", frames=UMENG_IMEI)
+    return run.api(2.001, "device_id", hook="libc.open.mac", frames=UMENG_IMEI)
+
+
+def _prompts_together() -> RunBuilder:
+    run = _accepted()
+    run.screen(2.0, "permission_rationale")
+    _dialog(run, 3.0, "CAMERA", "granted")
+    _dialog(run, 3.7, "LOCATION", "granted")
+    return run.api(6.0, "location", frames=AMAP_LOCATION)
+
+
+def _prompt_before_any_screen() -> RunBuilder:
+    run = RunBuilder("r1", scenario="baseline")
+    run.step("launch", 0.0, 0.5)
+    run.screen(0.6, "permission_dialog", permission="CAMERA")
+    return run
+
+
+BUGLY_NATIVE = ["libc.so!open+0x10", "libbugly_sim.so!report+0x20"]
+
 CASES = [
     # rule, builder, expected, note
     ("collect-before-consent", lambda: consent_flow_run(before=4.9, after=None), True, "read 100 ms before the tap"),
@@ -149,6 +172,11 @@ CASES = [
     ("excessive-frequency", lambda: _reads(_accepted(), [2.0, 2.5]), True, "2 reads within 1 s"),
     ("excessive-frequency", lambda: _reads(_accepted(), [2.0, 3.5]), False, "2 reads 1.5 s apart"),
     ("excessive-frequency", lambda: _reads(_accepted(), [2.0], count=4), True, "one rate-capped row folding 4"),
+    ("excessive-frequency", _two_identifiers, False, "Android ID and MAC in the same ms are two kinds"),
+    ("sensitive-without-permission-flow", _prompts_together, False, "two prompts 0.7 s apart both count as asked"),
+    ("no-notice-on-first-run", _prompt_before_any_screen, True, "only the app's permission prompt was seen"),
+    ("third-party-sdk", lambda: _reads(_accepted(), [2.0], frames=BUGLY_NATIVE, layer="native"), True,
+     "native library name matched case-insensitively"),
     ("background-collection", lambda: _background(9.0), True, "read between home and resume"),
     ("background-collection", lambda: _background(8.1), False, "read while the home step runs"),
     ("background-collection", lambda: _background(13.0), False, "read after resume"),
