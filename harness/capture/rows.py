@@ -68,6 +68,7 @@ class CaptureContext:
     t0_ns: int
     body_cap: int = DEFAULT_BODY_CAP
     pinned: PinnedHosts = field(default_factory=PinnedHosts)
+    flow_count: int = 0  # rows written to `flows` (the interception check watches it)
 
     def t_rel(self, ts: float | None) -> int | None:
         """mitmproxy timestamps (epoch seconds) -> ns since the run's t0 on the host clock."""
@@ -79,6 +80,7 @@ class CaptureContext:
     def flow_row(self, **values: Any) -> None:
         row = {"source": "proxy", **values}
         self.journal.append("flows", row)
+        self.flow_count += 1
 
     def event(self, kind: str, **detail: Any) -> None:
         self.journal.append("events", {"t_ns": self.now(), "source": "proxy", "kind": kind,
