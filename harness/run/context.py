@@ -37,7 +37,8 @@ class RunContext:
     observer: Any = None  # harness.ui.observer.UiObserver when observation is on
     responder: Any = None  # harness.run.responder.Responder (standing consent answers)
     pid: int | None = None
-    waited_s: float = 0.0  # scenario waits actually slept (for the overhead figure)
+    waited_s: float = 0.0  # scenario waits actually slept
+    steps_s: float = 0.0  # time inside scenario steps (waits, taps, exploration): not harness overhead
     stop_event: threading.Event = field(default_factory=threading.Event)
     notes: list[str] = field(default_factory=list)
 

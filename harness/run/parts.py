@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from harness.errors import ProxyError
 from harness.run.context import RunContext
 from harness.scenario.model import Scenario
 
@@ -25,24 +24,42 @@ def _proxy_host_for(ctx: RunContext, override: str | None) -> tuple[str, str]:
     return "127.0.0.1", "127.0.0.1"
 
 
-def start_capture(ctx: RunContext, proxy_host: str | None) -> None:
-    from harness.capture import ProxyService, device_setup
+def launch_capture(ctx: RunContext, proxy_host: str | None) -> None:
+    """Start the proxy process (mitmproxy allows one per process, a suite runs several devices)
+    without waiting for it: it starts while the device is prepared."""
+    from harness.capture import device_setup
+    from harness.capture.process import ProxyProcess
 
-    upstream = None
+    kwargs: dict = {}
     if ctx.device_kind == "sim":
-        internet = ctx.device.getprop("consentry.sim.internet")
-        if internet:
-            upstream = f"upstream:http://{internet}"
+        found = device_setup.sim_internet(ctx.device.adb)
+        if found:
+            upstream, ca_pem = found
+            kwargs["upstream"] = upstream
+            if ca_pem:
+                ca_path = ctx.run_dir / "sim-internet-ca.pem"
+                ca_path.write_bytes(ca_pem)
+                kwargs["upstream_ca"] = ca_path
+            else:
+                kwargs["upstream_insecure"] = True
     listen, dial = _proxy_host_for(ctx, proxy_host)
-    ctx.proxy = ProxyService(ctx.journal, ctx.run_dir, ctx.t0_ns, listen_host=listen, listen_port=0,
-                             upstream=upstream)
-    try:
-        _, port = ctx.proxy.start()
-    except Exception as exc:  # noqa: BLE001 - any failure to listen is a proxy failure
-        raise ProxyError(f"the capture proxy did not start: {exc}") from exc
-    device_setup.install_ca(ctx.device.adb, ctx.proxy.ca_cert_pem)
-    device_setup.set_global_proxy(ctx.device.adb, dial, port)
-    ctx.event("proxy", "proxy:started", listen=listen, dial=dial, port=port, upstream=upstream)
+    ctx.proxy = ProxyProcess(ctx.run_dir, ctx.t0_ns, listen_host=listen, listen_port=0, **kwargs)
+    ctx.proxy.dial = dial
+    ctx.proxy.launch()
+
+
+def finish_capture(ctx: RunContext) -> None:
+    """Wait for the proxy, install its CA on the device and point the device's proxy at it."""
+    from harness.capture import device_setup
+
+    _, port = ctx.proxy.wait_ready()
+    dial = ctx.proxy.dial
+    ca = device_setup.ca_install_user(ctx.device.adb, ctx.proxy.ca_cert_pem)
+    if ctx.device_kind in ("sim", "emulator"):
+        system = device_setup.ca_install_system(ctx.device.adb, ctx.proxy.ca_cert_pem)
+        ctx.event("proxy", "proxy:ca", user=ca.ok, system=system.ok, detail=system.detail)
+    device_setup.proxy_set(ctx.device.adb, dial, port)
+    ctx.event("proxy", "proxy:device", dial=dial, port=port)
 
 
 def create_instrument(ctx: RunContext) -> None:
@@ -83,7 +100,7 @@ def teardown(ctx: RunContext) -> list[str]:
         if ctx.proxy is not None:
             from harness.capture import device_setup
 
-            guard("device proxy", lambda: device_setup.clear_global_proxy(ctx.device.adb))
+            guard("device proxy", lambda: device_setup.proxy_clear(ctx.device.adb))
         guard("logcat", lambda: (ctx.run_dir / "logcat.txt").write_text(ctx.device.logcat_dump(), encoding="utf-8"))
     if ctx.proxy is not None:
         guard("proxy", ctx.proxy.stop)

@@ -55,11 +55,14 @@ class RunResult:
     reason: str | None
     duration_s: float
     waited_s: float
+    steps_s: float
     findings: int | None
 
     @property
     def overhead_s(self) -> float:
-        return self.duration_s - self.waited_s
+        """Harness time outside the scenario's steps: prepare, capture and agent set-up, teardown,
+        compaction and findings."""
+        return self.duration_s - self.steps_s
 
 
 def make_run_id(package: str, scenario: str, serial: str) -> str:
@@ -137,6 +140,8 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
                      journal=journal, t0_ns=t0, time_scale=options.time_scale)
     status, reason = "complete", None
     try:
+        if options.capture:
+            parts.launch_capture(ctx, options.proxy_host)
         if options.install and not device.app_installed(app.package):
             device.app_install(app.path)
         _fresh_state(ctx, scenario)
@@ -147,7 +152,7 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
             ctx.event("runner", "identity:note", note=note)
         device.logcat_clear()
         if options.capture:
-            parts.start_capture(ctx, options.proxy_host)
+            parts.finish_capture(ctx)
         if options.instrument:
             parts.create_instrument(ctx)
         if options.observe:
@@ -172,11 +177,12 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     journal.close()
     counts = compact(run_dir)
     manifest.update(status=status, reason=reason, ended=utc_now(), rows=counts,
-                    duration_s=round(time.monotonic() - started, 3), waited_s=round(ctx.waited_s, 3))
+                    duration_s=round(time.monotonic() - started, 3), waited_s=round(ctx.waited_s, 3),
+                    steps_s=round(ctx.steps_s, 3))
     write_manifest(run_dir, manifest)
     n_findings = parts.analyse(run_dir) if options.analyse else None
     return RunResult(run_id, run_dir, app.package, scenario.name, device.serial, status, reason,
-                     time.monotonic() - started, ctx.waited_s, n_findings)
+                     time.monotonic() - started, ctx.waited_s, ctx.steps_s, n_findings)
 
 
 def recover_run(run_dir: Path, *, analyse: bool = True) -> dict:

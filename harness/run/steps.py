@@ -179,6 +179,7 @@ def run_steps(ctx: RunContext, scenario: Scenario, monitor: Callable[[], None]) 
         except ConsentryError as exc:
             outcome, error = "failed", str(exc)
         finally:
+            ctx.steps_s += (ctx.now_ns() - t_start) / 1e9
             ctx.journal.append("steps", {
                 "step_id": step_id, "t_start_ns": t_start, "t_end_ns": ctx.now_ns(), "action": step.action,
                 "target": step.describe(), "outcome": outcome,
