@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 import pandas as pd
 
@@ -67,16 +69,15 @@ def excessive_frequency(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     api = api[~api["category"].isin(("app_launch", "install"))]
     if api.empty:
         return empty_hits()
-    kind = pd.Categorical(ctx.api_raw["hook_id"].astype(object).fillna(ctx.api_raw["api"].astype(object))
-                          .fillna("").astype(str).to_numpy()[api["pos"].to_numpy()]) if "hook_id" in ctx.api_raw \
-        else pd.Categorical(np.zeros(len(api), dtype=np.int8))
+    kind = _kinds(ctx.api_raw, api["pos"].to_numpy())
     cat_codes = api["category"].cat.codes.to_numpy().astype(np.int64)
     n_cat = len(api["category"].cat.categories) + 1
     n_kind = len(kind.categories) + 1
     group = (api["run"].to_numpy() * n_cat + cat_codes) * n_kind + kind.codes.astype(np.int64)
     t = api["t_ns"].to_numpy()
     counts = api["count"].to_numpy()
-    order = np.lexsort((t, group))
+    # rows are time-ordered within each run, so a stable sort by group keeps time order inside groups
+    order = np.argsort(group, kind="stable")
     g, ts, cs = group[order], t[order], counts[order]
     span = int(ts.max() - ts.min()) + 2 * cfg.rate_window_ns + 2
     key = g * span + (ts - ts.min())
@@ -84,8 +85,9 @@ def excessive_frequency(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     # reads in (t - window, t] = cum[i] - cum[j - 1], j = first row of the same group with t > t_i - window
     j = np.searchsorted(key, key - cfg.rate_window_ns, side="right")
     in_window = cum - np.where(j > 0, cum[np.maximum(j - 1, 0)], 0)
-    peak = pd.Series(in_window).groupby(g).max()
-    total = pd.Series(cs).groupby(g).sum()
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(g)) + 1))
+    peak = pd.Series(np.maximum.reduceat(in_window, starts), index=g[starts])
+    total = pd.Series(np.add.reduceat(cs, starts), index=g[starts])
     limit_window = cfg.max_reads_per_second * cfg.rate_window_s
     bad = total.index[(total > cfg.max_reads_per_run).to_numpy() | (peak > limit_window).to_numpy()]
     if len(bad) == 0:
@@ -98,19 +100,38 @@ def excessive_frequency(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     firsts = sel.drop_duplicates("_g")
     kind_of = dict(zip(firsts["_g"], firsts["_kind"], strict=True))
     per_sdk = sel.groupby(["_g", sel["sdk"].astype(object).fillna("(app)")], observed=True)["count"].sum()
-    per_sdk = per_sdk.reset_index().sort_values("count", ascending=False, kind="stable")
-    per_sdk.columns = ["_g", "sdk", "count"]
-    sdk_reads = {gi: dict(zip(grp["sdk"].astype(str), grp["count"].astype(int), strict=True))
-                 for gi, grp in per_sdk.groupby("_g", sort=False)}
-    hits["sdk"] = [next(iter(sdk_reads.get(gi, {"(app)": 0}))) for gi in hits_g]
-    hits["sdk"] = hits["sdk"].replace({"(app)": None})
+    per_sdk = per_sdk.reset_index().sort_values(["_g", "count"], ascending=[True, False], kind="stable")
+    sdk_reads: dict = defaultdict(dict)
+    for gi, sdk, n in zip(per_sdk.iloc[:, 0].to_numpy(), per_sdk.iloc[:, 1].to_numpy(), per_sdk.iloc[:, 2].to_numpy(),
+                          strict=True):
+        sdk_reads[gi][str(sdk)] = int(n)
+    top = [next(iter(sdk_reads[gi]), "(app)") for gi in hits_g]
+    hits["sdk"] = [None if s == "(app)" else s for s in top]
+    totals = total.reindex(hits_g).to_numpy()
+    peaks = peak.reindex(hits_g).to_numpy()
     hits["detail"] = [
-        {"total_reads": int(total[gi]), "peak_reads_in_window": int(peak[gi]), "window_s": cfg.rate_window_s,
+        {"total_reads": int(tot), "peak_reads_in_window": int(pk), "window_s": cfg.rate_window_s,
          "max_reads_per_run": cfg.max_reads_per_run, "max_reads_per_second": cfg.max_reads_per_second,
-         "kind": str(kind_of.get(gi, "")), "reads_by_sdk": sdk_reads.get(gi, {})}
-        for gi in hits_g
+         "kind": str(kind_of.get(gi, "")), "reads_by_sdk": sdk_reads[gi]}
+        for gi, tot, pk in zip(hits_g, totals, peaks, strict=True)
     ]
     return hits[list(HIT_COLUMNS)]
+
+
+def _kinds(raw: pd.DataFrame, pos: np.ndarray) -> pd.Categorical:
+    """The hook (else the API) of each selected row, as a categorical; codes only when possible."""
+    for name in ("hook_id", "api"):
+        if name not in raw:
+            continue
+        col = raw[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            codes = col.cat.codes.to_numpy()[pos]
+            if (codes >= 0).all():
+                return pd.Categorical.from_codes(codes, categories=col.cat.categories)
+        values = col.astype(object).to_numpy()[pos]
+        if pd.notna(values).all():
+            return pd.Categorical(values)
+    return pd.Categorical(np.zeros(len(pos), dtype=np.int8))
 
 
 def background_collection(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:

@@ -57,24 +57,33 @@ class Context:
     shows: pd.DataFrame
 
 
-def _fill_api_sdk(api: pd.DataFrame, stack_sdk: pd.DataFrame) -> pd.Series:
-    """SDK id per api row from its stack, through the categorical stack ids when they are global."""
-    existing = api["sdk"].astype(object) if "sdk" in api else pd.Series(None, index=api.index, dtype=object)
-    if stack_sdk.empty or "stack_id" not in api:
-        return existing
-    known = stack_sdk.dropna(subset=["sdk"])
+def _fill_api_sdk(api: pd.DataFrame, stack_sdk: pd.DataFrame) -> pd.Categorical:
+    """SDK id per api row: the row's own `sdk` if set, else its stack's. Works on categorical codes
+    when stack ids are global (content hashes), so ten million rows cost two array takes."""
+    n = len(api)
+    existing = api["sdk"] if "sdk" in api else pd.Series(pd.Categorical([None] * n))
+    has_existing = bool(existing.notna().any())
+    known = stack_sdk.dropna(subset=["sdk"]) if not stack_sdk.empty else stack_sdk
+    if known.empty or "stack_id" not in api:
+        return pd.Categorical(existing.astype(object).to_numpy()) if has_existing else pd.Categorical([None] * n)
     per_id = known.groupby("stack_id", observed=True)["sdk"].nunique()
-    if (per_id <= 1).all():  # stack ids are content hashes: map the categories, not the rows
-        mapping = dict(zip(known["stack_id"].astype(str), known["sdk"], strict=True))
-        sid = api["stack_id"]
-        found = (sid.map(mapping) if isinstance(sid.dtype, pd.CategoricalDtype) else sid.astype(object).map(mapping))
-        found = found.astype(object)
+    sid = api["stack_id"]
+    if (per_id <= 1).all() and isinstance(sid.dtype, pd.CategoricalDtype):
+        sdk_names = pd.Index(pd.unique(known["sdk"].astype(object)))
+        mapping = dict(zip(known["stack_id"].astype(str), sdk_names.get_indexer(known["sdk"].astype(object)), strict=True))
+        per_cat = np.array([mapping.get(str(c), -1) for c in sid.cat.categories] + [-1], dtype=np.int32)
+        codes = per_cat[sid.cat.codes.to_numpy()]  # code -1 (null stack) takes the appended -1
+        found = pd.Categorical.from_codes(codes, categories=sdk_names)
     else:
         left = pd.DataFrame({"run_id": api["run_id"].astype(str), "stack_id": api["stack_id"].astype(str)})
         right = known.assign(run_id=known["run_id"].astype(str), stack_id=known["stack_id"].astype(str))
-        found = left.merge(right[["run_id", "stack_id", "sdk"]], how="left", on=["run_id", "stack_id"])["sdk"]
-        found.index = api.index
-    return existing.where(existing.notna(), found)
+        merged = left.merge(right[["run_id", "stack_id", "sdk"]].drop_duplicates(["run_id", "stack_id"]),
+                            how="left", on=["run_id", "stack_id"])["sdk"]
+        found = pd.Categorical(merged.to_numpy(dtype=object))
+    if not has_existing:
+        return found
+    own = existing.astype(object).to_numpy()
+    return pd.Categorical(np.where(pd.notna(own), own, np.asarray(found, dtype=object)))
 
 
 def prepare_api(runset, run_ids: pd.Index, consent: ConsentStates, fg: pd.DataFrame, stack_sdk: pd.DataFrame,
@@ -89,15 +98,17 @@ def prepare_api(runset, run_ids: pd.Index, consent: ConsentStates, fg: pd.DataFr
     api = pd.DataFrame({
         "run": run, "t_ns": t, "pos": np.arange(len(raw), dtype=np.int64), "category": category.array,
         "pi": raw["pi"].fillna(False).to_numpy().astype(bool) if "pi" in raw else np.ones(len(raw), bool),
-        "count": count, "sdk": pd.Categorical(sdk.to_numpy()),
+        "count": count, "sdk": sdk,
         "stack_id": raw["stack_id"].to_numpy() if "stack_id" in raw else None,
     })
     api["notice"] = states_categorical(consent.notice_at(run, t))
     api["perm"] = states_categorical(consent.permission_at(run, t, api["category"]))
     api["fg"] = foreground_at(fg, run, t, int(config.background_grace_s * 1e9))
-    order = np.lexsort((t, run))
-    if not (np.diff(order) > 0).all():
-        api = api.iloc[order].reset_index(drop=True)
+    if len(api) > 1:
+        span = int(t.max() - t.min()) + 1
+        key = run.astype(np.int64) * span + (t - t.min())
+        if (np.diff(key) < 0).any():  # loaders keep runs in order and rows in time order: usually a no-op
+            api = api.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
     return api
 
 

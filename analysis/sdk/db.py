@@ -104,7 +104,7 @@ def read_db_file(path: Path) -> list[Sdk]:
         rows = list(csv.DictReader(text.splitlines()))
         return [parse_entry(row, src, f"line {i + 2}") for i, row in enumerate(rows)]
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml when present
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise AnalysisInputError(f"not valid YAML ({getattr(exc, 'problem', exc)})", source=src,
