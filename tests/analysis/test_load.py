@@ -73,3 +73,15 @@ def test_asof_index_matches_merge_asof(left, right, direction):
         assert (gi >= 0) == (ji >= 0)
         if gi >= 0:  # ties may pick a different row with the same group and time
             assert rg[gi] == lg[k] and rt[gi] == expected_t[k]
+
+
+def test_scale_paths(tmp_path):
+    from analysis.scale import evaluate_chunked, read_table_dask
+
+    for i in range(3):
+        consent_flow_run(f"r{i}", before=4.9).write(tmp_path)
+    lazy = read_table_dask([tmp_path], "api_calls")
+    assert lazy.npartitions == 3 and len(lazy.compute()) == 6
+    chunked = evaluate_chunked([tmp_path], chunk_runs=2)
+    whole = analysis.evaluate(analysis.open_runs(tmp_path))
+    assert sorted(chunked["rule"] + chunked["run_id"]) == sorted(whole["rule"] + whole["run_id"])
