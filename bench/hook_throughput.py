@@ -94,8 +94,7 @@ def run_consentry(lib: Path, tmp: Path, n: int) -> dict[str, float]:
     target = Target(lib)
     journal = Journal(tmp / "run-consentry", writer_tag="bench")
     try:
-        inst = Instrument(journal, journal.run_dir, time.time_ns(), catalogue=cat,
-                          options=AgentOptions(ring_slots=1 << 17))
+        inst = Instrument(journal, journal.run_dir, time.time_ns(), catalogue=cat, options=AgentOptions())
         inst.attach(target.p.pid)
         t = time.perf_counter()
         loop_s = target.loop(n)

@@ -42,7 +42,8 @@ class AgentOptions:
     tls_conn_cap: int = 1 << 20
     args_cap: int = 512
     stack_depth: int = 24
-    ring_slots: int = 16384
+    ring_slots: int = 32768  # 10 MB in the app; a full ring makes hooked threads wait (block_ms)
+    block_ms: int = 200  # ... then drop, counted in `dropped`
 
 
 def select_hooks(catalogue: Catalogue, categories: set[str] | None = None,

@@ -48,6 +48,7 @@ class _Session:
         self.script = script
         self.detached: Detach | None = None
         self.clock_start: int = 0
+        self.clock_rtt: int = 0
         self.clock_end: int | None = None
 
 
@@ -121,6 +122,7 @@ class Instrument:
         script.load()
         sample = measure(script.exports_sync.clock)
         s.clock_start = sample.offset_ns
+        s.clock_rtt = sample.rtt_ns
         self.writer.set_offset(pid, sample.offset_ns)
         with self._lock:
             self._sessions[pid] = s
@@ -181,7 +183,7 @@ class Instrument:
             events=c["events"], calls=c["calls"], stacks=c["stacks"], flows=self.writer.tls.flows,
             dropped=c["dropped"], warnings=tuple(self.writer.warnings),
             detaches=tuple(s.detached for s in self._sessions.values() if s.detached is not None),
-            clock={pid: {"start_offset_ns": s.clock_start, **({"end_offset_ns": s.clock_end} if s.clock_end is not None else {})}
+            clock={pid: {"start_offset_ns": s.clock_start, "start_rtt_ns": s.clock_rtt, **({"end_offset_ns": s.clock_end} if s.clock_end is not None else {})}
                    for pid, s in self._sessions.items()},
             unhandled=c["unhandled"],
         )

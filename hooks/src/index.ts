@@ -28,7 +28,8 @@ const DEFAULTS: Omit<AgentConfig, "hooks" | "paths"> = {
     tls_conn_cap: 1 << 20,
     args_cap: 512,
     stack_depth: 24,
-    ring_slots: 16384,
+    ring_slots: 32768,
+    block_ms: 200,
 };
 
 let jobs: Jobs | null = null;

@@ -41,6 +41,8 @@ export interface AgentConfig {
     stack_depth: number;
     /** size of the native ring in records */
     ring_slots: number;
+    /** when the ring is full, how long a hooked thread waits for the drain before dropping */
+    block_ms: number;
 }
 
 /** events:batch row: [t_us, hook index, tid, args, ret, stack_id, count, category override] */

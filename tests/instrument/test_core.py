@@ -64,8 +64,10 @@ def test_loads_reports_java_unavailable_and_captures_native_calls(target, journa
     serial = [json.loads(r["args"]) for r in props if "ro.serialno" in r["args"]]
     assert serial == [{"name": "ro.serialno", "value": "EMULATOR34X1X1X0"}]
     assert all(r["pi"] for r in props if "ro.serialno" in r["args"])
+    # host-relative time: within the host times around the calls, up to the offset's own uncertainty
+    slack = summary.clock[target.pid]["start_rtt_ns"]
     for r in calls:
-        assert before <= r["t_ns"] <= after, r
+        assert before - slack <= r["t_ns"] <= after + slack, r
         assert r["pid"] == target.pid
     # every stack id used is defined once, with the calling module
     defined = {s["stack_id"]: s["frames"] for s in rows["stacks"]}
@@ -99,7 +101,7 @@ def test_tls_plaintext_becomes_a_flow(target, journal, tls_server):
 def test_100k_events_arrive_none_lost(target, journal, native_lib):
     t0 = time.time_ns()
     inst = Instrument(journal, journal.run_dir, t0, catalogue=catalogue_with([TICK]), hook_ids={TICK.id},
-                      options=AgentOptions(ring_slots=65536))
+                      options=AgentOptions(ring_slots=4096))  # small ring: back-pressure, not loss
     target.run(f"import ctypes; lib = ctypes.CDLL({str(native_lib)!r})")
     inst.attach(target.pid)
     target.run("lib.consentry_loop(100000)")

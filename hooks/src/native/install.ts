@@ -25,7 +25,7 @@ export class NativeHooks {
 
     constructor(cfg: AgentConfig, private batcher: Batcher, private jobs: Jobs) {
         this.specs = cfg.hooks.filter((h) => h.layer === "native");
-        this.ring = new NativeRing(cfg.ring_slots, cfg.hooks.length, cfg.paths);
+        this.ring = new NativeRing(cfg.ring_slots, cfg.hooks.length, cfg.paths, cfg.block_ms);
         for (const h of this.specs) {
             const ex = h.extractor ?? "raw";
             if (TLS.has(ex)) continue;

@@ -22,6 +22,8 @@ const SOURCE = `
 #include <glib.h>
 
 extern int clock_gettime (int, void *);
+extern int usleep (unsigned int);
+extern volatile gint block_us;
 extern volatile gint ring_head;
 extern volatile gint ring_tail;
 extern volatile gint dropped;
@@ -149,8 +151,15 @@ static void emit (GumInvocationContext * ic, HookCfg * c, Inv * inv, gint64 ret)
   /* No compare-and-swap in the CModule runtime: check for room first, then fetch-add. Threads that
      pass the check together overshoot by at most their number; MARGIN slots absorb that. */
   if ((guint) ATOMIC_GET (&ring_head) - (guint) ATOMIC_GET (&ring_tail) >= nslots - MARGIN) {
-    g_atomic_int_add (&dropped, 1);
-    return;
+    /* Ring full: back-pressure. The calling thread waits (up to block_ms) for the JS drain rather
+       than losing the event; only past that is the event counted as dropped. */
+    gint waited = 0;
+    gint limit = ATOMIC_GET (&block_us);
+    while ((guint) ATOMIC_GET (&ring_head) - (guint) ATOMIC_GET (&ring_tail) >= nslots - MARGIN) {
+      if (waited >= limit) { g_atomic_int_add (&dropped, 1); return; }
+      usleep (500);
+      waited += 500;
+    }
   }
   guint h = (guint) g_atomic_int_add (&ring_head, 1);
   Rec * r = (Rec *) (ring + (gsize) (h & (nslots - 1)) * SLOT);
@@ -253,7 +262,7 @@ export class NativeRing {
     // keep the allocations alive as long as the module
     private keep: NativePointer[] = [];
 
-    constructor(slots: number, hookCount: number, globs: string[], maxOut = 4096) {
+    constructor(slots: number, hookCount: number, globs: string[], blockMs = 200, maxOut = 4096) {
         let n = 1;
         while (n < slots) n <<= 1;
         this.maxOut = maxOut;
@@ -266,10 +275,13 @@ export class NativeRing {
         this.out = Memory.alloc(maxOut * HEADER);
         this.blob = Memory.alloc(this.blobMax + 8);
         counters.add(12).writeS32(n);
+        counters.add(16).writeS32(blockMs * 1000);
         this.keep.push(ring, counters, globMem);
         const clock = Module.getGlobalExportByName("clock_gettime");
         this.cm = new CModule(SOURCE, {
             clock_gettime: clock,
+            usleep: Module.getGlobalExportByName("usleep"),
+            block_us: counters.add(16),
             ring_head: counters,
             ring_tail: counters.add(4),
             dropped: counters.add(8),
