@@ -223,10 +223,13 @@ def _detections_for(run_dir: Path) -> pa.Table | None:
     except ImportError:
         return None
     frame = detect_run(run_dir)
+    if frame is not None:
+        frame.attrs = {}  # detect_run attaches notes (a DataFrame) that pandas cannot compare in concat
     if frame is None or len(frame) == 0:
         return DETECTIONS_SCHEMA.empty_table()
-    keep = [c for c in frame.columns if c in DETECTIONS_SCHEMA.names or c in ("value", "match", "start", "end")]
-    tbl = pa.Table.from_pandas(frame[keep].astype(str), preserve_index=False)
+    keep = [c for c in DETECTIONS_SCHEMA.names if c in frame.columns]
+    tbl = pa.table({c: pa.array([None if pd.isna(v) else str(v) for v in frame[c].astype(object)], pa.string())
+                    for c in keep})  # detections: a handful per flow
     return tbl
 
 

@@ -85,3 +85,14 @@ def test_scale_paths(tmp_path):
     chunked = evaluate_chunked([tmp_path], chunk_runs=2)
     whole = analysis.evaluate(analysis.open_runs(tmp_path))
     assert sorted(chunked["rule"] + chunked["run_id"]) == sorted(whole["rule"] + whole["run_id"])
+
+
+def test_detections_come_from_the_pii_detector_when_not_cached(tmp_path):
+    run = consent_flow_run("r1", before=None, after=None)
+    run.flow(2.0, "alog.umeng.com", scheme="http", query="imei=867530912345678", body='{"aid":"9774d56d682e549c"}')
+    run_dir = run.write(tmp_path, detections_file=False)
+    runs = analysis.open_runs(tmp_path)
+    assert {"imei", "android_id"} <= set(runs.detections["key"].astype(str))
+    assert (run_dir / "detections.parquet").is_file()  # cached for the next load
+    rules = set(analysis.evaluate(runs)["rule"])
+    assert {"collect-before-consent", "pi-cleartext", "pi-to-third-party"} <= rules
