@@ -45,6 +45,11 @@ def test_attach_to_gated_sim_app(sim_device, journal):
     assert mac and mac[0]["category"] == "wifi_info"
     assert any("libumeng_sim.so" in stacks.get(r["stack_id"], [""])[0] for r in mac)
     assert any(json.loads(r["args"]).get("node") == "alog.umeng.com" for r in calls if r["hook_id"] == "libc.getaddrinfo")
+    # the sim's Java stand-in is reported as the Java entry, attributed to the SDK's module
+    aid = [r for r in calls if r["hook_id"] == "Settings.Secure.getString"]
+    assert aid and aid[0]["layer"] == "java" and aid[0]["category"] == "device_id" and aid[0]["pi"] is True
+    assert json.loads(aid[0]["args"])["args"] == {"name": "android_id"}
+    assert "libumeng_sim.so" in stacks[aid[0]["stack_id"]][0]
     flows, _ = read_journal_rows(journal.run_dir, "flows")
     umeng = [f for f in flows if f["host"] == "alog.umeng.com"]
     assert umeng[0]["method"] == "POST" and umeng[0]["path"] == "/unify_logs" and umeng[0]["source"] == "tls-hook"

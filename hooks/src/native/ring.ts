@@ -9,13 +9,14 @@
  *   (raw hooks record on entry: ret is 0)
  *   40 u32 tid | 44 u16 hook index | 46 u16 slen | 48 u32 offset of the string in the blob | 52 u32 0
  * The string's meaning depends on the hook's kind:
- *   path: the path; str2: "node\0service"; sockaddr: the raw sockaddr bytes; prop: "name\0value".
+ *   path: the path; str2: "node\0service"; sockaddr: the raw sockaddr bytes; prop: "name\0value";
+ *   java_call: "class\0method\0arg\0value" (the sim's sim_java_call, standing in for ART).
  */
 
 export const HEADER = 56;
 export const SLOT = 320;
 
-export const KINDS: Record<string, number> = { raw: 0, path: 1, str2: 2, sockaddr: 3, prop: 4 };
+export const KINDS: Record<string, number> = { raw: 0, path: 1, str2: 2, sockaddr: 3, prop: 4, java_call: 5 };
 
 const SOURCE = `
 #include <gum/guminterceptor.h>
@@ -126,6 +127,18 @@ void on_enter (GumInvocationContext * ic) {
       inv->slen = len;
       break;
     }
+    case 5: {
+      /* sim_java_call (cls, method, arg, out, n): the sim's stand-in for a Java framework call */
+      gint n = copy_str (inv->str, 100, gum_invocation_context_get_nth_argument (ic, 0));
+      inv->str[n++] = 0;
+      n += copy_str (inv->str + n, 48, gum_invocation_context_get_nth_argument (ic, 1));
+      inv->str[n++] = 0;
+      n += copy_str (inv->str + n, 60, gum_invocation_context_get_nth_argument (ic, 2));
+      inv->str[n++] = 0;
+      inv->slen = n;
+      inv->out = gum_invocation_context_get_nth_argument (ic, 3);
+      break;
+    }
     case 4: {
       const char * name = gum_invocation_context_get_nth_argument (ic, 0);
       gint n = copy_str (inv->str, 127, name);
@@ -172,7 +185,7 @@ static void emit (GumInvocationContext * ic, HookCfg * c, Inv * inv, gint64 ret)
   r->tid = gum_invocation_context_get_thread_id (ic);
   gint n = inv->slen;
   for (gint i = 0; i < n; i++) r->str[i] = inv->str[i];
-  if (c->kind == 4 && inv->out != NULL && (gint) ret > 0) {
+  if ((c->kind == 4 || c->kind == 5) && inv->out != NULL && (gint) ret > 0) {
     n += copy_str (r->str + n, STRMAX - n, (const char *) inv->out);
   }
   r->slen = n;
