@@ -110,9 +110,12 @@ def teardown(ctx: RunContext) -> list[str]:
 def analyse(run_dir: Path) -> int | None:
     """Compute the run's findings into findings.parquet; None when analysis failed (logged)."""
     try:
-        from analysis.findings import evaluate_run
+        from analysis import evaluate, open_runs, write_findings
 
-        return evaluate_run(run_dir)
+        runset = open_runs(run_dir)
+        findings = evaluate(runset)
+        write_findings(runset, findings)
+        return len(findings)
     except Exception as exc:  # noqa: BLE001 - a run's data stays valid even if analysis breaks
         log.warning("analysis of %s failed: %s", run_dir, exc)
         return None
