@@ -39,7 +39,7 @@ def launch_app(ctx: RunContext, *, fresh_process: bool = True) -> str:
             ctx.device.process_signal(ctx.pid, "CONT")
     else:
         try:
-            ctx.pid = ctx.instrument.spawn(ctx.app.package)
+            ctx.pid = ctx.instrument.spawn_and_attach(ctx.app.package)
         except AgentError as exc:
             raise RunAborted(f"could not spawn {ctx.app.package} under the agent: {exc}") from exc
         ctx.instrument.resume()

@@ -65,8 +65,9 @@ def finish_capture(ctx: RunContext) -> None:
 def create_instrument(ctx: RunContext) -> None:
     from harness.instrument import Instrument
 
-    ctx.instrument = Instrument(ctx.journal, ctx.run_dir, ctx.t0_ns, device_kind=ctx.device_kind,
-                                serial=ctx.device.serial)
+    # Sim apps are processes of this host: Frida's local device. Emulators: frida-server by serial.
+    device = "local" if ctx.device_kind == "sim" else ctx.device.serial
+    ctx.instrument = Instrument(ctx.journal, ctx.run_dir, ctx.t0_ns, device=device)
 
 
 def start_observer(ctx: RunContext, scenario: Scenario) -> None:
