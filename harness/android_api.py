@@ -90,7 +90,9 @@ def _param_names(s: str) -> tuple[str, ...]:
 
 
 def _split_top_any(s: str) -> list[str]:
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    cur: list[str] = []
     for ch in s:
         if ch in "<({[":
             depth += 1
@@ -107,7 +109,9 @@ def _split_top_any(s: str) -> list[str]:
 
 
 def _split_params(s: str) -> list[str]:
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    cur: list[str] = []
     for ch in s:
         if ch in "<({[":
             depth += 1
@@ -211,7 +215,9 @@ class AndroidApi:
 
 
 def _split_top(s: str) -> list[str]:
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    cur: list[str] = []
     for ch in s:
         depth += ch == "<"
         depth -= ch == ">"

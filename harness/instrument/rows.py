@@ -158,9 +158,8 @@ def _native_args(kind: str, a0: int, blob: bytes) -> dict[str, Any]:
         name, _, value = blob.partition(b"\0")
         return {"name": name.decode("utf-8", "replace"), "value": value.decode("utf-8", "replace")}
     if kind == "java_call":
-        parts = blob.split(b"\0", 3) + [b""] * 4
-        cls, method, arg, value = (p.decode("utf-8", "replace") for p in parts[:4])
-        return {"class": cls, "method": method, "arg": arg, "value": value}
+        fields = [p.decode("utf-8", "replace") for p in (blob.split(b"\0", 3) + [b""] * 4)[:4]]
+        return dict(zip(("class", "method", "arg", "value"), fields, strict=True))
     return {"a0": a0}
 
 
@@ -256,11 +255,11 @@ class RowBuilder:
             args[i] = json.dumps(text, ensure_ascii=False)
             refined = _refine(kinds[i], value)
             if refined is not None:
-                cat, pi = refined
-                if cat is not None:
-                    cats[i] = json.dumps(cat)
-                if pi is not None:
-                    pis[i] = "true" if pi else "false"
+                rcat, rpi = refined
+                if rcat is not None:
+                    cats[i] = json.dumps(rcat)
+                if rpi is not None:
+                    pis[i] = "true" if rpi else "false"
         ids, new_stacks = self.modules.stack_ids(arr["ra"])
         sids = ["null" if v is None else f'"{v}"' for v in ids.tolist()] if new_stacks or len(ids) < 64 else \
             list(map(self.modules.known_json.get, arr["ra"].tolist(), ["null"] * n))

@@ -89,7 +89,7 @@ class Writer:
             payload = message.get("payload")
             kind = payload.get("type") if isinstance(payload, dict) else None
             handler = self._routes.get(kind) if kind else None
-            if handler is None:
+            if handler is None or not isinstance(payload, dict):
                 self.counts["unhandled"] += 1
                 return
             handler(pid, payload, data)
