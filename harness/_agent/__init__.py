@@ -14,3 +14,10 @@ def bundle_source() -> str:
     if not BUNDLE.is_file():
         raise AgentError(f"{BUNDLE} is missing: build the Frida agent with `make agent`")
     return BUNDLE.read_text(encoding="utf-8")
+
+
+def bundle_status() -> tuple[bool, str]:
+    """(ok, detail) for `consentry doctor`: whether the compiled agent is present."""
+    if not BUNDLE.is_file():
+        return False, f"{BUNDLE} missing: run `make agent`"
+    return True, f"{BUNDLE} ({BUNDLE.stat().st_size // 1024} KB)"
