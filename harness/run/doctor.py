@@ -30,7 +30,7 @@ def run_doctor(serial: str | None) -> int:
         add("frida (host)", "ok", frida.__version__)
     except ImportError:
         add("frida (host)", "fail", "pip install frida (make setup)")
-    from harness.instrument_bundle import bundle_status
+    from harness._agent import bundle_status
 
     ok, detail = bundle_status()
     add("agent bundle", "ok" if ok else "fail", detail)
