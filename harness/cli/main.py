@@ -6,6 +6,7 @@ purpose (`ConsentryError`) become one clear line on stderr and the documented ex
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import typer
@@ -21,35 +22,27 @@ app = typer.Typer(
 )
 
 
+AREAS = ("sim", "run", "hooks", "ui", "pii", "sdk", "report")
+
+
 def _register_all() -> None:
-    # One line per area; each module owns its commands.
-    from harness.cli import sim as _sim
+    """Each area module owns its commands (`harness/cli/<area>.py::register`)."""
+    import importlib
 
-    _sim.register(app)
-    from harness.cli import run as _run
-
-    _run.register(app)
-    from harness.cli import pii as _pii
-
-    _pii.register(app)
-    from harness.cli import ui as _ui
-
-    _ui.register(app)
-    from harness.cli import hooks as _hooks
-
-    _hooks.register(app)
-    from harness.cli import report as _report
-
-    _report.register(app)
-    from harness.cli import sdk as _sdk
-
-    _sdk.register(app)
+    for area in AREAS:
+        importlib.import_module(f"harness.cli.{area}").register(app)
 
 
 _register_all()
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # `kill`, CI timeouts: unwind like Ctrl-C so runs end `incomplete` and sim devices stop.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except ConsentryError as exc:

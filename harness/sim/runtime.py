@@ -84,6 +84,9 @@ class _ScreenInst:
     gen: int = 0
 
 
+GATE_TIMEOUT_S = 20.0
+
+
 @dataclass
 class _Proc:
     package: str
@@ -95,6 +98,10 @@ class _Proc:
     expected_exit: bool = False
     crash: dict[str, Any] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Set when a gated process has finished starting up and waits for SIGCONT: only then may a
+    # debugger (Frida) attach, as on Android; attaching while the interpreter is still loading
+    # its extension modules can deadlock on the dynamic loader's lock.
+    at_gate: threading.Event = field(default_factory=threading.Event)
 
 
 class SimAppRuntime:
@@ -207,6 +214,8 @@ class SimAppRuntime:
             self._set_fg(package)
             self._screen_changed(package)
             top = self._top_component(package)
+        if cold and wait_debugger and not proc.at_gate.wait(GATE_TIMEOUT_S):
+            self._log("ActivityManager", f"Process {package} (pid {proc.pid}) did not reach the debugger gate", "W")
         total = max(1, int((time.monotonic() - t0) * 1000))
         self._log("ActivityTaskManager", f"Displayed {top} for user 0: +{total}ms")
         return LaunchResult(pid=proc.pid, activity=top, total_ms=total, cold=cold)
@@ -303,6 +312,8 @@ class SimAppRuntime:
             self._log(str(msg["tag"])[:64], str(msg["msg"])[:4000], str(msg.get("level", "I"))[:1], proc.pid)
         elif op == "get_proxy":
             self._send(proc, {"op": "reply", "id": msg["id"], "value": self.ctx.settings_get("global", "http_proxy")})
+        elif op == "at_gate":
+            proc.at_gate.set()
         elif op == "released":
             with self._lock:
                 proc.gated = False

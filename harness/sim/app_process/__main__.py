@@ -48,6 +48,7 @@ def main() -> None:
     chan.start_reader()
     if cfg.get("gated"):
         chan.log("ActivityThread", f"Application {cfg['package']} is waiting for the debugger on port 8100...", "W")
+        chan.send("at_gate")  # every module is imported: attaching now is safe
         signal.sigwait({signal.SIGCONT})  # `am start -D`: released by `kill -s CONT PID`
         chan.log("ActivityThread", "Debugger has connected", "I")
     chan.send("released")
