@@ -167,7 +167,11 @@ def prepare_ui(runset, run_ids: pd.Index) -> pd.DataFrame:
     u["precheck"] = _detail_field(u["detail"], "precheck").eq("true").to_numpy()
     prev_kind = u.groupby("run")["kind"].shift(1)
     prev_group = u.groupby("run")["group"].shift(1)
-    new = (u["kind"] != prev_kind) | ((u["kind"] == "permission_dialog") & (u["group"].fillna("") != prev_group.fillna("")))
+    prev_package = u.groupby("run")["package"].shift(1)
+    # A transition is a new kind of screen, a new permission group, or another package in front
+    # (the app's own first screen after the system's "waiting for debugger" is the app coming up).
+    new = ((u["kind"] != prev_kind) | (u["package"].fillna("") != prev_package.fillna(""))
+           | ((u["kind"] == "permission_dialog") & (u["group"].fillna("") != prev_group.fillna(""))))
     return u[new][cols].reset_index(drop=True)
 
 
