@@ -13,6 +13,8 @@ from typing import Any
 
 from harness.scenario.model import Scenario
 
+TICK_POLL_S = 0.3
+
 
 def _first_permission_decision(scenario: Scenario) -> bool:
     for step in scenario.steps:
@@ -27,6 +29,7 @@ class Responder:
         self.default_grant = _first_permission_decision(scenario)
         self.notice: str | None = None  # accept | refuse, once a consent step ran
         self.permissions: dict[str | None, bool] = {}  # group (None: any) -> grant
+        self._last_poll = 0.0
 
     def set_permission_policy(self, grant: bool, group: str | None) -> None:
         self.permissions[group] = grant
@@ -78,9 +81,18 @@ class Responder:
         return ActionOutcome("not-found", f"no privacy notice appeared within {timeout_s:.0f}s")
 
     def tick(self) -> None:
-        """Called between actions and during waits: apply standing answers to what shows now."""
+        """Called between actions and during waits: apply standing answers to what shows now.
+
+        With a standing answer in force the screen is polled here too, at least every
+        `TICK_POLL_S`: the observer slows down on a stable screen, and a prompt raised after a
+        rationale must be answered before the next step (HOME would otherwise dismiss it)."""
         if self.notice is None and not self.permissions:
             return
-        obs = self.observer.current
+        now = time.monotonic()
+        if now - self._last_poll >= TICK_POLL_S:
+            self._last_poll = now
+            obs = self.observer.poll()
+        else:
+            obs = self.observer.current
         if obs is not None and obs.classification.kind in ("consent_notice", "permission_dialog"):
             self.answer_pending()

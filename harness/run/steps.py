@@ -18,6 +18,7 @@ from harness.scenario.model import Scenario, Step
 
 KEY_HOME, KEY_BACK = 3, 4
 NOTICE_TIMEOUT_S = 12.0
+PROMPT_WAIT_S = 2.0
 
 
 class StepFailed(Exception):
@@ -125,7 +126,9 @@ def execute_step(ctx: RunContext, scenario: Scenario, step_id: int, step: Step, 
         return outcome.reason
     if action == "permissions":
         ctx.responder.set_permission_policy(step.decision == "grant", step.group)
-        outcome = ctx.responder.answer_pending(step_id, wait_s=2.0 * max(ctx.time_scale, 0.5))
+        # Wait a little for the first prompt (apps often show a rationale first); not scaled, since
+        # a scaled-down scenario must not outrun the app's own timing.
+        outcome = ctx.responder.answer_pending(step_id, wait_s=PROMPT_WAIT_S)
         standing = f"standing answer: {step.decision} {step.group or 'all'}"
         return f"{outcome.reason}; {standing}" if outcome is not None else standing
     if action == "tap":
