@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,7 @@ SEP = b"\n\x00\n"
 EXCERPT_CONTEXT = 32
 EXCERPT_CAP = 200
 BATCH_BYTES = 8 * 1024 * 1024
+LOADED_BODY_GUESS = 64 * 1024  # chunking estimate for a body read through the loader
 _DIGITS = np.zeros(256, dtype=bool)
 _DIGITS[48:58] = True
 _COORD_PREV = _DIGITS.copy()
@@ -147,28 +148,44 @@ class Scanner:
         rows = flows.to_dict("records") if isinstance(flows, pd.DataFrame) else flows
         notes: list[tuple[str, str, str]] = []
         frames: list[pd.DataFrame] = []
-        batch: list[tuple[str, str, str, bytes]] = []
-        size = 0
-        # The automaton search releases the GIL: batches are searched on worker threads while
-        # this thread cuts and decodes the next requests.
+        # Whole chunks of requests (decode, cut, join, search) run on worker threads: decompression,
+        # the automaton and most numpy passes release the GIL, so both cores work. Chunks are
+        # cut by the bytes already known (inline bodies), or by count when bodies come from a loader.
         with ThreadPoolExecutor(self.workers) as pool:
-            pending = []
-            for row in rows:
-                fid = str(row.get("flow_id"))
-                for where, view, data in self.segments(row, body_loader, notes):
-                    batch.append((fid, where, view, data))
-                    size += len(data) + len(SEP)
-                if size >= self.batch_bytes:
-                    pending.append(pool.submit(self._search, batch))
-                    batch, size = [], 0
-                    if len(pending) > 2 * self.workers:  # bound memory: wait for the oldest
-                        frames.append(pending.pop(0).result())
-            if batch:
-                pending.append(pool.submit(self._search, batch))
-            frames.extend(f.result() for f in pending)
+            pending: list[Future[tuple[pd.DataFrame, list[tuple[str, str, str]]]]] = []
+            for chunk in self._chunks(rows, body_loader):
+                pending.append(pool.submit(self._scan_chunk, chunk, body_loader))
+                if len(pending) > 2 * self.workers:  # bound memory: wait for the oldest, in order
+                    frame, chunk_notes = pending.pop(0).result()
+                    frames.append(frame)
+                    notes.extend(chunk_notes)
+            for fut in pending:
+                frame, chunk_notes = fut.result()
+                frames.append(frame)
+                notes.extend(chunk_notes)
         frames = [f for f in frames if len(f)]
         raw = pd.concat(frames, ignore_index=True) if frames else self._empty_raw()
         return ScanResult(self._finish(raw), pd.DataFrame(notes, columns=NOTE_COLUMNS))
+
+    def _chunks(self, rows: Iterable[dict[str, Any]], body_loader: BodyLoader | None) -> Iterator[list[dict[str, Any]]]:
+        chunk: list[dict[str, Any]] = []
+        size = 0
+        for row in rows:
+            chunk.append(row)
+            body = row.get("_body")
+            size += len(body) if isinstance(body, (bytes, bytearray)) else LOADED_BODY_GUESS
+            if size >= self.batch_bytes:
+                yield chunk
+                chunk, size = [], 0
+        if chunk:
+            yield chunk
+
+    def _scan_chunk(self, chunk: list[dict[str, Any]], body_loader: BodyLoader | None
+                    ) -> tuple[pd.DataFrame, list[tuple[str, str, str]]]:
+        notes: list[tuple[str, str, str]] = []
+        batch = [(str(row.get("flow_id")), where, view, data)
+                 for row in chunk for where, view, data in self.segments(row, body_loader, notes)]
+        return self._search(batch), notes
 
     def scan_flows(self, flows_df: pd.DataFrame, body_loader: BodyLoader | None = None) -> pd.DataFrame:
         """Detections for a flows table (columns as in analysis/schema.py's `flows`)."""
