@@ -129,26 +129,51 @@ class ConsentStates:
         self.subject = self.subjects.get_indexer(rows["subject"].astype(str)).astype(np.int64)
         self.t = rows["t_ns"].to_numpy().astype(np.int64)
         self.state = np.array([STATE_CODE[s] for s in rows["state"].astype(str)], dtype=np.int8)
+        self._eff_cache: dict = {}
 
     def _group(self, run: np.ndarray, subject: np.ndarray) -> np.ndarray:
         return run.astype(np.int64) * (len(self.subjects) + 1) + subject
 
+    def _effective(self, decisions: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The consent rows that matter for `decisions` (shown rows and those decisions), sorted by
+        (run, subject, time), each with the state in force right after it: the last decision so far
+        in its group, else `shown`. One as-of lookup into these then answers `state_at`."""
+        cached = self._eff_cache.get(decisions)
+        if cached is not None:
+            return cached
+        decision_codes = [STATE_CODE[d] for d in decisions]
+        keep = (self.state == STATE_CODE["shown"]) | np.isin(self.state, decision_codes)
+        group = self._group(self.run[keep], self.subject[keep])
+        t, state = self.t[keep], self.state[keep]
+        order = np.lexsort((t, group))
+        group, t, state = group[order], t[order], state[order]
+        idx = np.arange(len(t))
+        decided = np.isin(state, decision_codes)
+        last_dec = np.maximum.accumulate(np.where(decided, idx, -1)) if len(t) else idx
+        same = (last_dec >= 0) & (group[np.maximum(last_dec, 0)] == group)
+        eff = np.where(same, state[np.maximum(last_dec, 0)], np.int8(STATE_CODE["shown"])).astype(np.int8)
+        self._eff_cache[decisions] = (group, t, eff)
+        return group, t, eff
+
     def state_at(self, run: np.ndarray, t: np.ndarray, subject: np.ndarray, decisions: tuple[str, ...]) -> np.ndarray:
         """State codes of `subject` codes at times `t`: the last decision if any, else `shown` if
         shown before, else `none`; -1 where subject is -1 (not applicable)."""
-        out = np.zeros(len(t), dtype=np.int8)
+        subject = np.asarray(subject, dtype=np.int64)
         valid = subject >= 0
-        if valid.any() and len(self.t):
-            left_g = self._group(run, np.where(valid, subject, len(self.subjects)))
-            right_g = self._group(self.run, self.subject)
-            shown = self.state == STATE_CODE["shown"]
-            idx = asof_index(left_g, t, right_g[shown], self.t[shown])
-            out[idx >= 0] = STATE_CODE["shown"]
-            decided = np.isin(self.state, [STATE_CODE[d] for d in decisions])
-            idx = asof_index(left_g, t, right_g[decided], self.t[decided])
-            hit = idx >= 0
-            out[hit] = self.state[decided][idx[hit]]
-        return np.where(valid, out, np.int8(-1)).astype(np.int8)
+        out = np.where(valid, np.int8(0), np.int8(-1)).astype(np.int8)
+        if not valid.any() or not len(self.t):
+            return out
+        right_g, right_t, eff = self._effective(decisions)
+        if valid.all():
+            left_g, left_t = self._group(run, subject), t
+        else:
+            left_g, left_t = self._group(np.asarray(run)[valid], subject[valid]), np.asarray(t)[valid]
+        idx = asof_index(left_g, left_t, right_g, right_t)
+        got = np.where(idx >= 0, eff[np.maximum(idx, 0)], np.int8(0)).astype(np.int8)
+        if valid.all():
+            return got
+        out[valid] = got
+        return out
 
     def notice_at(self, run: np.ndarray, t: np.ndarray) -> np.ndarray:
         code = self.subjects.get_indexer([NOTICE])[0]

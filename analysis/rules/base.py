@@ -41,16 +41,86 @@ def empty_hits() -> pd.DataFrame:
     return frame
 
 
-def aggregate(events: pd.DataFrame, keys: list[str], kind: str, detail=None) -> pd.DataFrame:
-    """Group event rows (`run`, `t_ns`, `count`, `pos`, key columns) into hits.
+def _key_codes(col: pd.Series) -> tuple[np.ndarray, int]:
+    """Integer codes of a key column (0: missing) and their count, without converting values."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy().astype(np.int64) + 1, len(col.cat.categories) + 1
+    values = col.to_numpy()
+    if values.dtype.kind in "iu" and len(values) and values.min() >= 0 and values.max() < 2**31:
+        return values.astype(np.int64) + 1, int(values.max()) + 2
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return codes.astype(np.int64) + 1, len(uniques) + 1
+
+
+def group_rows(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Groups of `frame` by `keys` (missing values a group of their own), in order of first
+    appearance like `groupby(sort=False, dropna=False)`: (first row, last row, group id per row).
+
+    Each key becomes integer codes and the codes one mixed-radix key, so grouping ten million rows is
+    a hash pass and three `ufunc.at` scatters instead of a pandas groupby. None if the combined key
+    would overflow (callers fall back to pandas)."""
+    n = len(frame)
+    combined, radix = np.zeros(n, dtype=np.int64), 1
+    for k in keys:
+        codes, size = _key_codes(frame[k])
+        if radix * size >= 2**62:
+            return None
+        combined = combined * size + codes
+        radix *= size
+    rows = np.arange(n, dtype=np.int64)
+    if radix <= 2 * n + (1 << 20):  # dense: scatter straight into the key space
+        first = np.full(radix, n, dtype=np.int64)
+        np.minimum.at(first, combined, rows)
+        present = np.flatnonzero(first < n)
+        present = present[np.argsort(first[present], kind="stable")]
+        dense = np.full(radix, -1, dtype=np.int64)
+        dense[present] = np.arange(len(present))
+        gid = dense[combined]
+    else:
+        gid, uniques = pd.factorize(combined)
+        gid = gid.astype(np.int64, copy=False)
+    n_groups = int(gid.max()) + 1 if n else 0
+    first = np.full(n_groups, n, dtype=np.int64)
+    np.minimum.at(first, gid, rows)
+    last = np.full(n_groups, -1, dtype=np.int64)
+    np.maximum.at(last, gid, rows)
+    return first, last, gid
+
+
+def aggregate(events: pd.DataFrame, keys: list[str], kind: str, detail=None, mask=None) -> pd.DataFrame:
+    """Group event rows (`run`, `t_ns`, `count`, `pos`, key columns) into hits, in order of first
+    appearance. `mask` (bool array) selects rows without copying the whole frame first.
 
     `kind` says which table `pos` points into: "api" or "flow". Events must be in time order within
     each run (the context sorts them once)."""
+    if mask is not None:
+        mask = np.asarray(mask, dtype=bool)
+        events = events[list(dict.fromkeys(["t_ns", "count", "pos", *keys]))]
+        events = events if mask.all() else events[mask]
     if events.empty:
         return empty_hits()
+    grouped = group_rows(events, keys)
+    if grouped is None:
+        return _aggregate_pandas(events, keys, kind, detail)
+    first, last, gid = grouped
+    t = events["t_ns"].to_numpy().astype(np.int64, copy=False)
+    pos = events["pos"].to_numpy().astype(np.int64, copy=False)
+    total = np.zeros(len(first), dtype=np.int64)
+    np.add.at(total, gid, events["count"].to_numpy().astype(np.int64, copy=False))
+    out = pd.DataFrame({k: events[k].iloc[first].reset_index(drop=True) for k in keys})
+    out["first_t_ns"], out["last_t_ns"], out["count"] = t[first], t[last], total
+    out["first_pos"], out["last_pos"] = pos[first], pos[last]
+    return _finish(out, kind, detail)
+
+
+def _aggregate_pandas(events: pd.DataFrame, keys: list[str], kind: str, detail) -> pd.DataFrame:
     g = events.groupby(keys, observed=True, sort=False, dropna=False)
     out = g.agg(first_t_ns=("t_ns", "first"), last_t_ns=("t_ns", "last"), count=("count", "sum"),
                 first_pos=("pos", "first"), last_pos=("pos", "last")).reset_index()
+    return _finish(out, kind, detail)
+
+
+def _finish(out: pd.DataFrame, kind: str, detail) -> pd.DataFrame:
     none = np.full(len(out), -1, dtype=np.int64)
     out["first_api"] = out["first_pos"] if kind == "api" else none
     out["last_api"] = out["last_pos"] if kind == "api" else none

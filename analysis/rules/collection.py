@@ -19,28 +19,33 @@ _PERM_REFUSED = ("denied", "revoked")
 
 
 def _pi_api(ctx: Context) -> pd.DataFrame:
-    return ctx.api[ctx.api["pi"]]
+    return ctx.pi_api if ctx.pi_api is not None else ctx.api[ctx.api["pi"]]
 
 
 def collect_before_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """PI read (API) or sent (traffic) while the notice was never accepted (none or only shown)."""
     api = _pi_api(ctx)
-    a = api[api["notice"].isin(_NOT_ACCEPTED)]
     f = ctx.pi_flows[ctx.pi_flows["notice"].isin(_NOT_ACCEPTED)]
     detail = lambda out: [{"notice_state": "not accepted"}] * len(out)  # noqa: E731
-    return combine(aggregate(a, _KEYS, "api", detail), aggregate(f, _KEYS, "flow", detail))
+    return combine(aggregate(api, _KEYS, "api", detail, mask=api["notice"].isin(_NOT_ACCEPTED)),
+                   aggregate(f, _KEYS, "flow", detail))
 
 
 def collect_after_refusal(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """PI read or sent after the notice was refused, or after its governing permission was denied."""
     parts = []
     for frame, kind in ((_pi_api(ctx), "api"), (ctx.pi_flows, "flow")):
-        sel = frame[frame["notice"].isin(_REFUSED) | frame["perm"].isin(_PERM_REFUSED)]
-        if sel.empty:
+        refused = frame["notice"].isin(_REFUSED).to_numpy()
+        mask = refused | frame["perm"].isin(_PERM_REFUSED).to_numpy()
+        if not mask.any():
             continue
-        why = np.where(sel["notice"].isin(_REFUSED), "privacy_notice refused", "permission " + sel["perm"].astype(str))
-        sel = sel.assign(why=why)
-        hits = aggregate(sel, _KEYS + ["why"], kind, lambda out: [{"refused": w} for w in out["why"]])
+        # the cause as a categorical (codes only): the notice refusal wins over the permission state
+        perm = pd.Series(frame["perm"], copy=False).astype("category")
+        why_codes = np.where(refused, 0, perm.cat.codes.to_numpy().astype(np.int64) + 1)
+        why_names = ["privacy_notice refused"] + [f"permission {c}" for c in perm.cat.categories]
+        sel = frame[_KEYS + ["t_ns", "count", "pos"]][mask]
+        sel["why"] = pd.Categorical.from_codes(why_codes[mask], categories=why_names)
+        hits = aggregate(sel, _KEYS + ["why"], kind, lambda out: [{"refused": str(w)} for w in out["why"]])
         parts.append(hits)
     return combine(*parts)
 
@@ -48,15 +53,21 @@ def collect_after_refusal(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
 def sensitive_without_permission_flow(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """Location/contacts/camera/microphone read while the user was never asked for that permission."""
     api = _pi_api(ctx)
-    sel = api[api["category"].isin(cfg.sensitive_categories) & (api["perm"] == "none")]
-    if sel.empty:
+    mask = (api["category"].isin(cfg.sensitive_categories) & (api["perm"] == "none")).to_numpy().copy()
+    if not mask.any():
         return empty_hits()
-    subject = category_subject(sel["category"])
-    asked = set(zip(ctx.asks["run"], ctx.asks["subject"], strict=True)) if not ctx.asks.empty else set()
-    if asked:
-        never = ~pd.Series(list(zip(sel["run"], subject, strict=True)), index=sel.index).isin(asked)
-        sel = sel[never.to_numpy()]
-    return aggregate(sel, _KEYS, "api", lambda out: [{"asked": False}] * len(out))
+    if not ctx.asks.empty:
+        # (run, subject) pairs as integer keys: the subject of each category, looked up once per category
+        subjects = pd.Index(pd.unique(ctx.asks["subject"].astype(str)))
+        asked = ctx.asks["run"].to_numpy().astype(np.int64) * len(subjects) + subjects.get_indexer(ctx.asks["subject"].astype(str))
+        cat = pd.Series(api["category"], copy=False).astype("category")
+        per_cat = category_subject(pd.Series(cat.cat.categories, dtype=object))
+        code_per_cat = np.append(subjects.get_indexer(per_cat.fillna("\0").astype(str)), -1)
+        code = code_per_cat[cat.cat.codes.to_numpy()[mask]]
+        run = api["run"].to_numpy()[mask].astype(np.int64)
+        was_asked = (code >= 0) & np.isin(run * len(subjects) + code, asked)
+        mask[np.flatnonzero(mask)[was_asked]] = False
+    return aggregate(api, _KEYS, "api", lambda out: [{"asked": False}] * len(out), mask=mask)
 
 
 def excessive_frequency(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
@@ -137,9 +148,8 @@ def _kinds(raw: pd.DataFrame, pos: np.ndarray) -> pd.Categorical:
 def background_collection(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """PI read while another app (launcher) was in the foreground, per steps and UI dumps."""
     api = _pi_api(ctx)
-    sel = api[api["fg"] == 0]
-    return aggregate(sel, _KEYS, "api", lambda out: [{"foreground": False,
-                                                      "grace_s": cfg.background_grace_s}] * len(out))
+    return aggregate(api, _KEYS, "api", lambda out: [{"foreground": False, "grace_s": cfg.background_grace_s}] * len(out),
+                     mask=api["fg"].to_numpy() == 0)
 
 
 def unrelated_app_launch(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:

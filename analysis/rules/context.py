@@ -55,6 +55,8 @@ class Context:
     ui_trans: pd.DataFrame
     asks: pd.DataFrame
     shows: pd.DataFrame
+    # the `api` rows with `pi` true: five rules read them, so they are selected once
+    pi_api: pd.DataFrame | None = None
 
 
 def _fill_api_sdk(api: pd.DataFrame, stack_sdk: pd.DataFrame) -> pd.Categorical:
@@ -86,20 +88,35 @@ def _fill_api_sdk(api: pd.DataFrame, stack_sdk: pd.DataFrame) -> pd.Categorical:
     return pd.Categorical(np.where(pd.notna(own), own, np.asarray(found, dtype=object)))
 
 
-def prepare_api(runset, run_ids: pd.Index, consent: ConsentStates, fg: pd.DataFrame, stack_sdk: pd.DataFrame,
-                config: RuleConfig) -> pd.DataFrame:
+def timed_api(runset) -> pd.DataFrame:
+    """api_calls rows with a time (the table itself when all have one: no ten-million-row copy)."""
     raw = runset.api_calls
-    raw = raw[raw["t_ns"].notna()]
+    has_t = raw["t_ns"].notna()
+    return raw if bool(has_t.all()) else raw[has_t]
+
+
+def _column_array(col: pd.Series):
+    """A column as stored (categoricals stay categorical: no object/str conversion of millions of rows)."""
+    return col.array if isinstance(col.dtype, pd.CategoricalDtype) else col.to_numpy()
+
+
+def prepare_api(runset, run_ids: pd.Index, consent: ConsentStates, fg: pd.DataFrame, stack_sdk: pd.DataFrame,
+                config: RuleConfig, raw: pd.DataFrame | None = None) -> pd.DataFrame:
+    raw = timed_api(runset) if raw is None else raw
     run = run_codes(raw, run_ids)
     t = raw["t_ns"].to_numpy().astype(np.int64)
-    count = raw["count"].fillna(1).clip(lower=1).to_numpy().astype(np.int64) if "count" in raw else np.ones(len(raw), np.int64)
+    if "count" in raw:
+        count = raw["count"].to_numpy(dtype=np.float64, na_value=1) if raw["count"].hasnans else raw["count"].to_numpy()
+        count = np.maximum(count, 1).astype(np.int64, copy=False)
+    else:
+        count = np.ones(len(raw), np.int64)
     category = raw["category"] if isinstance(raw["category"].dtype, pd.CategoricalDtype) else raw["category"].astype("category")
     sdk = _fill_api_sdk(raw, stack_sdk)
     api = pd.DataFrame({
         "run": run, "t_ns": t, "pos": np.arange(len(raw), dtype=np.int64), "category": category.array,
-        "pi": raw["pi"].fillna(False).to_numpy().astype(bool) if "pi" in raw else np.ones(len(raw), bool),
+        "pi": raw["pi"].to_numpy(dtype=bool, na_value=False) if "pi" in raw else np.ones(len(raw), bool),
         "count": count, "sdk": sdk,
-        "stack_id": raw["stack_id"].to_numpy() if "stack_id" in raw else None,
+        "stack_id": _column_array(raw["stack_id"]) if "stack_id" in raw else None,
     })
     api["notice"] = states_categorical(consent.notice_at(run, t))
     api["perm"] = states_categorical(consent.permission_at(run, t, api["category"]))
@@ -242,17 +259,17 @@ def build_context(runset, config: RuleConfig | None = None, db: SdkDb | None = N
     consent = ConsentStates(runset.consent, run_ids)
     fg = foreground_changes(runset.ui, runset.steps, manifests, int(config.ui_settle_s * 1e9), config.overlay_packages)
     stack_sdk = attribute_stacks(runset.stacks, db)
-    api = prepare_api(runset, run_ids, consent, fg, stack_sdk, config)
+    api_raw = timed_api(runset)
+    api = prepare_api(runset, run_ids, consent, fg, stack_sdk, config, api_raw)
     pi_flows = prepare_pi_flows(runset, run_ids, consent, fg, db, config)
     ui_trans = prepare_ui(runset, run_ids)
     merge_ns = int(config.ask_merge_s * 1e9)
     asks = prepare_asks(runset, ui_trans, run_ids, consent, merge_ns)
     shows = prepare_shows(runset, ui_trans, run_ids, merge_ns)
-    api_raw = runset.api_calls[runset.api_calls["t_ns"].notna()]
     return Context(runset=runset, config=config, db=db, run_ids=run_ids, manifests=manifests, api_raw=api_raw,
                    consent=consent,
                    fg_changes=fg, api=api, stack_sdk=stack_sdk, pi_flows=pi_flows, ui_trans=ui_trans,
-                   asks=asks, shows=shows)
+                   asks=asks, shows=shows, pi_api=api[api["pi"].to_numpy()])
 
 
 __all__ = ["Context", "KEY_CATEGORY", "build_context", "category_subject"]

@@ -24,9 +24,10 @@ def _sdk_detail(ctx: Context):
 
 def third_party_sdk(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """Which SDK read PI (attributed by its stack frames) or received it (by destination host)."""
-    api = ctx.api[ctx.api["pi"] & ctx.api["sdk"].notna()]
+    api = ctx.pi_api if ctx.pi_api is not None else ctx.api[ctx.api["pi"]]
     flows = ctx.pi_flows[ctx.pi_flows["sdk"].notna()]
-    return combine(aggregate(api, _KEYS, "api", _sdk_detail(ctx)), aggregate(flows, _KEYS, "flow", _sdk_detail(ctx)))
+    return combine(aggregate(api, _KEYS, "api", _sdk_detail(ctx), mask=api["sdk"].notna().to_numpy()),
+                   aggregate(flows, _KEYS, "flow", _sdk_detail(ctx)))
 
 
 def pi_cleartext(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
