@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 import pandas as pd
 
@@ -75,18 +73,25 @@ def excessive_frequency(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     `max_reads_per_second` over any `rate_window_s` window (rate-capped rows count `count` reads).
 
     A kind is a catalogue category and hook (reading the Android ID and the MAC in the same
-    millisecond is two kinds of device identifier, not a frequent read)."""
+    millisecond is two kinds of device identifier, not a frequent read).
+
+    One stable sort by (run, category, kind) puts each group's reads together in time order; every
+    per-group figure (total, peak in window, first and last read, reads per SDK) is then a
+    `reduceat` or a scatter over the sorted arrays, never a pandas groupby over millions of rows."""
     api = _pi_api(ctx)
-    api = api[~api["category"].isin(("app_launch", "install"))]
-    if api.empty:
+    keep = ~api["category"].isin(("app_launch", "install")).to_numpy()
+    if not keep.any():
         return empty_hits()
-    kind = _kinds(ctx.api_raw, api["pos"].to_numpy())
-    cat_codes = api["category"].cat.codes.to_numpy().astype(np.int64)
-    n_cat = len(api["category"].cat.categories) + 1
+    pos = api["pos"].to_numpy()[keep]
+    kind = _kinds(ctx.api_raw, pos)
+    category = pd.Series(api["category"], copy=False).astype("category")
+    cat_codes = category.cat.codes.to_numpy()[keep].astype(np.int64) + 1
+    n_cat = len(category.cat.categories) + 1
     n_kind = len(kind.categories) + 1
-    group = (api["run"].to_numpy() * n_cat + cat_codes) * n_kind + kind.codes.astype(np.int64)
-    t = api["t_ns"].to_numpy()
-    counts = api["count"].to_numpy()
+    run = api["run"].to_numpy()[keep].astype(np.int64)
+    group = (run * n_cat + cat_codes) * n_kind + kind.codes.astype(np.int64) + 1
+    t = api["t_ns"].to_numpy()[keep].astype(np.int64)
+    counts = api["count"].to_numpy()[keep].astype(np.int64)
     # rows are time-ordered within each run, so a stable sort by group keeps time order inside groups
     order = np.argsort(group, kind="stable")
     g, ts, cs = group[order], t[order], counts[order]
@@ -96,37 +101,62 @@ def excessive_frequency(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     # reads in (t - window, t] = cum[i] - cum[j - 1], j = first row of the same group with t > t_i - window
     j = np.searchsorted(key, key - cfg.rate_window_ns, side="right")
     in_window = cum - np.where(j > 0, cum[np.maximum(j - 1, 0)], 0)
+    del key, j, cum
     starts = np.concatenate(([0], np.flatnonzero(np.diff(g)) + 1))
-    peak = pd.Series(np.maximum.reduceat(in_window, starts), index=g[starts])
-    total = pd.Series(np.add.reduceat(cs, starts), index=g[starts])
+    ends = np.append(starts[1:], len(g))
+    peak = np.maximum.reduceat(in_window, starts)
+    total = np.add.reduceat(cs, starts)
     limit_window = cfg.max_reads_per_second * cfg.rate_window_s
-    bad = total.index[(total > cfg.max_reads_per_run).to_numpy() | (peak > limit_window).to_numpy()]
+    bad = np.flatnonzero((total > cfg.max_reads_per_run) | (peak > limit_window))
     if len(bad) == 0:
         return empty_hits()
-    sel = api.assign(_g=group, _kind=np.asarray(kind.astype(object)))
-    sel = sel[np.isin(group, bad)]
-    hits = aggregate(sel, ["run", "category", "_g"], "api")
-    hits_g = sel.groupby(["run", "category", "_g"], observed=True, sort=False, dropna=False).size() \
-        .reset_index()["_g"].to_numpy()
-    firsts = sel.drop_duplicates("_g")
-    kind_of = dict(zip(firsts["_g"], firsts["_kind"], strict=True))
-    per_sdk = sel.groupby(["_g", sel["sdk"].astype(object).fillna("(app)")], observed=True)["count"].sum()
-    per_sdk = per_sdk.reset_index().sort_values(["_g", "count"], ascending=[True, False], kind="stable")
-    sdk_reads: dict = defaultdict(dict)
-    for gi, sdk, n in zip(per_sdk.iloc[:, 0].to_numpy(), per_sdk.iloc[:, 1].to_numpy(), per_sdk.iloc[:, 2].to_numpy(),
-                          strict=True):
-        sdk_reads[gi][str(sdk)] = int(n)
-    top = [next(iter(sdk_reads[gi]), "(app)") for gi in hits_g]
-    hits["sdk"] = [None if s == "(app)" else s for s in top]
-    totals = total.reindex(hits_g).to_numpy()
-    peaks = peak.reindex(hits_g).to_numpy()
+    first, last = order[starts[bad]], order[ends[bad] - 1]
+    # findings in order of first appearance, as a groupby(sort=False) over the table would give
+    by_first = np.argsort(first, kind="stable")
+    bad, first, last = bad[by_first], first[by_first], last[by_first]
+    sdk_col = pd.Series(api["sdk"], copy=False).astype("category")
+    reads_by_sdk, top = _reads_by_sdk(sdk_col.cat.codes.to_numpy()[keep][order], sdk_col.cat.categories,
+                                      cs, starts, ends, bad)
+    hits = pd.DataFrame({"run": run[first], "category": category[keep].iloc[first].reset_index(drop=True),
+                         "sdk": top, "first_t_ns": t[first], "last_t_ns": t[last], "count": total[bad],
+                         "first_api": pos[first], "last_api": pos[last],
+                         "first_flow": np.int64(-1), "last_flow": np.int64(-1)})
+    kinds = np.asarray(kind.categories.astype(str), dtype=object)[kind.codes[first]]
     hits["detail"] = [
         {"total_reads": int(tot), "peak_reads_in_window": int(pk), "window_s": cfg.rate_window_s,
          "max_reads_per_run": cfg.max_reads_per_run, "max_reads_per_second": cfg.max_reads_per_second,
-         "kind": str(kind_of.get(gi, "")), "reads_by_sdk": sdk_reads[gi]}
-        for gi, tot, pk in zip(hits_g, totals, peaks, strict=True)
+         "kind": str(k), "reads_by_sdk": reads}
+        for tot, pk, k, reads in zip(total[bad], peak[bad], kinds, reads_by_sdk, strict=True)
     ]
     return hits[list(HIT_COLUMNS)]
+
+
+def _reads_by_sdk(sdk_codes: np.ndarray, sdk_names: pd.Index, counts: np.ndarray, starts: np.ndarray,
+                  ends: np.ndarray, bad: np.ndarray) -> tuple[list[dict], list]:
+    """Reads per SDK ("(app)": none) of each selected group of the group-sorted arrays, most reads
+    first (ties by name), and the top SDK of each group (None for the app itself)."""
+    lengths = ends[bad] - starts[bad]
+    rows = np.repeat(starts[bad] - np.cumsum(np.append(0, lengths[:-1])), lengths) + np.arange(lengths.sum())
+    names = np.append(np.asarray(sdk_names.astype(str), dtype=object), "(app)")
+    codes = np.where(sdk_codes[rows] >= 0, sdk_codes[rows], len(names) - 1)
+    used = np.unique(codes)
+    used = used[np.argsort(names[used].astype(str), kind="stable")]  # columns in name order
+    col = np.full(len(names), -1, dtype=np.int64)
+    col[used] = np.arange(len(used))
+    matrix = np.zeros(len(bad) * len(used), dtype=np.int64)
+    np.add.at(matrix, np.repeat(np.arange(len(bad)), lengths) * len(used) + col[codes], counts[rows])
+    matrix = matrix.reshape(len(bad), len(used))
+    used_names = names[used]
+    top_name = used_names[np.argmax(matrix, axis=1)]  # first maximum: ties go to the first name
+    top = [None if s == "(app)" else s for s in top_name]
+    gi, ci = np.nonzero(matrix)
+    n = matrix[gi, ci]
+    order = np.lexsort((ci, -n, gi))
+    gi, ci, n = gi[order], ci[order], n[order]
+    bounds = np.searchsorted(gi, np.arange(len(bad) + 1))
+    reads = [dict(zip(used_names[ci[a:b]].tolist(), n[a:b].tolist(), strict=True))
+             for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return reads, top
 
 
 def _kinds(raw: pd.DataFrame, pos: np.ndarray) -> pd.Categorical:
