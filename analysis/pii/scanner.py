@@ -1,7 +1,8 @@
 """The multi-pattern scan: every part of every request against every identity variant, in one pass.
 
-All patterns (see `variants.build_needles`) are compiled once into one Aho-Corasick DFA
-(`ahocorasick_rs`, Rust, bytes). Requests are cut into segments (host, path, query, each header,
+All patterns (see `variants.build_needles`) are compiled once into one multi-literal matcher
+(`engine.compile_patterns`: Hyperscan, or the `ahocorasick_rs` DFA where Hyperscan is missing).
+Requests are cut into segments (host, path, query, each header,
 cookie, decoded body views), segments of many requests are joined with a separator into one
 buffer of a few tens of MB, and that buffer is searched once. Match positions are mapped back to
 segments with `searchsorted`; filtering (number boundaries, the location rule, overlaps, label
@@ -20,11 +21,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import ahocorasick_rs as acrs
 import numpy as np
 import pandas as pd
 
 from analysis.pii.decode import DEFAULT_OUT_CAP, decompress, secondary_views
+from analysis.pii.engine import compile_patterns
 from analysis.pii.variants import build_needles
 
 DETECTION_COLUMNS = ["flow_id", "key", "encoding", "form", "where", "view", "start", "end", "count",
@@ -88,16 +89,14 @@ class Scanner:
     """Compiled identity patterns; `scan(flows, body_loader)` finds them in a flows table."""
 
     def __init__(self, identity: dict[str, Any], *, body_out_cap: int = DEFAULT_OUT_CAP,
-                 batch_bytes: int = BATCH_BYTES, workers: int | None = None):
+                 batch_bytes: int = BATCH_BYTES, workers: int | None = None, engine: str | None = None):
         self.identity = identity
         self.needles = build_needles(identity)
         self.labels = self.needles.labels()
         self.body_out_cap = body_out_cap
         self.batch_bytes = batch_bytes
         self.workers = workers or max(1, min(2, os.cpu_count() or 1))
-        self._ac = (acrs.BytesAhoCorasick(self.needles.patterns, matchkind=acrs.MatchKind.Standard,
-                                          implementation=acrs.Implementation.DFA)
-                    if self.needles.patterns else None)
+        self._engine = compile_patterns(self.needles.patterns, engine) if self.needles.patterns else None
         self._boundary = self.labels["boundary"].to_numpy(bool)
         self._is_coord = self.labels["coord"].isin(["lat", "lon", "pair"]).to_numpy()
         self._lenient_tail = (self.labels["encoding"].eq("decimal") & self.labels["decimals"].ge(6)).to_numpy()
@@ -196,16 +195,15 @@ class Scanner:
                              ["flow_id", "where", "view", "pat", "start", "end", "matched", "excerpt"]})
 
     def _search(self, batch: list[tuple[str, str, str, bytes]]) -> pd.DataFrame:
-        if self._ac is None:
+        if self._engine is None:
             return self._empty_raw()
         parts = [b[3] for b in batch]
         hay = SEP.join(parts)
         lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
         seg_start = np.concatenate(([0], np.cumsum(lengths + len(SEP))[:-1]))
-        found = self._ac.find_matches_as_indexes(hay, overlapping=True)
-        if not found:
+        m = self._engine.find(hay)
+        if not len(m):
             return self._empty_raw()
-        m = np.asarray(found, dtype=np.int64)
         pat, s, e = m[:, 0], m[:, 1], m[:, 2]
         buf = np.frombuffer(hay, dtype=np.uint8)
         prev = np.where(s > 0, buf[np.maximum(s - 1, 0)], 10)
