@@ -84,8 +84,11 @@ def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None]) -> str:
                 taps += 1
             _sleep_monitored(ctx, step.explore.settle_seconds, monitor)
             continue
-        if ctx.app.package not in {n.pkg for n in clickables} and clickables:
-            break  # left the app (launcher): exploration is over
+        if ctx.app.package not in {n.pkg for n in hierarchy.nodes}:
+            # A tap or BACK left the app: bring it back (a user exploring an app stays in it, and
+            # the next step must not run with the app in the background), and stop exploring.
+            relaunch_app(ctx)
+            break
         fresh = [n for n in clickables if (signature, f"{n.rid}:{n.label}") not in tapped]
         if not fresh:
             ctx.device.ui_key(KEY_BACK)
@@ -98,6 +101,12 @@ def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None]) -> str:
         ctx.device.ui_tap(x, y)
         taps += 1
         _sleep_monitored(ctx, step.explore.settle_seconds, monitor)
+    else:
+        # Budget spent: the last action may have been a BACK out of the app.
+        from harness.ui.hierarchy import parse as _parse
+
+        if ctx.app.package not in {n.pkg for n in _parse(ctx.device.ui_dump()).nodes}:
+            relaunch_app(ctx)
     return f"{taps} actions over {len(screens)} screens"
 
 

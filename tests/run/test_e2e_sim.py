@@ -1,0 +1,189 @@
+"""End to end on sim devices through the real adb server, Frida, mitmproxy and the UI observer.
+
+The suite test runs the `demo` suite as a user does (`consentry suite`), and holds every sample
+app to the findings its model declares under each scenario: the ground truth of the project."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from harness.device import connect_device
+from harness.run.apk import read_apk
+from harness.run.runner import RunOptions, execute_run
+from harness.scenario.loader import parse_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+CONSENTRY = [sys.executable, "-m", "harness"]
+DATA = ROOT / "tests" / "data" / "sim_apps"
+
+
+def _cli(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CONSENTRY, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def _adb(*args: str) -> str:
+    return subprocess.run(["adb", *args], capture_output=True, text=True, timeout=30).stdout
+
+
+@pytest.fixture(scope="module")
+def demo_suite(tmp_path_factory, adb_server):
+    """Three sim devices with the sample apps, and `consentry suite demo` across them."""
+    from harness.run.apps import sample_apks
+    from harness.sim.server import SimDevice
+
+    root = tmp_path_factory.mktemp("sims")
+    sims = [SimDevice(root / f"sim{i}", apps=sample_apks()) for i in range(3)]
+    out = tmp_path_factory.mktemp("suite")
+    try:
+        for sim in sims:
+            sim.start()
+            for _ in range(50):
+                if "connected to" in _adb("connect", sim.serial) and _adb("-s", sim.serial, "get-state").strip() == "device":
+                    break
+                time.sleep(0.1)
+        proc = _cli("suite", "demo", "--devices", ",".join(s.serial for s in sims), "--out", str(out))
+    finally:
+        for sim in sims:
+            _adb("disconnect", sim.serial)
+            sim.stop()
+    return out, proc
+
+
+def _findings_by_run(runs: Path) -> dict[tuple[str, str], tuple[str, set[str]]]:
+    out = {}
+    for manifest in runs.glob("*/manifest.json"):
+        m = json.loads(manifest.read_text())
+        f = manifest.parent / "findings.parquet"
+        rules = set(pd.read_parquet(f)["rule"]) if f.exists() else {"<findings.parquet missing>"}
+        out[(m["app"]["package"], m["scenario"]["name"])] = (m["status"], rules)
+    return out
+
+
+def test_demo_suite_runs_everything_and_writes_every_report(demo_suite):
+    out, proc = demo_suite
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    runs = _findings_by_run(out / "runs")
+    assert len(runs) == 50 and all(status == "complete" for status, _ in runs.values())
+    report = out / "report"
+    for name in ("index.html", "findings.xlsx", "findings.json", "junit.xml"):
+        assert (report / name).stat().st_size > 0, name
+
+
+def test_every_sample_app_yields_exactly_its_declared_findings(demo_suite):
+    from harness.sim.samples import sample_models
+
+    out, _ = demo_suite
+    runs = _findings_by_run(out / "runs")
+    mismatches = []
+    for model in sample_models().values():
+        for scenario in ("baseline", "refuse", "accept", "accept-grant", "background"):
+            want = set(model.expect.get(scenario, ()))
+            status, got = runs[(model.package, scenario)]
+            if got != want:
+                mismatches.append(f"{model.package} / {scenario}: missing {sorted(want - got)}, extra {sorted(got - want)}")
+    assert not mismatches, "\n".join(mismatches)
+    assert runs[("com.consentry.sample.compliant", "accept-grant")][1] == set()
+
+
+def test_events_200ms_either_side_of_the_accept_tap_are_placed_correctly(tmp_path, make_sim_device):
+    from analysis import open_runs
+    from analysis.timeline import STATES, ConsentStates
+    from harness.sim.model import build_apk
+
+    apk = build_apk((DATA / "timing.yaml").read_bytes(), tmp_path / "timing.apk")
+    sim = make_sim_device(apps=[])
+    scenario = parse_scenario("name: timing\nsteps:\n  - launch\n  - wait: 1.5\n  - consent: accept\n  - wait: 1\n", "t")
+    result = execute_run(connect_device(sim.serial), read_apk(apk), scenario,
+                         RunOptions(out=tmp_path / "runs", capture=False))
+    assert result.status == "complete", result.reason
+    runs = open_runs(result.run_dir)
+    consent = runs.consent
+    tap = int(consent.loc[consent["state"] == "accepted", "t_ns"].iloc[0])
+    api = runs.api_calls
+    path = api["args"].astype(str)
+    before = api[path.str.contains("wlan0/address")]
+    after = api[path.str.contains("/proc/net/arp")]
+    # The app's own view: reads right up to the tap were before consent, reads right after it after.
+    near_before = before[(before["t_ns"] < tap) & (before["t_ns"] >= tap - 200_000_000)]
+    near_after = after[(after["t_ns"] > tap) & (after["t_ns"] <= tap + 200_000_000)]
+    assert len(near_before) and len(near_after), (tap, before["t_ns"].max(), after["t_ns"].min())
+    states = ConsentStates(consent, pd.Index(runs.manifests["run_id"].astype(str)))
+    run0 = lambda df: pd.Series(0, index=df.index).to_numpy()  # noqa: E731 - one run
+    placed_before = [STATES[i] for i in states.notice_at(run0(near_before), near_before["t_ns"].to_numpy())]
+    placed_after = [STATES[i] for i in states.notice_at(run0(near_after), near_after["t_ns"].to_numpy())]
+    assert set(placed_before) <= {"none", "shown"} and set(placed_after) == {"accepted"}
+    # And the findings agree: every pre-consent read, and none after, is collection before consent.
+    f = pd.read_parquet(result.run_dir / "findings.parquet")
+    early = f[f["rule"] == "collect-before-consent"]
+    assert len(early) and int(early["last_t_ns"].max()) < tap
+    assert int(early["count"].sum()) >= len(before[before["t_ns"] < tap])
+
+
+def test_a_device_that_disappears_ends_the_run_incomplete_with_its_data(tmp_path, make_sim_device):
+    from harness.run.apps import sample_apks
+
+    sim = make_sim_device()
+    apk = next(p for p in sample_apks() if "sdkearly" in p.name)
+    scenario = parse_scenario("name: long\nsteps:\n  - launch\n  - wait: 30\n", "long")
+    threading.Timer(5.0, sim.device.stop).start()
+    result = execute_run(connect_device(sim.serial), read_apk(apk), scenario, RunOptions(out=tmp_path))
+    assert result.status == "incomplete"
+    assert "lost" in result.reason or "disappeared" in result.reason, result.reason
+    manifest = json.loads((result.run_dir / "manifest.json").read_text())
+    assert manifest["status"] == "incomplete"
+    # What was captured before the loss is kept: the launch, the SDK's reads and its request.
+    steps = pd.read_parquet(result.run_dir / "steps.parquet")
+    assert steps.loc[steps["action"] == "launch", "outcome"].tolist() == ["ok"]
+    assert len(pd.read_parquet(result.run_dir / "api_calls.parquet")) > 0
+    assert (pd.read_parquet(result.run_dir / "flows.parquet")["host"] == "alog.umeng.com").any()
+
+
+def test_a_killed_harness_is_recovered(tmp_path, make_sim_device):
+    from harness.run.apps import sample_apks
+
+    sim = make_sim_device()
+    apk = next(p for p in sample_apks() if "sdkearly" in p.name)
+    scenario = tmp_path / "long.yaml"
+    scenario.write_text("name: long\nsteps:\n  - launch\n  - wait: 60\n", encoding="utf-8")
+    out = tmp_path / "runs"
+    proc = subprocess.Popen([*CONSENTRY, "run", "--device", sim.serial, "--app", str(apk), "--scenario",
+                             str(scenario), "--out", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    run_dir = None
+    while time.monotonic() < deadline:
+        found = list(out.glob("*/journal/api_calls.*.jsonl"))
+        if found and found[0].stat().st_size > 0:
+            run_dir = found[0].parent.parent
+            break
+        time.sleep(0.2)
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGKILL)  # the harness and its proxy child, as a crash or OOM would
+    proc.wait(timeout=10)
+    assert run_dir is not None, "the run never journalled an API call"
+    assert json.loads((run_dir / "manifest.json").read_text())["status"] == "running"
+    rec = _cli("recover", str(run_dir), timeout=120)
+    assert rec.returncode == 0, rec.stderr
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["status"] == "incomplete" and "recovered" in manifest["reason"]
+    assert not (run_dir / "journal").exists()
+    assert len(pd.read_parquet(run_dir / "api_calls.parquet")) > 0
+    assert "collect-before-consent" in set(pd.read_parquet(run_dir / "findings.parquet")["rule"])
+
+
+def test_a_bad_scenario_file_exits_2_naming_the_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nsteps:\n  - launch\n  - consent: perhaps\n", encoding="utf-8")
+    proc = _cli("run", "--device", "127.0.0.1:1", "--app", "x.apk", "--scenario", str(bad), timeout=60)
+    assert proc.returncode == 2
+    assert f"{bad}: line 4: steps[1].consent" in proc.stderr and "Traceback" not in proc.stderr
