@@ -30,6 +30,9 @@ def test_loads_reports_java_unavailable_and_captures_native_calls(target, journa
     fs = tmp_path / "x" / "fs" / "sys" / "class" / "net" / "wlan0"
     fs.mkdir(parents=True)
     (fs / "address").write_text("02:00:00:44:55:66\n")
+    arp = tmp_path / "x" / "fs" / "proc" / "net" / "arp"  # matches a later glob of the list
+    arp.parent.mkdir(parents=True)
+    arp.write_text("IP address       HW type     Flags       HW address\n")
     t0 = time.time_ns()
     inst = Instrument(journal, journal.run_dir, t0, categories={"device_id", "network", "wifi_info", "location"})
     inst.attach(target.pid)
@@ -38,6 +41,7 @@ def test_loads_reports_java_unavailable_and_captures_native_calls(target, journa
     assert ready["installed"]["native"] >= 5
     before = time.time_ns() - t0
     target.run(f"open({str(fs / 'address')!r}).read()")
+    target.run(f"open({str(arp)!r}).read()")
     target.run("open('/etc/hostname').close() if __import__('os').path.exists('/etc/hostname') else None")
     target.run("import socket; socket.getaddrinfo('localhost', 8080)")
     target.run("s = socket.socket(); s.settimeout(1)\ntry:\n s.connect(('127.0.0.1', 9))\nexcept OSError: pass")
@@ -55,6 +59,9 @@ def test_loads_reports_java_unavailable_and_captures_native_calls(target, journa
 
     opens = [r for r in calls if r["hook_id"].startswith("libc.open") and "wlan0/address" in r["args"]]
     assert len(opens) == 1 and opens[0]["category"] == "wifi_info" and opens[0]["pi"] is True
+    # Every glob of the list is active, not only the first (a packing bug once left one).
+    arps = [r for r in calls if r["hook_id"].startswith("libc.open") and "proc/net/arp" in r["args"]]
+    assert len(arps) == 1 and arps[0]["category"] == "network_info"
     assert not any("/etc/hostname" in r["args"] for r in calls)  # not an identifier path: filtered in C
     gai = [json.loads(r["args"]) for r in by_hook["libc.getaddrinfo"]]
     assert {"node": "localhost", "service": "8080"} in gai

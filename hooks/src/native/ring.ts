@@ -262,6 +262,29 @@ export interface NativeDrain {
 }
 
 /** The CModule and its shared memory; one per agent. */
+/** The path globs as C strings back to back, ended by an empty one ("a\0b\0\0"). Built byte by
+ * byte: `Memory.allocUtf8String` stops at the first NUL of a JS string, which silently left only
+ * the first glob active. */
+function packGlobs(globs: string[]): NativePointer {
+    const parts = globs.map((g) => Memory.allocUtf8String(g));
+    const lens = parts.map((p) => {
+        let n = 0;
+        while (p.add(n).readU8() !== 0) n++;
+        return n;
+    });
+    const total = lens.reduce((a, b) => a + b + 1, 0) + 2;
+    const mem = Memory.alloc(total);
+    let off = 0;
+    parts.forEach((p, i) => {
+        Memory.copy(mem.add(off), p, lens[i]);
+        mem.add(off + lens[i]).writeU8(0);
+        off += lens[i] + 1;
+    });
+    mem.add(off).writeU8(0);
+    mem.add(off + 1).writeU8(0);
+    return mem;
+}
+
 export class NativeRing {
     readonly cm: CModule;
     private cfg: NativePointer;
@@ -283,8 +306,7 @@ export class NativeRing {
         const ring = Memory.alloc(n * SLOT);
         const counters = Memory.alloc(64);
         this.cfg = Memory.alloc(Math.max(1, hookCount) * CFG_SIZE);
-        const globText = globs.join("\u0000") + "\u0000\u0000";
-        const globMem = Memory.allocUtf8String(globText);
+        const globMem = packGlobs(globs);
         this.out = Memory.alloc(maxOut * HEADER);
         this.blob = Memory.alloc(this.blobMax + 8);
         counters.add(12).writeS32(n);
