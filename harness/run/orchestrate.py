@@ -3,6 +3,7 @@ display, print a summary table, write the reports, and return the exit code."""
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from harness.run.runner import RunOptions, RunResult
 from harness.run.suite import Job, run_suite
 from harness.scenario import load_suite, resolve_scenario
 
-console = Console(stderr=True)
+# Logs and CI have no terminal width: keep the summary readable there too.
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 
 def parse_devices(devices: str) -> list[str]:
@@ -45,12 +47,12 @@ def build_jobs(suite_path: str, first_serial: str) -> tuple[list[Job], float]:
 
 def summary_table(results: list[RunResult]) -> Table:
     table = Table(title="consentry suite", show_lines=False)
-    for col in ("app", "scenario", "device", "status", "findings", "seconds", "run"):
+    for col in ("app", "scenario", "device", "status", "findings", "seconds"):
         table.add_column(col, overflow="fold")
     for r in sorted(results, key=lambda r: (r.package, r.scenario)):
         style = {"complete": "green", "incomplete": "yellow"}.get(r.status, "red")
         table.add_row(r.package, r.scenario, r.serial, f"[{style}]{r.status}[/]",
-                      "?" if r.findings is None else str(r.findings), f"{r.duration_s:.1f}", r.run_dir.name)
+                      "?" if r.findings is None else str(r.findings), f"{r.duration_s:.1f}")
     return table
 
 
