@@ -9,14 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol, runtime_checkable
 
+from harness.device import parsers
 from harness.errors import DeviceError
 
 DUMP_PATH = "/sdcard/window_dump.xml"
-_FOCUS_WINDOW = re.compile(r"mCurrentFocus=Window\{\S+ (?:u\d+ )?([^\s/}]+)/([^\s}]+)\}")
-_FOCUS_APP = re.compile(r"mFocusedApp=.*?ActivityRecord\{\S+ (?:u\d+ )?([^\s/}]+)/([^\s}]+)")
-_RESUMED = re.compile(r"(?:mResumedActivity|ResumedActivity|topResumedActivity)[:=] ?ActivityRecord\{\S+ (?:u\d+ )?"
-                      r"([^\s/}]+)/([^\s}]+)")
-_GRANT = re.compile(r"^\s*(android\.permission\.[A-Z_]+): granted=(true|false)", re.M)
 
 
 @runtime_checkable
@@ -33,29 +29,18 @@ def _full_activity(package: str, activity: str) -> str:
 
 
 def parse_focus(text: str) -> tuple[str, str] | None:
-    """(package, activity) of the focused window from `dumpsys window` (Android 7-16 layouts).
-
-    The focused *window* wins when it is an activity window (a permission prompt is an activity of
-    permissioncontroller); when it is not (`NotificationShade`, `StatusBar`, a popup, `null`), the
-    focused app's ActivityRecord is used. Several displays: the first non-null line."""
-    for m in _FOCUS_WINDOW.finditer(text):
-        pkg, act = m.group(1), m.group(2)
-        if "." in pkg:
-            return pkg, _full_activity(pkg, act)
-    for rx in (_FOCUS_APP, _RESUMED):
-        m2 = rx.search(text)
-        if m2:
-            return m2.group(1), _full_activity(m2.group(1), m2.group(2))
-    return None
+    """(package, fully qualified activity) of the focused window from `dumpsys window` (Android 7-16
+    layouts); the parsing itself is the device layer's (`harness.device.parsers.parse_focus`)."""
+    found = parsers.parse_focus(text)
+    if found is None:
+        return None
+    return found.package, _full_activity(found.package, found.activity)
 
 
 def parse_grants(text: str) -> dict[str, bool]:
-    """Runtime permission grants from `dumpsys package PKG` (`android.permission.X: granted=true`).
-    The first occurrence wins (the runtime section of user 0 comes before other users')."""
-    out: dict[str, bool] = {}
-    for perm, granted in _GRANT.findall(text):
-        out.setdefault(perm, granted == "true")
-    return out
+    """Permission grants of user 0 from `dumpsys package PKG` (install and runtime sections)."""
+    perms = parsers.parse_dumpsys_package(text)
+    return {**perms.install, **perms.runtime}
 
 
 class AdbUiDevice:
