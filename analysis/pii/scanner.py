@@ -14,6 +14,7 @@ flow_id, key, encoding, form, where, view, start, end, count, matched, excerpt."
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -150,21 +151,32 @@ class Scanner:
         # Whole chunks of requests (decode, cut, join, search) run on worker threads: decompression,
         # the automaton and most numpy passes release the GIL, so both cores work. Chunks are
         # cut by the bytes already known (inline bodies), or by count when bodies come from a loader.
-        with ThreadPoolExecutor(self.workers) as pool:
-            pending: list[Future[tuple[pd.DataFrame, list[tuple[str, str, str]]]]] = []
-            for chunk in self._chunks(rows, body_loader):
-                pending.append(pool.submit(self._scan_chunk, chunk, body_loader))
-                if len(pending) > 2 * self.workers:  # bound memory: wait for the oldest, in order
-                    frame, chunk_notes = pending.pop(0).result()
-                    frames.append(frame)
-                    notes.extend(chunk_notes)
-            for fut in pending:
-                frame, chunk_notes = fut.result()
-                frames.append(frame)
-                notes.extend(chunk_notes)
+        for frame, chunk_notes in self._scan_chunks(self._chunks(rows, body_loader), body_loader):
+            frames.append(frame)
+            notes.extend(chunk_notes)
         frames = [f for f in frames if len(f)]
         raw = pd.concat(frames, ignore_index=True) if frames else self._empty_raw()
         return ScanResult(self._finish(raw), pd.DataFrame(notes, columns=NOTE_COLUMNS))
+
+    def _scan_chunks(self, chunks: Iterable[list[dict[str, Any]]], body_loader: BodyLoader | None
+                     ) -> Iterator[tuple[pd.DataFrame, list[tuple[str, str, str]]]]:
+        """Results in input order; with one worker, or a single chunk, no thread is started."""
+        chunks = iter(chunks)
+        first = next(chunks, None)
+        second = next(chunks, None) if first is not None else None
+        if second is None or self.workers <= 1:
+            for chunk in itertools.chain([first, second], chunks):
+                if chunk is not None:
+                    yield self._scan_chunk(chunk, body_loader)
+            return
+        with ThreadPoolExecutor(self.workers) as pool:
+            pending: list[Future[tuple[pd.DataFrame, list[tuple[str, str, str]]]]] = []
+            for chunk in itertools.chain([first, second], chunks):
+                pending.append(pool.submit(self._scan_chunk, chunk, body_loader))
+                if len(pending) > 2 * self.workers:  # bound memory: wait for the oldest, in order
+                    yield pending.pop(0).result()
+            for fut in pending:
+                yield fut.result()
 
     def _chunks(self, rows: Iterable[dict[str, Any]], body_loader: BodyLoader | None) -> Iterator[list[dict[str, Any]]]:
         chunk: list[dict[str, Any]] = []
