@@ -246,7 +246,15 @@ def prepare_shows(runset, ui_trans: pd.DataFrame, run_ids: pd.Index, merge_ns: i
         return both
     both = both.sort_values(["run", "t_ns"], kind="stable").reset_index(drop=True)
     gap = both.groupby("run")["t_ns"].diff()
-    both["episode"] = (gap.isna() | (gap > merge_ns)).cumsum()
+    # Sightings close together are one showing, unless the notice was decided in between: a notice
+    # refused and shown again a second later is asked again (nagging), not the same prompt.
+    decided = runset.consent
+    decided = decided[(decided["subject"].astype(str) == NOTICE)
+                      & decided["state"].astype(str).isin(["accepted", "refused"])].sort_values("t_ns", kind="stable")
+    epoch = pd.Series(asof_index(both["run"].to_numpy(), both["t_ns"].to_numpy(),
+                                 run_codes(decided, run_ids), decided["t_ns"].to_numpy().astype(np.int64)))
+    new_epoch = epoch.ne(epoch.groupby(both["run"]).shift(1)) & gap.notna()
+    both["episode"] = (gap.isna() | (gap > merge_ns) | new_epoch).cumsum()
     both["precheck"] = both.groupby("episode")["precheck"].transform("any")
     return both.drop_duplicates("episode").drop(columns="episode").reset_index(drop=True)
 
