@@ -47,5 +47,5 @@ def run_demo(out: Path, n_devices: int = 3, fail_on: str | None = None) -> int:
             subprocess.run(["adb", "disconnect", sim.serial], check=False, capture_output=True, timeout=30)
             sim.stop()
         shutil.rmtree(state_root, ignore_errors=True)
-    console.print(f"demo written to {out.resolve()} (open {out / 'report' / 'index.html'})")
+    console.print(f"demo written to {out.resolve()}: runs in {out / 'runs'}, report {out / 'report' / 'report.html'}")
     return code

@@ -74,14 +74,12 @@ def run_jobs_with_progress(jobs: list[Job], serials: list[str], options: RunOpti
         return run_suite(jobs, serials, options, on_event=on_event)
 
 
-def write_report(run_dirs: list[Path], out: Path, fail_on: str | None) -> Path | None:
-    try:
-        from analysis.report import write_reports
-    except ImportError:
-        return None
-    report_dir = out / "report"
-    write_reports(run_dirs, report_dir, ("html", "xlsx", "json", "junit"), fail_on=fail_on)
-    return report_dir
+def write_report(run_dirs: list[Path], out: Path, fail_on: str | None) -> Path:
+    """All four reports into OUT/report; returns the HTML file's path."""
+    from analysis.report import write_reports
+
+    result = write_reports(run_dirs, out / "report", ("html", "xlsx", "json", "junit"), fail_on=fail_on)
+    return result.files["html"]
 
 
 def run_suite_file(suite: str, devices: str, out: Path, *, time_scale: float | None = None, report: bool = True,
@@ -94,9 +92,7 @@ def run_suite_file(suite: str, devices: str, out: Path, *, time_scale: float | N
     console.print(summary_table(results))
     run_dirs = sorted(p.parent for p in Path(options.out).glob("*/manifest.json"))
     if report and run_dirs:
-        where = write_report(run_dirs, out, fail_on)
-        if where:
-            console.print(f"report: {where / 'index.html'}")
+        console.print(f"report: {write_report(run_dirs, out, fail_on)}")
     console.print(f"{len(results)} runs in {time.monotonic() - started:.0f}s; runs in {options.out}")
     if any(r.status != "complete" for r in results):
         return EXIT_INFRA

@@ -75,7 +75,7 @@ def test_demo_suite_runs_everything_and_writes_every_report(demo_suite):
     runs = _findings_by_run(out / "runs")
     assert len(runs) == 50 and all(status == "complete" for status, _ in runs.values())
     report = out / "report"
-    for name in ("index.html", "findings.xlsx", "findings.json", "junit.xml"):
+    for name in ("report.html", "report.xlsx", "report.json", "junit.xml"):
         assert (report / name).stat().st_size > 0, name
 
 
