@@ -18,6 +18,11 @@ import brotli
 import numpy as np
 import zstandard
 
+try:  # ISA-L's inflate: zlib's API and results (checked in tests), about 2.5x its speed here
+    from isal import isal_zlib as _inflater
+except ImportError:  # pragma: no cover - isal has wheels for the usual platforms
+    _inflater = zlib  # type: ignore[misc]
+
 DEFAULT_OUT_CAP = 32 * 1024 * 1024
 VIEW_SCAN_CAP = 8 * 1024 * 1024  # url/json/base64 re-decoded views only for bodies up to this size
 _CHUNK = 256 * 1024
@@ -40,7 +45,7 @@ class Decoded:
 
 
 def _inflate(data: bytes, wbits: int, cap: int, name: str, notes: list[str]) -> bytes:
-    d = zlib.decompressobj(wbits)
+    d = _inflater.decompressobj(wbits)
     out = bytearray()
     try:
         pos = 0
@@ -56,7 +61,7 @@ def _inflate(data: bytes, wbits: int, cap: int, name: str, notes: list[str]) -> 
             return bytes(out[:cap])
         if not d.eof:
             notes.append(f"truncated:{name}")
-    except zlib.error as exc:
+    except (zlib.error, _inflater.error) as exc:
         notes.append(f"corrupt:{name}:{exc}")
     return bytes(out)
 
