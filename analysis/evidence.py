@@ -65,7 +65,7 @@ def _gather(frame: pd.DataFrame, positions: np.ndarray, fields) -> dict[str, np.
                 cats = np.append(col.cat.categories.to_numpy(dtype=object), None)
                 values = cats[col.cat.codes.to_numpy()[safe]]
             else:
-                values = col.to_numpy(dtype=object)[safe]
+                values = col.iloc[safe].to_numpy(dtype=object)  # take, then convert the few rows
         else:
             values = np.full(len(positions), None, dtype=object)
         out[name] = values
@@ -89,7 +89,7 @@ def _encoded(frame: pd.DataFrame, name: str, positions: np.ndarray, limit: int =
     if isinstance(col.dtype, pd.CategoricalDtype):
         enc = np.array([_dumps(cap(c, limit)) for c in col.cat.categories] + ["null"], dtype=object)
         return enc[col.cat.codes.to_numpy()[positions]]
-    return _encode_values(col.to_numpy(dtype=object)[positions], limit)
+    return _encode_values(col.iloc[positions].to_numpy(dtype=object), limit)
 
 
 def _encode_values(values: np.ndarray, limit: int = CAP_TEXT) -> np.ndarray:

@@ -68,18 +68,49 @@ def asof_index(
     order = np.lexsort((right_t, right_group))
     rkey = right_group[order] * span + (right_t[order] - t_min)
     lkey = left_group * span + (left_t - t_min)
-    if direction == "backward":
-        pos = np.searchsorted(rkey, lkey, side="right" if allow_exact else "left") - 1
-        ok = pos >= 0
+    # backward: pos = (right keys <= left key) - 1, or < without exact matches; forward: the count of
+    # right keys < left key (<= without exact matches) is the first one at or after it
+    inclusive = allow_exact if direction == "backward" else not allow_exact
+    if n_left > 8 * len(rkey) and bool((lkey[1:] >= lkey[:-1]).all()):
+        hit = _asof_sorted_left(lkey, rkey, order, span, direction, inclusive)
+        if tolerance is None:
+            return hit
+        ok = hit >= 0
     else:
-        pos = np.searchsorted(rkey, lkey, side="left" if allow_exact else "right")
-        ok = pos < len(rkey)
-    pos_c = np.clip(pos, 0, len(rkey) - 1)
-    hit = order[pos_c]
-    ok &= right_group[hit] == left_group
+        pos = np.searchsorted(rkey, lkey, side="right" if inclusive else "left")
+        if direction == "backward":
+            pos -= 1
+            ok = pos >= 0
+        else:
+            ok = pos < len(rkey)
+        hit = order[np.clip(pos, 0, len(rkey) - 1)]
+        ok &= right_group[hit] == left_group
     if tolerance is not None:
         ok &= np.abs(left_t - right_t[hit]) <= tolerance
     return np.where(ok, hit, -1)
+
+
+def _asof_sorted_left(lkey: np.ndarray, rkey: np.ndarray, order: np.ndarray, span: int, direction: str,
+                      inclusive: bool) -> np.ndarray:
+    """`asof_index` when the left keys are sorted (events arrive by run and time) and far more
+    numerous than the right ones: place each right key among the left ones and write the answer
+    as runs of equal values (one `np.repeat`), instead of a binary search per left row."""
+    n, m = len(lkey), len(rkey)
+    cut = np.searchsorted(lkey, rkey, side="left" if inclusive else "right")
+    rgroup = rkey // span
+    if direction == "backward":  # right row k answers left rows [cut[k], cut[k+1]) of its own group
+        end = np.append(cut[1:], n)
+        group_end = np.searchsorted(lkey, (rgroup + 1) * span, side="left")
+        valid = np.maximum(np.minimum(end, group_end) - cut, 0)
+        values = np.concatenate(([-1], np.column_stack((order, np.full(m, -1))).ravel()))
+        lengths = np.concatenate(([cut[0]], np.column_stack((valid, end - cut - valid)).ravel()))
+    else:  # right row k answers left rows [cut[k-1], cut[k]) of its own group
+        begin = np.concatenate(([0], cut[:-1]))
+        group_start = np.searchsorted(lkey, rgroup * span, side="left")
+        invalid = np.maximum(np.minimum(group_start, cut) - begin, 0)
+        values = np.concatenate((np.column_stack((np.full(m, -1), order)).ravel(), [-1]))
+        lengths = np.concatenate((np.column_stack((invalid, cut - begin - invalid)).ravel(), [n - cut[-1]]))
+    return np.repeat(values.astype(np.int64), lengths)
 
 
 def _asof_pandas(lg, lt, rg, rt, direction, tolerance, allow_exact) -> np.ndarray:

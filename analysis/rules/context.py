@@ -143,11 +143,12 @@ def prepare_pi_flows(runset, run_ids: pd.Index, consent: ConsentStates, fg: pd.D
     d["category"] = d["key"].map(KEY_CATEGORY).fillna("other")
     d = d.drop_duplicates(["run", "flow_id", "category"])
     f = pd.DataFrame({"run": run_codes(flows, run_ids), "flow_id": flows["flow_id"].astype(str).to_numpy(),
-                      "t_ns": flows["t_ns"].to_numpy()})
-    for c in ("method", "scheme", "host", "port", "path", "query"):
-        f[c] = flows[c].to_numpy() if c in flows else None
+                      "t_ns": flows["t_ns"].to_numpy(), "_row": np.arange(len(flows), dtype=np.int64)})
     f = f[pd.notna(f["t_ns"])]
     m = d.merge(f, on=["run", "flow_id"], how="inner")
+    rows = m.pop("_row").to_numpy()
+    for c in ("method", "scheme", "host", "port", "path", "query"):  # only the rows with PI, as stored
+        m[c] = flows[c].iloc[rows].array if c in flows else None
     m["t_ns"] = m["t_ns"].astype(np.int64)
     m = m.sort_values(["run", "t_ns"], kind="stable").reset_index(drop=True)
     m["pos"] = np.arange(len(m), dtype=np.int64)
