@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
 import urllib.parse
 import zlib
@@ -32,6 +33,8 @@ _HEX_CHARS = b"0123456789abcdefABCDEF"
 # bit 0 = base64 character, bit 1 = hex digit. `=` is 0: padding only ends a token, and as a run
 # character it would glue k=v pairs.
 _B64_BITS = bytes(3 if c in _HEX_CHARS else 1 if c in _B64_CHARS else 0 for c in range(256))
+SMALL_PART = 4096
+_B64_RUN = re.compile(rb"[A-Za-z0-9+/_-]+")  # a greedy run from its leftmost byte is the maximal run
 _TEXTISH = bytes(range(32, 127)) + b"\t\r\n"
 _JSON_U = re.compile(rb"\\u([0-9a-fA-F]{4})")
 
@@ -157,6 +160,9 @@ def long_b64_runs(data: bytes, min_len: int = 24, limit: int = 256) -> list[byte
     n = len(data)
     if n < min_len:
         return []
+    if n < SMALL_PART:  # headers, paths, cookies: numpy's per-call cost exceeds the regex's scan
+        runs = (t for t in _B64_RUN.findall(data) if len(t) >= min_len and t.translate(None, _HEX_CHARS))
+        return list(itertools.islice(runs, limit))
     win = np.frombuffer(data.translate(_B64_BITS), dtype=np.uint8)  # win[i]: flags ANDed over data[i:i+width]
     width = 1
     while width * 2 <= min_len:
