@@ -34,6 +34,7 @@ _HEX_CHARS = b"0123456789abcdefABCDEF"
 # character it would glue k=v pairs.
 _B64_BITS = bytes(3 if c in _HEX_CHARS else 1 if c in _B64_CHARS else 0 for c in range(256))
 SMALL_PART = 4096
+B64_MIN_TOKEN = 24  # shorter base64-looking runs are not decoded (ids, words)
 _B64_RUN = re.compile(rb"[A-Za-z0-9+/_-]+")  # a greedy run from its leftmost byte is the maximal run
 _TEXTISH = bytes(range(32, 127)) + b"\t\r\n"
 _JSON_U = re.compile(rb"\\u([0-9a-fA-F]{4})")
@@ -187,6 +188,8 @@ def long_b64_runs(data: bytes, min_len: int = 24, limit: int = 256) -> list[byte
 def secondary_views(data: bytes) -> list[tuple[str, bytes]]:
     """Re-decoded views of one text part: percent-decoded (form, query, JSON), JSON-unescaped, and
     base64-looking tokens decoded one level (and inflated when they hold gzip/zlib)."""
+    if len(data) < B64_MIN_TOKEN and not (b"%" in data or b"+" in data or b"\\" in data):
+        return []  # nothing to unescape and too short for a base64 token: most headers and paths
     if len(data) > VIEW_SCAN_CAP or looks_binary(data):
         return []
     views: list[tuple[str, bytes]] = []
@@ -201,10 +204,10 @@ def secondary_views(data: bytes) -> list[tuple[str, bytes]]:
             views.append(("jsonescaped", unescaped))
     # Tokens from the raw part and from its percent-decoded view (form values escape + / =).
     sources = [data] + [v for name, v in views if name == "urldecoded"]
-    tokens = list(dict.fromkeys(t for src in sources for t in long_b64_runs(src)))
+    tokens = list(dict.fromkeys(t for src in sources for t in long_b64_runs(src, B64_MIN_TOKEN)))
     parts = []
     for tok in tokens[:256]:
-        if len(tok) < 24:
+        if len(tok) < B64_MIN_TOKEN:
             continue  # hex digests and numbers are found as such, not as base64
         try:
             raw = base64.b64decode(tok + b"=" * (-len(tok) % 4), altchars=b"-_" if (b"-" in tok or b"_" in tok) else None)
