@@ -7,6 +7,8 @@ findings, never the events. Every string from the app is capped: evidence is quo
 from __future__ import annotations
 
 import json
+import re
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -92,37 +94,58 @@ def _encoded(frame: pd.DataFrame, name: str, positions: np.ndarray, limit: int =
     return _encode_values(col.iloc[positions].to_numpy(dtype=object), limit)
 
 
+# what json.dumps(ensure_ascii=False) escapes in a string; a string without any is just quoted
+_JSON_ESCAPE = re.compile(r'[\x00-\x1f\\"]')
+
+
 def _encode_values(values: np.ndarray, limit: int = CAP_TEXT) -> np.ndarray:
-    """JSON text of `cap(v)` for each value, computed once per distinct value."""
+    """JSON text of `cap(v)` for each value, computed once per distinct value (plain strings are
+    quoted directly: `json.dumps` would only add the quotes)."""
     cache: dict = {}
     out = np.empty(len(values), dtype=object)
     for i, v in enumerate(values):
-        try:
+        if type(v) is str:
             text = cache.get(v)
             if text is None:
-                text = cache[v] = _dumps(cap(v, limit))
-        except TypeError:  # unhashable
-            text = _dumps(cap(v, limit))
+                capped = v if len(v) <= limit else v[: limit - 1] + "…"
+                text = cache[v] = _dumps(capped) if _JSON_ESCAPE.search(capped) else '"' + capped + '"'
+        else:
+            try:
+                text = cache.get(v)
+                if text is None:
+                    text = cache[v] = _dumps(cap(v, limit))
+            except TypeError:  # unhashable
+                text = _dumps(cap(v, limit))
         out[i] = text
     return out
 
 
 def _ints(values: np.ndarray) -> np.ndarray:
-    return np.array([str(int(v)) for v in values], dtype=object)
+    return np.array(list(map(str, np.asarray(values).astype(np.int64).tolist())), dtype=object)
+
+
+def _join(parts: list) -> np.ndarray:
+    """Row-wise concatenation of string constants and object arrays, one `str.join` per row (adding
+    arrays piece by piece would copy each growing row once per piece)."""
+    n = next(len(p) for p in parts if not isinstance(p, str))
+    cols = [repeat(p, n) if isinstance(p, str) else p.tolist() for p in parts]
+    out = np.empty(n, dtype=object)
+    out[:] = ["".join(row) for row in zip(*cols, strict=False)]
+    return out
 
 
 def _api_json(raw: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
     """The JSON object of each api row (`positions`: distinct, valid), as `json.dumps` of the event
     dict would write it, assembled from per-column encodings."""
-    out = '{"source": "api", "t_ns": ' + _ints(raw["t_ns"].to_numpy()[positions])
+    parts = ['{"source": "api", "t_ns": ', _ints(raw["t_ns"].to_numpy()[positions])]
     for name in _API_FIELDS:
-        out = out + f', "{name}": ' + _encoded(raw, name, positions)
+        parts += [f', "{name}": ', _encoded(raw, name, positions)]
     if "count" in raw.columns:
         count = pd.Series(raw["count"].to_numpy()[positions])
         count = count.where(count.notna(), 1).to_numpy()
     else:
         count = np.ones(len(positions), dtype=np.int64)
-    return out + ', "count": ' + _ints(count) + "}"
+    return _join(parts + [', "count": ', _ints(count), "}"])
 
 
 def _flow_json(flows: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
@@ -139,14 +162,14 @@ def _flow_json(flows: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
             url += "?" + query
         urls.append(url)
         hosts.append(host)
-    out = '{"source": "flow", "t_ns": ' + _ints(flows["t_ns"].to_numpy()[positions])
-    out = out + ', "flow_id": ' + _encoded(flows, "flow_id", positions)
-    out = out + ', "method": ' + _encoded(flows, "method", positions, 16)
-    out = out + ', "url": ' + _encode_values(np.array(urls, dtype=object))
-    out = out + ', "host": ' + _encode_values(np.array(hosts, dtype=object))
+    parts = ['{"source": "flow", "t_ns": ', _ints(flows["t_ns"].to_numpy()[positions]),
+             ', "flow_id": ', _encoded(flows, "flow_id", positions),
+             ', "method": ', _encoded(flows, "method", positions, 16),
+             ', "url": ', _encode_values(np.array(urls, dtype=object)),
+             ', "host": ', _encode_values(np.array(hosts, dtype=object))]
     for name in ("key", "encoding", "where"):
-        out = out + f', "{name}": ' + _encoded(flows, name, positions)
-    return out + ', "excerpt": ' + _encoded(flows, "excerpt", positions, CAP_EXCERPT) + "}"
+        parts += [f', "{name}": ', _encoded(flows, name, positions)]
+    return _join(parts + [', "excerpt": ', _encoded(flows, "excerpt", positions, CAP_EXCERPT), "}"])
 
 
 def _events(frame: pd.DataFrame, firsts: np.ndarray, lasts: np.ndarray, encode) -> tuple[np.ndarray, np.ndarray]:
@@ -221,8 +244,8 @@ def build_evidence(ctx: Context, hits: pd.DataFrame) -> list[str]:
     has_shot = np.array([s is not None for s in shots], dtype=bool)
     shot_part = np.full(n, "", dtype=object)
     if has_shot.any():
-        shot_part[has_shot] = (', "screenshot": ' + _encode_values(shots[has_shot])
-                               + ', "screenshot_t_ns": ' + _ints(shot_t[has_shot]))
+        shot_part[has_shot] = _join([', "screenshot": ', _encode_values(shots[has_shot]),
+                                     ', "screenshot_t_ns": ', _ints(shot_t[has_shot])])
     consent_json: dict = {}
     consent_part = np.empty(n, dtype=object)
     for i, (nc, subject, pc) in enumerate(zip(notice.tolist(), subjects, perm.tolist(), strict=True)):
@@ -242,9 +265,9 @@ def build_evidence(ctx: Context, hits: pd.DataFrame) -> list[str]:
             if part is None:
                 part = detail_json[id(detail)] = ', "detail": ' + _dumps(detail)
             detail_part[i] = part
-    out = '{"count": ' + _ints(hits["count"].to_numpy())
-    out = out + np.where(first != "", ', "first": ' + first, "")
-    out = out + np.where((last != "") & (last != first), ', "last": ' + last, "")
-    out = out + stack_part + np.where(first_flow != "", ', "flow": ' + first_flow, "")
-    out = out + shot_part + consent_part + detail_part + "}"
-    return out.tolist()
+    own_last = (last != "") & (last != first)
+    return _join(['{"count": ', _ints(hits["count"].to_numpy()),
+                  np.where(first != "", ', "first": ', ""), first,
+                  np.where(own_last, ', "last": ', ""), np.where(own_last, last, ""),
+                  stack_part, np.where(first_flow != "", ', "flow": ', ""), first_flow,
+                  shot_part, consent_part, detail_part, "}"]).tolist()

@@ -43,7 +43,8 @@ def collect_after_refusal(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
         why_names = ["privacy_notice refused"] + [f"permission {c}" for c in perm.cat.categories]
         sel = frame[_KEYS + ["t_ns", "count", "pos"]][mask]
         sel["why"] = pd.Categorical.from_codes(why_codes[mask], categories=why_names)
-        hits = aggregate(sel, _KEYS + ["why"], kind, lambda out: [{"refused": str(w)} for w in out["why"]])
+        per_why = {w: {"refused": w} for w in why_names}  # shared by the findings of one cause
+        hits = aggregate(sel, _KEYS + ["why"], kind, lambda out, per_why=per_why: [per_why[str(w)] for w in out["why"]])
         parts.append(hits)
     return combine(*parts)
 

@@ -13,11 +13,14 @@ _KEYS = ["run", "category", "sdk"]
 
 def _sdk_detail(ctx: Context):
     def detail(out: pd.DataFrame) -> list[dict]:
+        per_sdk: dict = {}  # one dict per SDK, shared by its findings (evidence encodes it once)
         result = []
         for sdk_id in out["sdk"]:
-            entry = ctx.db.entries.get(sdk_id) if isinstance(sdk_id, str) else None
-            result.append({"sdk_name": entry.name, "company": entry.company, "sdk_category": entry.category,
-                           "country": entry.country} if entry else {})
+            if sdk_id not in per_sdk:
+                entry = ctx.db.entries.get(sdk_id) if isinstance(sdk_id, str) else None
+                per_sdk[sdk_id] = {"sdk_name": entry.name, "company": entry.company, "sdk_category": entry.category,
+                                   "country": entry.country} if entry else {}
+            result.append(per_sdk[sdk_id])
         return result
     return detail
 
