@@ -41,73 +41,77 @@ def empty_hits() -> pd.DataFrame:
     return frame
 
 
-def _key_codes(col: pd.Series) -> tuple[np.ndarray, int]:
-    """Integer codes of a key column (0: missing) and their count, without converting values."""
+def _key_codes(col: pd.Series, rows: np.ndarray | None) -> tuple[np.ndarray, int]:
+    """Integer codes of a key column at `rows` (all if None; 0: missing) and their count, without
+    converting values."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy().astype(np.int64) + 1, len(col.cat.categories) + 1
+        codes = col.cat.codes.to_numpy()
+        codes = codes if rows is None else codes[rows]
+        return codes.astype(np.int64) + 1, len(col.cat.categories) + 1
     values = col.to_numpy()
+    values = values if rows is None else values[rows]
     if values.dtype.kind in "iu" and len(values) and values.min() >= 0 and values.max() < 2**31:
         return values.astype(np.int64) + 1, int(values.max()) + 2
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(np.int64) + 1, len(uniques) + 1
 
 
-def group_rows(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Groups of `frame` by `keys` (missing values a group of their own), in order of first
-    appearance like `groupby(sort=False, dropna=False)`: (first row, last row, group id per row).
+def group_rows(frame: pd.DataFrame, keys: list[str], weights: np.ndarray, rows: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Groups of `frame` (of its `rows`, if given) by `keys`, missing values a group of their own, in
+    order of first appearance like `groupby(sort=False, dropna=False)`: (first row, last row, sum of
+    `weights`) per group, rows counted within the selection.
 
-    Each key becomes integer codes and the codes one mixed-radix key, so grouping ten million rows is
-    a hash pass and three `ufunc.at` scatters instead of a pandas groupby. None if the combined key
-    would overflow (callers fall back to pandas)."""
-    n = len(frame)
+    Each key becomes integer codes and the codes one mixed-radix key; small key spaces are scattered
+    into directly (`ufunc.at`), large ones hashed first. None if the combined key would overflow
+    (callers fall back to pandas)."""
+    n = len(frame) if rows is None else len(rows)
     combined, radix = np.zeros(n, dtype=np.int64), 1
     for k in keys:
-        codes, size = _key_codes(frame[k])
+        codes, size = _key_codes(frame[k], rows)
         if radix * size >= 2**62:
             return None
         combined = combined * size + codes
         radix *= size
-    rows = np.arange(n, dtype=np.int64)
-    if radix <= 2 * n + (1 << 20):  # dense: scatter straight into the key space
-        first = np.full(radix, n, dtype=np.int64)
-        np.minimum.at(first, combined, rows)
-        present = np.flatnonzero(first < n)
-        present = present[np.argsort(first[present], kind="stable")]
-        dense = np.full(radix, -1, dtype=np.int64)
-        dense[present] = np.arange(len(present))
-        gid = dense[combined]
-    else:
-        gid, uniques = pd.factorize(combined)
-        gid = gid.astype(np.int64, copy=False)
-    n_groups = int(gid.max()) + 1 if n else 0
-    first = np.full(n_groups, n, dtype=np.int64)
-    np.minimum.at(first, gid, rows)
-    last = np.full(n_groups, -1, dtype=np.int64)
-    np.maximum.at(last, gid, rows)
-    return first, last, gid
+    if radix > 2 * n + (1 << 20):  # sparse: hash to dense group ids first
+        combined, uniques = pd.factorize(combined)
+        radix = len(uniques)
+    index = np.arange(n, dtype=np.int64)
+    first = np.full(radix, n, dtype=np.int64)
+    np.minimum.at(first, combined, index)
+    last = np.full(radix, -1, dtype=np.int64)
+    np.maximum.at(last, combined, index)
+    total = np.zeros(radix, dtype=np.int64)
+    np.add.at(total, combined, weights)
+    present = np.flatnonzero(first < n)
+    present = present[np.argsort(first[present], kind="stable")]
+    return first[present], last[present], total[present]
 
 
 def aggregate(events: pd.DataFrame, keys: list[str], kind: str, detail=None, mask=None) -> pd.DataFrame:
     """Group event rows (`run`, `t_ns`, `count`, `pos`, key columns) into hits, in order of first
-    appearance. `mask` (bool array) selects rows without copying the whole frame first.
+    appearance. `mask` (bool array) selects rows without copying the frame.
 
     `kind` says which table `pos` points into: "api" or "flow". Events must be in time order within
     each run (the context sorts them once)."""
+    rows = None
     if mask is not None:
         mask = np.asarray(mask, dtype=bool)
-        events = events[list(dict.fromkeys(["t_ns", "count", "pos", *keys]))]
-        events = events if mask.all() else events[mask]
-    if events.empty:
+        rows = None if mask.all() else np.flatnonzero(mask)
+    if events.empty or (rows is not None and not len(rows)):
         return empty_hits()
-    grouped = group_rows(events, keys)
+
+    def column(name: str) -> np.ndarray:
+        values = events[name].to_numpy()
+        return (values if rows is None else values[rows]).astype(np.int64, copy=False)
+
+    grouped = group_rows(events, keys, column("count"), rows)
     if grouped is None:
-        return _aggregate_pandas(events, keys, kind, detail)
-    first, last, gid = grouped
-    t = events["t_ns"].to_numpy().astype(np.int64, copy=False)
-    pos = events["pos"].to_numpy().astype(np.int64, copy=False)
-    total = np.zeros(len(first), dtype=np.int64)
-    np.add.at(total, gid, events["count"].to_numpy().astype(np.int64, copy=False))
-    out = pd.DataFrame({k: events[k].iloc[first].reset_index(drop=True) for k in keys})
+        return _aggregate_pandas(events if rows is None else events.iloc[rows], keys, kind, detail)
+    first, last, total = grouped
+    t, pos = column("t_ns"), column("pos")
+    at = first if rows is None else rows[first]  # the first row of each group in `events`
+    out = pd.DataFrame({k: events[k].iloc[at].reset_index(drop=True) for k in keys})
     out["first_t_ns"], out["last_t_ns"], out["count"] = t[first], t[last], total
     out["first_pos"], out["last_pos"] = pos[first], pos[last]
     return _finish(out, kind, detail)
