@@ -1,7 +1,8 @@
 """The multi-pattern literal search under the scanner: every pattern, one pass, all occurrences.
 
 Two interchangeable engines return the same thing: an (n, 3) int64 array of (pattern index,
-start, end) for every occurrence of every pattern, overlapping ones included.
+start, end) for every occurrence of every pattern, overlapping ones included, in one buffer
+(`find`) or in parts as if joined by a separator (`find_parts`).
 
 - Hyperscan (the `hyperscan` package, Intel's SIMD literal matcher, pure-literal mode) is preferred:
   on this project's 2-core machines it searches text at 500-800 MB/s and binary at several GB/s,
@@ -33,19 +34,26 @@ class HyperscanEngine:
 
     def __init__(self, patterns: list[bytes]):
         self._lens = np.fromiter((len(p) for p in patterns), dtype=np.int64, count=len(patterns))
-        self._db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-        # flags 0: case-sensitive, every match reported (no SINGLEMATCH), no start-of-match
-        # tracking needed because a literal's start is its end minus its length.
+        # Vectored mode: the parts of a batch are scanned as if joined, without copying them into
+        # one buffer. flags 0: case-sensitive, every match reported (no SINGLEMATCH), no
+        # start-of-match tracking because a literal's start is its end minus its length.
+        self._db = _hs.Database(mode=_hs.HS_MODE_VECTORED)
         self._db.compile(expressions=patterns, ids=list(range(len(patterns))), elements=len(patterns),
                          flags=0, literal=True)
         self._local = threading.local()
 
     def find(self, hay: bytes) -> np.ndarray:
-        if not hay:
+        return self.find_parts([hay], b"")
+
+    def find_parts(self, parts: list[bytes], sep: bytes) -> np.ndarray:
+        """Occurrences in `sep.join(parts)` (offsets in that joined string), scanned in place."""
+        if not any(parts):
             return _EMPTY
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             scratch = self._local.scratch = _hs.Scratch(self._db)
+        vector: list[bytes] = [sep] * (2 * len(parts) - 1)
+        vector[0::2] = parts
         ids: list[int] = []
         ends: list[int] = []
         add_id, add_end = ids.append, ends.append
@@ -54,7 +62,7 @@ class HyperscanEngine:
             add_id(pid)
             add_end(to)  # returning None (falsy) lets the scan go on
 
-        self._db.scan(hay, match_event_handler=on_match, scratch=scratch)
+        self._db.scan(vector, match_event_handler=on_match, scratch=scratch)
         if not ids:
             return _EMPTY
         pat = np.asarray(ids, dtype=np.int64)
@@ -70,6 +78,9 @@ class AhoCorasickEngine:
 
         self._ac = acrs.BytesAhoCorasick(patterns, matchkind=acrs.MatchKind.Standard,
                                          implementation=acrs.Implementation.DFA)
+
+    def find_parts(self, parts: list[bytes], sep: bytes) -> np.ndarray:
+        return self.find(sep.join(parts))
 
     def find(self, hay: bytes) -> np.ndarray:
         found = self._ac.find_matches_as_indexes(hay, overlapping=True)

@@ -210,35 +210,36 @@ class Scanner:
         if self._engine is None:
             return self._empty_raw()
         parts = [b[3] for b in batch]
-        hay = SEP.join(parts)
         lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
         seg_start = np.concatenate(([0], np.cumsum(lengths + len(SEP))[:-1]))
-        m = self._engine.find(hay)
+        m = self._engine.find_parts(parts, SEP)
         if not len(m):
             return self._empty_raw()
         pat, s, e = m[:, 0], m[:, 1], m[:, 2]
-        buf = np.frombuffer(hay, dtype=np.uint8)
-        prev = np.where(s > 0, buf[np.maximum(s - 1, 0)], 10)
-        nxt = np.where(e < len(buf), buf[np.minimum(e, len(buf) - 1)], 10)
+        seg = np.searchsorted(seg_start, s, side="right") - 1
+        base = seg_start[seg]
+        ls, le = (s - base).tolist(), (e - base).tolist()
+        datas = [parts[i] for i in seg.tolist()]
+        # Bytes around each match, from its own part (a part's edge reads as the separator's "\n").
+        prev = np.fromiter((d[a - 1] if a else 10 for d, a in zip(datas, ls, strict=True)), dtype=np.uint8,
+                           count=len(datas))
+        nxt = np.fromiter((d[b] if b < len(d) else 10 for d, b in zip(datas, le, strict=True)), dtype=np.uint8,
+                          count=len(datas))
         coord = self._is_coord[pat]
         bad_prev = np.where(coord, _COORD_PREV[prev], _DIGITS[prev])
         bad_next = _DIGITS[nxt] & ~self._lenient_tail[pat]
         keep = ~(self._boundary[pat] & (bad_prev | bad_next))
-        pat, s, e = pat[keep], s[keep], e[keep]
-        seg = np.searchsorted(seg_start, s, side="right") - 1
-        base = seg_start[seg]
-        seg_end = base + lengths[seg]
-        lo = np.maximum(s - EXCERPT_CONTEXT, base)
-        hi = np.minimum(e + EXCERPT_CONTEXT, seg_end)
+        rows = np.flatnonzero(keep).tolist()
         return pd.DataFrame({
-            "flow_id": [batch[i][0] for i in seg],
-            "where": [batch[i][1] for i in seg],
-            "view": [batch[i][2] for i in seg],
-            "pat": pat,
-            "start": s - base,
-            "end": e - base,
-            "matched": [escape_excerpt(hay[a:b]) for a, b in zip(s, e, strict=True)],
-            "excerpt": [escape_excerpt(hay[a:b]) for a, b in zip(lo, hi, strict=True)],
+            "flow_id": [batch[seg[i]][0] for i in rows],
+            "where": [batch[seg[i]][1] for i in rows],
+            "view": [batch[seg[i]][2] for i in rows],
+            "pat": pat[keep],
+            "start": np.asarray(ls, dtype=np.int64)[keep],
+            "end": np.asarray(le, dtype=np.int64)[keep],
+            "matched": [escape_excerpt(datas[i][ls[i]:le[i]]) for i in rows],
+            "excerpt": [escape_excerpt(datas[i][max(ls[i] - EXCERPT_CONTEXT, 0):le[i] + EXCERPT_CONTEXT])
+                        for i in rows],
         })
 
     def _finish(self, raw: pd.DataFrame) -> pd.DataFrame:

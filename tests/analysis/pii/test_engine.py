@@ -54,3 +54,16 @@ def test_empty_haystack_and_forced_fallback():
     assert engine.find(b"xxabcdefxx").tolist() == [[0, 2, 8]]
     if _hs is not None:
         assert compile_patterns([b"abcdef"], "hyperscan").find(b"").shape == (0, 3)
+
+
+@needs_hyperscan
+def test_parts_are_scanned_as_if_joined_and_never_across_the_separator():
+    patterns = [b"abcdef", b"defxyz", b"9774d56d682e549c"]
+    parts = [b"xxabc", b"defxyz", b"", b"abcdef", b"9774d56d682e549c", b"", b""]
+    sep = b"\n\x00\n"
+    hs = compile_patterns(patterns, "hyperscan").find_parts(parts, sep)
+    ac = compile_patterns(patterns, "ahocorasick_rs").find_parts(parts, sep)
+    assert sorted(map(tuple, hs.tolist())) == sorted(map(tuple, ac.tolist()))
+    joined = sep.join(parts)
+    assert sorted(joined[s:e] for _, s, e in hs.tolist()) == [b"9774d56d682e549c", b"abcdef", b"defxyz"]
+    assert compile_patterns(patterns, "hyperscan").find_parts([b"", b""], sep).shape == (0, 3)
