@@ -16,43 +16,46 @@ _REFUSED = ("refused",)
 _PERM_REFUSED = ("denied", "revoked")
 
 
-def _pi_api(ctx: Context) -> pd.DataFrame:
-    return ctx.pi_api if ctx.pi_api is not None else ctx.api[ctx.api["pi"]]
+def _pi(ctx: Context) -> np.ndarray:
+    """Which `ctx.api` rows read PI (rules select with masks: no copy of ten million rows)."""
+    return ctx.api["pi"].to_numpy(dtype=bool)
 
 
 def collect_before_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """PI read (API) or sent (traffic) while the notice was never accepted (none or only shown)."""
-    api = _pi_api(ctx)
+    api = ctx.api
     f = ctx.pi_flows[ctx.pi_flows["notice"].isin(_NOT_ACCEPTED)]
     detail = lambda out: [{"notice_state": "not accepted"}] * len(out)  # noqa: E731
-    return combine(aggregate(api, _KEYS, "api", detail, mask=api["notice"].isin(_NOT_ACCEPTED)),
+    return combine(aggregate(api, _KEYS, "api", detail, mask=_pi(ctx) & api["notice"].isin(_NOT_ACCEPTED).to_numpy()),
                    aggregate(f, _KEYS, "flow", detail))
 
 
 def collect_after_refusal(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """PI read or sent after the notice was refused, or after its governing permission was denied."""
     parts = []
-    for frame, kind in ((_pi_api(ctx), "api"), (ctx.pi_flows, "flow")):
+    for frame, kind in ((ctx.api, "api"), (ctx.pi_flows, "flow")):
         refused = frame["notice"].isin(_REFUSED).to_numpy()
         mask = refused | frame["perm"].isin(_PERM_REFUSED).to_numpy()
+        if kind == "api":
+            mask &= _pi(ctx)
         if not mask.any():
             continue
         # the cause as a categorical (codes only): the notice refusal wins over the permission state
         perm = pd.Series(frame["perm"], copy=False).astype("category")
         why_codes = np.where(refused, 0, perm.cat.codes.to_numpy().astype(np.int64) + 1)
         why_names = ["privacy_notice refused"] + [f"permission {c}" for c in perm.cat.categories]
-        sel = frame[_KEYS + ["t_ns", "count", "pos"]][mask]
-        sel["why"] = pd.Categorical.from_codes(why_codes[mask], categories=why_names)
+        sel = frame[_KEYS + ["t_ns", "count", "pos"]].assign(why=pd.Categorical.from_codes(why_codes, categories=why_names))
         per_why = {w: {"refused": w} for w in why_names}  # shared by the findings of one cause
-        hits = aggregate(sel, _KEYS + ["why"], kind, lambda out, per_why=per_why: [per_why[str(w)] for w in out["why"]])
+        hits = aggregate(sel, _KEYS + ["why"], kind, lambda out, per_why=per_why: [per_why[str(w)] for w in out["why"]],
+                         mask=mask)
         parts.append(hits)
     return combine(*parts)
 
 
 def sensitive_without_permission_flow(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """Location/contacts/camera/microphone read while the user was never asked for that permission."""
-    api = _pi_api(ctx)
-    mask = (api["category"].isin(cfg.sensitive_categories) & (api["perm"] == "none")).to_numpy().copy()
+    api = ctx.api
+    mask = _pi(ctx) & (api["category"].isin(cfg.sensitive_categories) & (api["perm"] == "none")).to_numpy()
     if not mask.any():
         return empty_hits()
     if not ctx.asks.empty:
@@ -79,8 +82,8 @@ def excessive_frequency(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     One stable sort by (run, category, kind) puts each group's reads together in time order; every
     per-group figure (total, peak in window, first and last read, reads per SDK) is then a
     `reduceat` or a scatter over the sorted arrays, never a pandas groupby over millions of rows."""
-    api = _pi_api(ctx)
-    keep = ~api["category"].isin(("app_launch", "install")).to_numpy()
+    api = ctx.api
+    keep = _pi(ctx) & ~api["category"].isin(("app_launch", "install")).to_numpy()
     if not keep.any():
         return empty_hits()
     pos = api["pos"].to_numpy()[keep]
@@ -118,7 +121,7 @@ def excessive_frequency(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     sdk_col = pd.Series(api["sdk"], copy=False).astype("category")
     reads_by_sdk, top = _reads_by_sdk(sdk_col.cat.codes.to_numpy()[keep][order], sdk_col.cat.categories,
                                       cs, starts, ends, bad)
-    hits = pd.DataFrame({"run": run[first], "category": category[keep].iloc[first].reset_index(drop=True),
+    hits = pd.DataFrame({"run": run[first], "category": category.iloc[np.flatnonzero(keep)[first]].reset_index(drop=True),
                          "sdk": top, "first_t_ns": t[first], "last_t_ns": t[last], "count": total[bad],
                          "first_api": pos[first], "last_api": pos[last],
                          "first_flow": np.int64(-1), "last_flow": np.int64(-1)})
@@ -178,9 +181,9 @@ def _kinds(raw: pd.DataFrame, pos: np.ndarray) -> pd.Categorical:
 
 def background_collection(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """PI read while another app (launcher) was in the foreground, per steps and UI dumps."""
-    api = _pi_api(ctx)
+    api = ctx.api
     return aggregate(api, _KEYS, "api", lambda out: [{"foreground": False, "grace_s": cfg.background_grace_s}] * len(out),
-                     mask=api["fg"].to_numpy() == 0)
+                     mask=_pi(ctx) & (api["fg"].to_numpy() == 0))
 
 
 def unrelated_app_launch(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:

@@ -55,8 +55,6 @@ class Context:
     ui_trans: pd.DataFrame
     asks: pd.DataFrame
     shows: pd.DataFrame
-    # the `api` rows with `pi` true: five rules read them, so they are selected once
-    pi_api: pd.DataFrame | None = None
 
 
 def _fill_api_sdk(api: pd.DataFrame, stack_sdk: pd.DataFrame) -> pd.Categorical:
@@ -278,7 +276,7 @@ def build_context(runset, config: RuleConfig | None = None, db: SdkDb | None = N
     return Context(runset=runset, config=config, db=db, run_ids=run_ids, manifests=manifests, api_raw=api_raw,
                    consent=consent,
                    fg_changes=fg, api=api, stack_sdk=stack_sdk, pi_flows=pi_flows, ui_trans=ui_trans,
-                   asks=asks, shows=shows, pi_api=api[api["pi"].to_numpy()])
+                   asks=asks, shows=shows)
 
 
 __all__ = ["Context", "KEY_CATEGORY", "build_context", "category_subject"]

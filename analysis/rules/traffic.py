@@ -27,9 +27,9 @@ def _sdk_detail(ctx: Context):
 
 def third_party_sdk(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """Which SDK read PI (attributed by its stack frames) or received it (by destination host)."""
-    api = ctx.pi_api if ctx.pi_api is not None else ctx.api[ctx.api["pi"]]
+    api = ctx.api
     flows = ctx.pi_flows[ctx.pi_flows["sdk"].notna()]
-    return combine(aggregate(api, _KEYS, "api", _sdk_detail(ctx), mask=api["sdk"].notna().to_numpy()),
+    return combine(aggregate(api, _KEYS, "api", _sdk_detail(ctx), mask=api["pi"].to_numpy() & api["sdk"].notna().to_numpy()),
                    aggregate(flows, _KEYS, "flow", _sdk_detail(ctx)))
 
 
