@@ -81,8 +81,9 @@ def _text(v: Any) -> bytes:
 def escape_excerpt(data: bytes) -> str:
     """Printable, single-line, capped: bodies are hostile and land in terminals and HTML."""
     text = data.decode("utf-8", "backslashreplace")
-    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
-                   for c in text)
+    if not text.isprintable():  # the per-character rewrite only when something needs it
+        text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                       for c in text)
     return text if len(text) <= EXCERPT_CAP else text[:EXCERPT_CAP] + "..."
 
 
