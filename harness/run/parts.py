@@ -54,12 +54,37 @@ def finish_capture(ctx: RunContext) -> None:
 
     _, port = ctx.proxy.wait_ready()
     dial = ctx.proxy.dial
-    ca = device_setup.ca_install_user(ctx.device.adb, ctx.proxy.ca_cert_pem)
-    if ctx.device_kind in ("sim", "emulator"):
-        system = device_setup.ca_install_system(ctx.device.adb, ctx.proxy.ca_cert_pem)
-        ctx.event("proxy", "proxy:ca", user=ca.ok, system=system.ok, detail=system.detail)
+    pem = ctx.proxy.ca_cert_pem
+    if _ca_present(ctx, pem):
+        ctx.event("proxy", "proxy:ca", user=True, system=True, detail="already installed")
+    else:
+        ca = device_setup.ca_install_user(ctx.device.adb, pem)
+        if ctx.device_kind in ("sim", "emulator"):
+            system = device_setup.ca_install_system(ctx.device.adb, pem)
+            ctx.event("proxy", "proxy:ca", user=ca.ok, system=system.ok, detail=system.detail)
+        else:
+            ctx.event("proxy", "proxy:ca", user=ca.ok, detail=ca.detail)
     device_setup.proxy_set(ctx.device.adb, dial, port)
     ctx.event("proxy", "proxy:device", dial=dial, port=port)
+
+
+def _ca_present(ctx: RunContext, pem: bytes) -> bool:
+    """The same CA already in the user store and (sim, emulator) the system store: a suite installs
+    it once per device, not once per run. On Android 14+ the system store lives in the Conscrypt
+    APEX (a tmpfs mount that a reboot removes), so that is where it is looked for."""
+    from harness.capture.ca import subject_hash_old
+
+    name = f"{subject_hash_old(pem)}.0"
+    paths = [f"/data/misc/user/0/cacerts-added/{name}"]
+    if ctx.device_kind in ("sim", "emulator"):
+        sdk = ctx.device.info().sdk
+        paths.append(f"/apex/com.android.conscrypt/cacerts/{name}" if sdk >= 34 and ctx.device_kind != "sim"
+                     else f"/system/etc/security/cacerts/{name}")
+    for path in paths:
+        rc, text = ctx.device.sh_rc(f"cat {path}")
+        if rc != 0 or text.strip() != pem.decode("ascii", "replace").strip():
+            return False
+    return True
 
 
 def create_instrument(ctx: RunContext) -> None:

@@ -139,6 +139,7 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     ctx = RunContext(run_id=run_id, run_dir=run_dir, device=device, device_kind=info.kind, app=app,
                      journal=journal, t0_ns=t0, time_scale=options.time_scale)
     status, reason = "complete", None
+    timings: dict[str, float] = {}
     try:
         if options.capture:
             parts.launch_capture(ctx, options.proxy_host)
@@ -157,6 +158,7 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
             parts.create_instrument(ctx)
         if options.observe:
             parts.start_observer(ctx, scenario)
+        timings["prepare"] = time.monotonic() - started
         run_steps(ctx, scenario, _monitor_factory(ctx))
     except DeviceLost as exc:
         status, reason = "incomplete", str(exc)
@@ -171,16 +173,26 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     except Exception as exc:  # noqa: BLE001 - a bug must still leave a readable run
         status, reason = "failed", f"internal error: {exc!r}"
         ctx.event("runner", "internal-error", traceback=traceback.format_exc()[-4000:])
+    mark = time.monotonic()
     teardown_errors = parts.teardown(ctx)
     for err in teardown_errors:
         ctx.event("runner", "teardown:error", error=err)
     journal.close()
+    timings["teardown"] = time.monotonic() - mark
+    mark = time.monotonic()
     counts = compact(run_dir)
+    timings["compact"] = time.monotonic() - mark
+    timings["steps"] = ctx.steps_s
     manifest.update(status=status, reason=reason, ended=utc_now(), rows=counts,
+                    timings={k: round(v, 3) for k, v in timings.items()},
                     duration_s=round(time.monotonic() - started, 3), waited_s=round(ctx.waited_s, 3),
                     steps_s=round(ctx.steps_s, 3))
     write_manifest(run_dir, manifest)
+    mark = time.monotonic()
     n_findings = parts.analyse(run_dir) if options.analyse else None
+    if options.analyse:
+        manifest["timings"]["analyse"] = round(time.monotonic() - mark, 3)
+        write_manifest(run_dir, manifest)
     return RunResult(run_id, run_dir, app.package, scenario.name, device.serial, status, reason,
                      time.monotonic() - started, ctx.waited_s, ctx.steps_s, n_findings)
 
