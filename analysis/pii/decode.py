@@ -23,6 +23,7 @@ try:  # ISA-L's inflate: zlib's API and results (checked in tests), about 2.5x i
     from isal import isal_zlib as _inflater
 except ImportError:  # pragma: no cover - isal has wheels for the usual platforms
     _inflater = zlib  # type: ignore[misc]
+_INFLATE_ERRORS: tuple[type[BaseException], ...] = (zlib.error, _inflater.error)  # type: ignore[assignment]
 
 DEFAULT_OUT_CAP = 32 * 1024 * 1024
 VIEW_SCAN_CAP = 8 * 1024 * 1024  # url/json/base64 re-decoded views only for bodies up to this size
@@ -65,7 +66,7 @@ def _inflate(data: bytes, wbits: int, cap: int, name: str, notes: list[str]) -> 
             return bytes(out[:cap])
         if not d.eof:
             notes.append(f"truncated:{name}")
-    except (zlib.error, _inflater.error) as exc:
+    except _INFLATE_ERRORS as exc:
         notes.append(f"corrupt:{name}:{exc}")
     return bytes(out)
 
@@ -162,8 +163,8 @@ def long_b64_runs(data: bytes, min_len: int = 24, limit: int = 256) -> list[byte
     if n < min_len:
         return []
     if n < SMALL_PART:  # headers, paths, cookies: numpy's per-call cost exceeds the regex's scan
-        runs = (t for t in _B64_RUN.findall(data) if len(t) >= min_len and t.translate(None, _HEX_CHARS))
-        return list(itertools.islice(runs, limit))
+        found = (t for t in _B64_RUN.findall(data) if len(t) >= min_len and t.translate(None, _HEX_CHARS))
+        return list(itertools.islice(found, limit))
     win = np.frombuffer(data.translate(_B64_BITS), dtype=np.uint8)  # win[i]: flags ANDed over data[i:i+width]
     width = 1
     while width * 2 <= min_len:

@@ -24,7 +24,7 @@ import numpy as np
 try:  # pragma: no cover - which branch runs depends on the machine
     import hyperscan as _hs
 except ImportError:  # pragma: no cover
-    _hs = None
+    _hs = None  # type: ignore[assignment]
 
 _EMPTY = np.zeros((0, 3), dtype=np.int64)
 
@@ -62,7 +62,7 @@ class HyperscanEngine:
             add_id(pid)
             add_end(to)  # returning None (falsy) lets the scan go on
 
-        self._db.scan(vector, match_event_handler=on_match, scratch=scratch)
+        self._db.scan(vector, match_event_handler=on_match, scratch=scratch)  # type: ignore[type-var]
         if not ids:
             return _EMPTY
         pat = np.asarray(ids, dtype=np.int64)

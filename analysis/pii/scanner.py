@@ -162,17 +162,15 @@ class Scanner:
     def _scan_chunks(self, chunks: Iterable[list[dict[str, Any]]], body_loader: BodyLoader | None
                      ) -> Iterator[tuple[pd.DataFrame, list[tuple[str, str, str]]]]:
         """Results in input order; with one worker, or a single chunk, no thread is started."""
-        chunks = iter(chunks)
-        first = next(chunks, None)
-        second = next(chunks, None) if first is not None else None
-        if second is None or self.workers <= 1:
-            for chunk in itertools.chain([first, second], chunks):
-                if chunk is not None:
-                    yield self._scan_chunk(chunk, body_loader)
+        rest = iter(chunks)
+        head = list(itertools.islice(rest, 2))
+        if len(head) < 2 or self.workers <= 1:
+            for chunk in itertools.chain(head, rest):
+                yield self._scan_chunk(chunk, body_loader)
             return
         with ThreadPoolExecutor(self.workers) as pool:
             pending: list[Future[tuple[pd.DataFrame, list[tuple[str, str, str]]]]] = []
-            for chunk in itertools.chain([first, second], chunks):
+            for chunk in itertools.chain(head, rest):
                 pending.append(pool.submit(self._scan_chunk, chunk, body_loader))
                 if len(pending) > 2 * self.workers:  # bound memory: wait for the oldest, in order
                     yield pending.pop(0).result()
