@@ -21,6 +21,60 @@ from typing import Any
 from harness.errors import ProxyError
 
 START_TIMEOUT_S = 60.0
+_SPARES: list[subprocess.Popen[str]] = []
+_SPARES_LOCK = threading.Lock()
+
+
+def _spawn() -> subprocess.Popen[str]:
+    """A child that imports mitmproxy, then waits for its run's spec on stdin."""
+    return subprocess.Popen([sys.executable, "-m", "harness.capture.process"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+
+
+_KEEP_WARM = 0
+
+
+def keep_warm(count: int) -> None:
+    """From now on keep `count` spare children (0: none, and drop the spares)."""
+    global _KEEP_WARM
+    _KEEP_WARM = count
+    if count:
+        prewarm(count)
+    else:
+        discard_spares()
+
+
+def prewarm(count: int = 1) -> None:
+    """Keep `count` children started and waiting, for the next runs (suites call this: one proxy
+    per run, and a second of import time per run adds up). A spare whose parent exits ends on EOF."""
+    with _SPARES_LOCK:
+        _SPARES[:] = [p for p in _SPARES if p.poll() is None]
+        while len(_SPARES) < count:
+            _SPARES.append(_spawn())
+
+
+def _take_spare() -> subprocess.Popen[str] | None:
+    with _SPARES_LOCK:
+        while _SPARES:
+            proc = _SPARES.pop(0)
+            if proc.poll() is None:
+                return proc
+    return None
+
+
+def discard_spares() -> None:
+    with _SPARES_LOCK:
+        for proc in _SPARES:
+            if proc.stdin is not None:
+                try:
+                    proc.stdin.close()
+                except OSError:
+                    pass
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        _SPARES.clear()
 
 
 class ProxyProcess:
@@ -62,12 +116,20 @@ class ProxyProcess:
 
     def launch(self) -> None:
         """Start the child without waiting: it imports mitmproxy (about a second) while the caller
-        prepares the device; `wait_ready` then collects the address."""
+        prepares the device; `wait_ready` then collects the address. A pre-warmed child (see
+        `prewarm`) is used when one is waiting, which takes that second off the run."""
         spec = json.dumps({"run_dir": str(self.run_dir), "t0_ns": self.t0_ns, "kwargs": self.kwargs})
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "harness.capture.process", spec], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1,
-        )
+        self._proc = _take_spare() or _spawn()
+        if _KEEP_WARM:
+            prewarm(_KEEP_WARM)  # the next run's child starts importing now
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(spec + "\n")
+            self._proc.stdin.flush()
+        except (OSError, ValueError):  # the spare died meanwhile: start a fresh one
+            self._proc = _spawn()
+            self._proc.stdin.write(spec + "\n")  # type: ignore[union-attr]
+            self._proc.stdin.flush()  # type: ignore[union-attr]
         threading.Thread(target=self._reader, name="proxy-reader", daemon=True).start()
 
     def wait_ready(self) -> tuple[str, int]:
@@ -108,10 +170,15 @@ class ProxyProcess:
         self._proc = None
 
 
-def _main(spec_text: str) -> int:
-    """Child side: host the proxy until `stop` arrives on stdin or the proxy dies."""
+def _main() -> int:
+    """Child side: import mitmproxy, read the run's spec (first stdin line), host the proxy until
+    `stop` arrives on stdin or the proxy dies."""
     from harness.capture.service import ProxyService
     from harness.journal import Journal
+
+    spec_text = sys.stdin.readline()
+    if not spec_text.strip():
+        return 0  # a spare that was never used: its parent went away
 
     def say(**msg: Any) -> None:
         sys.stdout.write(json.dumps(msg) + "\n")
@@ -151,4 +218,4 @@ def _main(spec_text: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1]))
+    sys.exit(_main())

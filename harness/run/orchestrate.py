@@ -45,6 +45,17 @@ def build_jobs(suite_path: str, first_serial: str) -> tuple[list[Job], float]:
     return [Job(app, sc) for sc in scenarios for app in apps], suite.time_scale
 
 
+def _findings_count(r: RunResult) -> str:
+    if r.findings is not None:
+        return str(r.findings)
+    path = r.run_dir / "findings.parquet"
+    if not path.exists():
+        return "?"
+    import pyarrow.parquet as pq
+
+    return str(pq.read_metadata(path).num_rows)
+
+
 def summary_table(results: list[RunResult]) -> Table:
     table = Table(title="consentry suite", show_lines=False)
     for col in ("app", "scenario", "device", "status", "findings", "seconds"):
@@ -52,7 +63,7 @@ def summary_table(results: list[RunResult]) -> Table:
     for r in sorted(results, key=lambda r: (r.package, r.scenario)):
         style = {"complete": "green", "incomplete": "yellow"}.get(r.status, "red")
         table.add_row(r.package, r.scenario, r.serial, f"[{style}]{r.status}[/]",
-                      "?" if r.findings is None else str(r.findings), f"{r.duration_s:.1f}")
+                      _findings_count(r), f"{r.duration_s:.1f}")
     return table
 
 
@@ -86,13 +97,17 @@ def run_suite_file(suite: str, devices: str, out: Path, *, time_scale: float | N
                    fail_on: str | None = None) -> int:
     serials = parse_devices(devices)
     jobs, suite_scale = build_jobs(suite, serials[0])
-    options = RunOptions(out=out / "runs" if report else out, time_scale=time_scale or suite_scale)
+    # With a report, findings are computed once for all runs by the report (which writes each
+    # run's findings.parquet), not once per run.
+    options = RunOptions(out=out / "runs" if report else out, time_scale=time_scale or suite_scale,
+                         analyse=not report)
     started = time.monotonic()
     results = run_jobs_with_progress(jobs, serials, options)
-    console.print(summary_table(results))
     run_dirs = sorted(p.parent for p in Path(options.out).glob("*/manifest.json"))
-    if report and run_dirs:
-        console.print(f"report: {write_report(run_dirs, out, fail_on)}")
+    html = write_report(run_dirs, out, fail_on) if report and run_dirs else None
+    console.print(summary_table(results))
+    if html:
+        console.print(f"report: {html}")
     console.print(f"{len(results)} runs in {time.monotonic() - started:.0f}s; runs in {options.out}")
     if any(r.status != "complete" for r in results):
         return EXIT_INFRA

@@ -92,10 +92,18 @@ def run_suite(
                 on_event("done", serial, job, result)
 
     threads = [threading.Thread(target=worker, args=(s,), name=f"suite-{s}", daemon=True) for s in serials]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    if options.capture:
+        from harness.capture import process
+
+        process.keep_warm(len(serials))  # each run's proxy child is already past its imports
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        if options.capture:
+            process.keep_warm(0)
     if not pending.empty() and failures:
         raise DeviceError("no device left to run the remaining jobs: " + "; ".join(failures))
     return results
