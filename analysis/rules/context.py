@@ -135,15 +135,16 @@ def prepare_pi_flows(runset, run_ids: pd.Index, consent: ConsentStates, fg: pd.D
     if det.empty or flows.empty:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}).astype(
             {"run": np.int64, "t_ns": np.int64, "pos": np.int64, "count": np.int64})
-    d = pd.DataFrame({"run": run_codes(det, run_ids), "flow_id": det["flow_id"].astype(str).to_numpy(),
-                      "key": det["key"].astype(str).to_numpy(), "encoding": det["encoding"].astype(object).to_numpy(),
-                      "where": det["where"].astype(object).to_numpy(), "excerpt": det["excerpt"].astype(object).to_numpy()})
+    # string columns stay as stored (Arrow strings, categoricals): no round trip through Python objects
+    d = pd.DataFrame({"run": run_codes(det, run_ids), "flow_id": det["flow_id"].astype(str).array,
+                      "key": det["key"].astype(str).array, "encoding": det["encoding"].array,
+                      "where": det["where"].array, "excerpt": det["excerpt"].array})
     d["category"] = d["key"].map(KEY_CATEGORY).fillna("other")
     d = d.drop_duplicates(["run", "flow_id", "category"])
-    f = pd.DataFrame({"run": run_codes(flows, run_ids), "flow_id": flows["flow_id"].astype(str).to_numpy(),
+    f = pd.DataFrame({"run": run_codes(flows, run_ids), "flow_id": flows["flow_id"].astype(str).array,
                       "t_ns": flows["t_ns"].to_numpy(), "_row": np.arange(len(flows), dtype=np.int64)})
     f = f[pd.notna(f["t_ns"])]
-    m = d.merge(f, on=["run", "flow_id"], how="inner")
+    m = _join_flows(d, f)
     rows = m.pop("_row").to_numpy()
     for c in ("method", "scheme", "host", "port", "path", "query"):  # only the rows with PI, as stored
         m[c] = flows[c].iloc[rows].array if c in flows else None
@@ -151,13 +152,35 @@ def prepare_pi_flows(runset, run_ids: pd.Index, consent: ConsentStates, fg: pd.D
     m = m.sort_values(["run", "t_ns"], kind="stable").reset_index(drop=True)
     m["pos"] = np.arange(len(m), dtype=np.int64)
     m["count"] = np.int64(1)
-    m["sdk"] = host_sdk(m["host"].astype(object), db)
+    host = m["host"]
+    if isinstance(host.dtype, pd.CategoricalDtype):  # one lookup per host name
+        per_host = np.append(host_sdk(pd.Series(host.cat.categories, dtype=object), db).to_numpy(dtype=object), None)
+        m["sdk"] = pd.Series(per_host[host.cat.codes.to_numpy()], index=m.index, dtype=object)
+    else:
+        m["sdk"] = host_sdk(host.astype(object), db)
     run, t = m["run"].to_numpy(), m["t_ns"].to_numpy()
     m["notice"] = states_categorical(consent.notice_at(run, t))
     m["perm"] = states_categorical(consent.permission_at(run, t, m["category"].astype("category")))
     m["fg"] = foreground_at(fg, run, t, int(config.background_grace_s * 1e9))
     m["scheme"] = m["scheme"].astype(object).str.lower()
     return m[cols]
+
+
+def _join_flows(d: pd.DataFrame, f: pd.DataFrame) -> pd.DataFrame:
+    """Inner join of detections `d` with flows `f` on (run, flow_id), in `d` order like `merge`:
+    flow ids become integer codes and (run, code) one integer key looked up in a hash index, which
+    is much cheaper than merging on strings. Duplicate flow keys fall back to `merge`."""
+    codes, uniques = pd.factorize(pd.concat([f["flow_id"], d["flow_id"]], ignore_index=True))
+    n_codes = len(uniques) + 1
+    f_key = f["run"].to_numpy().astype(np.int64) * n_codes + codes[: len(f)]
+    d_key = d["run"].to_numpy().astype(np.int64) * n_codes + codes[len(f):]
+    index = pd.Index(f_key)
+    if not index.is_unique or (codes < 0).any():
+        return d.merge(f, on=["run", "flow_id"], how="inner")
+    at = index.get_indexer(d_key)
+    hit = at >= 0
+    right = f.drop(columns=["run", "flow_id"]).iloc[at[hit]].reset_index(drop=True)
+    return pd.concat([d[hit].reset_index(drop=True), right], axis=1)
 
 
 def _detail_field(detail: pd.Series, name: str) -> pd.Series:
