@@ -96,3 +96,37 @@ def test_detections_come_from_the_pii_detector_when_not_cached(tmp_path):
     assert (run_dir / "detections.parquet").is_file()  # cached for the next load
     rules = set(analysis.evaluate(runs)["rule"])
     assert {"collect-before-consent", "pi-cleartext", "pi-to-third-party"} <= rules
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 10_000)), min_size=60, max_size=200),
+       st.lists(st.tuples(st.integers(0, 3), st.integers(0, 10_000)), min_size=1, max_size=6),
+       st.sampled_from(["backward", "forward"]), st.booleans())
+def test_asof_index_sorted_events_path_matches_merge_asof(left, right, direction, exact):
+    """Many events sorted by (run, time) and few consent rows take the counting path, not the
+    binary search: both must give merge_asof's answer."""
+    left = sorted(left)
+    lg, lt = map(np.array, zip(*left, strict=True))
+    rg, rt = map(np.array, zip(*right, strict=True))
+    got = asof_index(lg, lt, rg, rt, direction=direction, allow_exact=exact)
+    lf = pd.DataFrame({"g": lg, "t": lt, "i": range(len(lt))}).sort_values("t", kind="stable")
+    rf = pd.DataFrame({"g": rg, "t": rt, "j": range(len(rt))}).sort_values("t", kind="stable")
+    m = pd.merge_asof(lf, rf, on="t", by="g", direction=direction, allow_exact_matches=exact).sort_values("i")
+    for k, (gi, ji) in enumerate(zip(got, m["j"].fillna(-1).astype(int), strict=True)):
+        assert (gi >= 0) == (ji >= 0), (k, gi, ji)
+        if gi >= 0:
+            assert rg[gi] == lg[k] and rt[gi] == rt[ji]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=30), st.text(min_size=1).map(lambda s: s * 400), st.integers(),
+                          st.none(), st.just('quote " back \\ nl \n tab \t nul \x00 é 中文')), max_size=20))
+def test_evidence_encoder_is_json_dumps_of_the_capped_value(values):
+    import json
+
+    from analysis.evidence import _encode_values, cap
+
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    got = _encode_values(arr)
+    assert list(got) == [json.dumps(cap(v), ensure_ascii=False, default=str) for v in values]
