@@ -87,7 +87,7 @@ def _normalise_step(raw: Any, path: tuple[Any, ...], source: str, lines: dict) -
             raise fail(f"{action} takes one of {', '.join(allowed)}", (action,))
         decision, _, group = arg.partition(":")
         if decision not in allowed:
-            raise fail(f"{action}: {decision!r} is not one of {', '.join(allowed)}", (action,))
+            raise fail(f"{decision!r} is not one of {', '.join(allowed)}", (action,))
         step["decision"] = decision
         if group:
             if action == "consent":
