@@ -43,11 +43,16 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
+    from analysis.errors import AnalysisInputError
+
     try:
         app()
     except ConsentryError as exc:
         typer.echo(f"consentry: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except AnalysisInputError as exc:  # analysis has its own error type (it never imports harness)
+        typer.echo(f"consentry: {exc}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -36,10 +36,11 @@ def run_cmd(
     """Run one app through one scenario on one device and write a run directory."""
     from harness.device import connect_device
     from harness.run.apps import resolve_app
-    from harness.run.gate import EXIT_FINDINGS, EXIT_INFRA, matched_findings
+    from harness.run.gate import EXIT_FINDINGS, EXIT_INFRA, check_fail_on, matched_findings
     from harness.run.runner import RunOptions, execute_run
     from harness.scenario import resolve_scenario
 
+    check_fail_on(fail_on)
     sc = resolve_scenario(scenario)
     dev = connect_device(device)
     apk = resolve_app(app_ref, dev)
@@ -65,8 +66,10 @@ def suite_cmd(
     fail_on: FailOn = None,
 ) -> None:
     """Run apps x scenarios across devices in parallel (one run per device at a time); resumable."""
+    from harness.run.gate import check_fail_on
     from harness.run.orchestrate import run_suite_file
 
+    check_fail_on(fail_on)
     code = run_suite_file(suite, devices, out, time_scale=time_scale, report=report, fail_on=fail_on)
     raise typer.Exit(code)
 

@@ -1,48 +1,31 @@
-"""Exit codes for CI gates: which findings fail a run (`--fail-on`)."""
+"""Exit codes for CI gates: which findings fail a run (`--fail-on`), decided by analysis's own
+`at_or_above` so that `consentry run`, `suite` and `report` agree."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
 
-SEVERITIES = ("info", "low", "medium", "high", "critical")
-
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INFRA = 0, 1, 2, 3
 
 
-def parse_fail_on(value: str | None) -> tuple[set[str], str | None]:
-    """`high` -> severities at or above high; `collect-before-consent,pi-cleartext` -> those rules;
-    both may be mixed. Returns (rule ids, lowest severity or None)."""
-    rules: set[str] = set()
-    lowest: str | None = None
-    for token in (value or "").split(","):
-        token = token.strip().lower()
-        if not token:
-            continue
-        if token in SEVERITIES:
-            if lowest is None or SEVERITIES.index(token) < SEVERITIES.index(lowest):
-                lowest = token
-        else:
-            rules.add(token)
-    return rules, lowest
+def check_fail_on(fail_on: str | None) -> None:
+    """Refuse an unknown rule id before hours of runs, not after (AnalysisInputError -> exit 2)."""
+    from analysis.findings import at_or_above, empty_findings
+
+    at_or_above(empty_findings(), fail_on)
 
 
 def matched_findings(run_dirs: Iterable[Path], fail_on: str | None) -> int:
     """How many findings in these runs meet `fail_on`."""
+    if not fail_on:
+        return 0
     import pandas as pd
 
-    rules, lowest = parse_fail_on(fail_on)
-    if not rules and lowest is None:
+    from analysis.findings import at_or_above
+
+    frames = [pd.read_parquet(p, columns=["rule", "severity"])
+              for p in (Path(d) / "findings.parquet" for d in run_dirs) if p.exists()]
+    if not frames:
         return 0
-    total = 0
-    for run_dir in run_dirs:
-        path = Path(run_dir) / "findings.parquet"
-        if not path.exists():
-            continue
-        df = pd.read_parquet(path, columns=["rule", "severity"])
-        hit = df["rule"].isin(rules)
-        if lowest is not None:
-            rank = df["severity"].str.lower().map({s: i for i, s in enumerate(SEVERITIES)}).fillna(-1)
-            hit |= rank >= SEVERITIES.index(lowest)
-        total += int(hit.sum())
-    return total
+    return len(at_or_above(pd.concat(frames, ignore_index=True), fail_on))
