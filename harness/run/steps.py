@@ -60,7 +60,7 @@ def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None]) -> str:
     """Bounded exploration: on each screen not seen before, tap clickable elements that are not
     consent or permission controls; BACK when a screen offers nothing new. Screens are identified
     by package, and the sorted labels and ids of their clickable elements."""
-    from harness.ui import classify
+    from harness.ui.classify import classify_hierarchy
     from harness.ui.hierarchy import parse
 
     assert step.explore is not None
@@ -71,9 +71,8 @@ def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None]) -> str:
     taps = 0
     while taps < budget_steps and time.monotonic() < deadline:
         monitor()
-        xml = ctx.device.ui_dump()
-        kind = classify(xml).kind
-        hierarchy = parse(xml)
+        hierarchy = parse(ctx.device.ui_dump())
+        kind = classify_hierarchy(hierarchy).kind
         clickables = [n for n in hierarchy.nodes if n.clickable and n.enabled and n.bounds and n.area > 0]
         signature = hashlib.sha1("|".join(sorted(f"{n.pkg}:{n.rid}:{n.label}" for n in clickables)).encode()).hexdigest()
         screens.add(signature)
@@ -103,9 +102,7 @@ def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None]) -> str:
         _sleep_monitored(ctx, step.explore.settle_seconds, monitor)
     else:
         # Budget spent: the last action may have been a BACK out of the app.
-        from harness.ui.hierarchy import parse as _parse
-
-        if ctx.app.package not in {n.pkg for n in _parse(ctx.device.ui_dump()).nodes}:
+        if ctx.app.package not in {n.pkg for n in parse(ctx.device.ui_dump()).nodes}:
             relaunch_app(ctx)
     return f"{taps} actions over {len(screens)} screens"
 
