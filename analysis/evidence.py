@@ -20,6 +20,8 @@ CAP_TEXT = 300
 CAP_EXCERPT = 400
 CAP_FRAMES = 12
 CAP_FRAME = 200
+# None as a 0-d object array: what numpy makes of a bare None anyway, spelled so its stubs accept it.
+_NONE = np.array(None, dtype=object)
 
 
 def cap(value, limit: int = CAP_TEXT):
@@ -40,7 +42,7 @@ def _screenshots(ctx: Context, run: np.ndarray, t: np.ndarray) -> tuple[np.ndarr
     ut = ui["t_ns"].to_numpy().astype(np.int64)
     idx = asof_index(run, t, urun, ut, direction="nearest")
     shots = ui["screenshot"].astype(object).to_numpy()
-    return np.where(idx >= 0, shots[np.maximum(idx, 0)], None), np.where(idx >= 0, ut[np.maximum(idx, 0)], -1)
+    return np.where(idx >= 0, shots[np.maximum(idx, 0)], _NONE), np.where(idx >= 0, ut[np.maximum(idx, 0)], -1)
 
 
 def _consent_at(ctx: Context, run: np.ndarray, t: np.ndarray, category: pd.Series) -> tuple[np.ndarray, list, np.ndarray]:
@@ -64,7 +66,7 @@ def _gather(frame: pd.DataFrame, positions: np.ndarray, fields) -> dict[str, np.
         if name in frame.columns and len(frame):
             col = frame[name]
             if isinstance(col.dtype, pd.CategoricalDtype):  # code -1 (null) picks the appended None
-                cats = np.append(col.cat.categories.to_numpy(dtype=object), None)
+                cats = np.append(col.cat.categories.to_numpy(dtype=object), _NONE)
                 values = cats[col.cat.codes.to_numpy()[safe]]
             else:
                 values = col.iloc[safe].to_numpy(dtype=object)  # take, then convert the few rows

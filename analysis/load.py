@@ -139,8 +139,9 @@ def manifest_row(run_dir: Path, manifest: dict) -> dict:
 
     app, device, scenario = sub("app"), sub("device"), sub("scenario")
     run_id = str(manifest.get("run_id") or run_dir.name)
-    sdks = app.get("sdks") if isinstance(app.get("sdks"), list) else []
-    perms = app.get("permissions") if isinstance(app.get("permissions"), list) else []
+    raw_sdks, raw_perms = app.get("sdks"), app.get("permissions")
+    sdks = raw_sdks if isinstance(raw_sdks, list) else []
+    perms = raw_perms if isinstance(raw_perms, list) else []
     fresh = scenario.get("fresh")
     return {
         "run_id": run_id,

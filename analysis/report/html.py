@@ -58,10 +58,10 @@ def _thumbnail(path: Path) -> str | None:
     Image.MAX_IMAGE_PIXELS = 50_000_000
     try:
         with Image.open(path) as img:
-            img = img.convert("RGB")
-            img.thumbnail(THUMB)
+            rgb = img.convert("RGB")
+            rgb.thumbnail(THUMB)
             buf = io.BytesIO()
-            img.save(buf, format="JPEG", quality=70)
+            rgb.save(buf, format="JPEG", quality=70)
     except (OSError, ValueError, Image.DecompressionBombError):
         return None
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

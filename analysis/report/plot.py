@@ -47,7 +47,7 @@ def timeline_svg(intervals: pd.DataFrame, api: pd.DataFrame, flows: pd.DataFrame
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{WIDTH}" height="{height}" '
              f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="consent timeline">']
     for i, label in enumerate(rows):
-        y = top + i * ROW
+        y: float = top + i * ROW  # int here; the marker rows below sit at half-row (float) offsets
         parts.append(f'<text x="4" y="{y + 12}" font-size="11">{escape(label[:24])}</text>')
         parts.append(f'<line x1="{LEFT}" y1="{y + ROW - 1}" x2="{WIDTH - 10}" y2="{y + ROW - 1}" stroke="#f3f4f6"/>')
     for i, subject in enumerate(subjects):

@@ -139,10 +139,10 @@ def _finish(out: pd.DataFrame, kind: str, detail) -> pd.DataFrame:
 
 def combine(*parts: pd.DataFrame) -> pd.DataFrame:
     """Merge api and flow hits of the same (run, category, sdk) into one finding."""
-    parts = [p for p in parts if not p.empty]
-    if not parts:
+    nonempty = [p for p in parts if not p.empty]
+    if not nonempty:
         return empty_hits()
-    both = pd.concat(parts, ignore_index=True)
+    both = pd.concat(nonempty, ignore_index=True)
     both["category"] = both["category"].astype(object)
     both["sdk"] = both["sdk"].astype(object)
     keys = ["run", "category", "sdk"]

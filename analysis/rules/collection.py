@@ -147,7 +147,7 @@ def _reads_by_sdk(sdk_codes: np.ndarray, sdk_names: pd.Index, counts: np.ndarray
     used = used[np.argsort(names[used].astype(str), kind="stable")]  # columns in name order
     col = np.full(len(names), -1, dtype=np.int64)
     col[used] = np.arange(len(used))
-    matrix = np.zeros(len(bad) * len(used), dtype=np.int64)
+    matrix: np.ndarray = np.zeros(len(bad) * len(used), dtype=np.int64)  # flat, then (groups, sdks)
     np.add.at(matrix, np.repeat(np.arange(len(bad)), lengths) * len(used) + col[codes], counts[rows])
     matrix = matrix.reshape(len(bad), len(used))
     used_names = names[used]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -47,7 +48,7 @@ class RuleConfig:
         unknown = sorted(set(changes) - known)
         if unknown:
             raise AnalysisInputError(f"unknown rule option(s) {unknown}; known: {sorted(known)}")
-        clean = {k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()}
+        clean: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()}
         try:
             cfg = replace(self, **clean)
         except TypeError as exc:

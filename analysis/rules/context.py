@@ -10,6 +10,7 @@ Stages (DataFrame -> DataFrame, declared columns):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,9 @@ from analysis.timeline import (
     states_categorical,
 )
 
+if TYPE_CHECKING:
+    from analysis.load import RunSet
+
 # identity.json key -> catalogue category, so traffic and API findings group alike.
 KEY_CATEGORY = {
     "android_id": "device_id", "imei": "device_id", "meid": "device_id", "serial": "device_id",
@@ -41,7 +45,7 @@ KEY_CATEGORY = {
 
 @dataclass
 class Context:
-    runset: object
+    runset: RunSet
     config: RuleConfig
     db: SdkDb
     run_ids: pd.Index
@@ -154,7 +158,8 @@ def prepare_pi_flows(runset, run_ids: pd.Index, consent: ConsentStates, fg: pd.D
     m["count"] = np.int64(1)
     host = m["host"]
     if isinstance(host.dtype, pd.CategoricalDtype):  # one lookup per host name
-        per_host = np.append(host_sdk(pd.Series(host.cat.categories, dtype=object), db).to_numpy(dtype=object), None)
+        per_host = np.append(host_sdk(pd.Series(host.cat.categories, dtype=object), db).to_numpy(dtype=object),
+                             np.array(None, dtype=object))  # the slot code -1 (no host) picks
         m["sdk"] = pd.Series(per_host[host.cat.codes.to_numpy()], index=m.index, dtype=object)
     else:
         m["sdk"] = host_sdk(host.astype(object), db)
