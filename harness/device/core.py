@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import adbutils
 
@@ -213,19 +213,22 @@ class _Permissions(_Shell):
 
 
 class _Ui(_Shell):
-    def ui_dump(self, timeout: float = 20) -> str:
-        """The current window hierarchy as uiautomator XML."""
-        path = "/sdcard/window_dump.xml"
-        out = self.sh(f"uiautomator dump {path}", timeout=timeout)
-        if "ERROR" in out or "dumped to" not in out:
-            raise DeviceError(f"device {self.serial}: uiautomator dump failed: {out.strip()[:200]}")
-        return self.pull_bytes(path).decode("utf-8", errors="replace")
+    """Input, and the screen through the UI observer's adapter (`harness.ui.device.AdbUiDevice`,
+    one implementation of dumps, screenshots and focus for Android 6-16)."""
 
-    def ui_screenshot(self) -> bytes:
-        data = self.sh_bytes("screencap -p", timeout=30)
-        if not data.startswith(b"\x89PNG"):
-            raise DeviceError(f"device {self.serial}: screencap returned no PNG ({data[:60]!r})")
-        return data
+    _ui_adapter: Any = None
+
+    @property
+    def ui(self) -> Any:
+        if self._ui_adapter is None:
+            from harness.ui.device import AdbUiDevice
+
+            self._ui_adapter = AdbUiDevice(self.adb)
+        return self._ui_adapter
+
+    def ui_dump(self) -> str:
+        """The current window hierarchy as uiautomator XML (or uiautomator's error text)."""
+        return self.ui.dump_hierarchy()
 
     def ui_tap(self, x: int, y: int) -> None:
         self.sh(f"input tap {int(x)} {int(y)}")
@@ -238,11 +241,6 @@ class _Ui(_Shell):
 
     def ui_text(self, text: str) -> None:
         self.sh(f"input text {shlex.quote(text.replace(' ', '%s'))}")
-
-    def ui_foreground(self) -> parsers.Foreground | None:
-        return parsers.parse_focus(self.sh("dumpsys window", timeout=20)) or parsers.parse_focus(
-            self.sh("dumpsys activity activities", timeout=20)
-        )
 
 
 class _Logcat(_Shell):

@@ -97,10 +97,9 @@ def create_instrument(ctx: RunContext) -> None:
 
 def start_observer(ctx: RunContext, scenario: Scenario) -> None:
     from harness.run.responder import Responder
-    from harness.ui.device import AdbUiDevice
     from harness.ui.observer import UiObserver
 
-    ctx.observer = UiObserver(AdbUiDevice(ctx.device.adb), ctx.journal, ctx.run_dir, ctx.t0_ns,
+    ctx.observer = UiObserver(ctx.device.ui, ctx.journal, ctx.run_dir, ctx.t0_ns,
                               app_package=ctx.app.package)
     ctx.responder = Responder(ctx.observer, scenario)
     ctx.observer.start()
