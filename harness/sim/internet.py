@@ -23,7 +23,8 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.x509.oid import NameOID
 
 MAX_HEADER = 64 * 1024
@@ -52,7 +53,11 @@ class _CA:
         self.key_path = state_dir / "sim-internet-ca.key"
         self.cert_path = state_dir / "sim-internet-ca.pem"
         if self.key_path.exists() and self.cert_path.exists():
-            self.key = serialization.load_pem_private_key(self.key_path.read_bytes(), None)
+            key = serialization.load_pem_private_key(self.key_path.read_bytes(), None)
+            if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey, ed25519.Ed25519PrivateKey,
+                                    ed448.Ed448PrivateKey, dsa.DSAPrivateKey)):  # e.g. DH/X25519 cannot sign
+                raise ValueError(f"{self.key_path}: not a certificate-signing private key")
+            self.key: CertificateIssuerPrivateKeyTypes = key
             self.cert = x509.load_pem_x509_certificate(self.cert_path.read_bytes())
         else:
             self.key = ec.generate_private_key(ec.SECP256R1())
@@ -86,9 +91,9 @@ class _CA:
         self._contexts: dict[str, ssl.SSLContext] = {}
         self._lock = threading.Lock()
 
-    def _pick(self, ssl_sock: ssl.SSLSocket, server_name: str | None, _ctx: ssl.SSLContext) -> None:
+    def _pick(self, ssl_sock: ssl.SSLSocket | ssl.SSLObject, server_name: str | None, _ctx: ssl.SSLContext) -> None:
         if server_name:
-            ssl_sock.sim_sni = server_name  # type: ignore[attr-defined]
+            ssl_sock.sim_sni = server_name  # type: ignore[union-attr]
             ssl_sock.context = self.context_for(server_name)
 
     def context_for(self, host: str) -> ssl.SSLContext:
@@ -229,7 +234,7 @@ class SimInternet:
                 sock.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 return
             method, target, version = parts
-            headers = [tuple(x.strip() for x in ln.split(":", 1)) for ln in lines[1:] if ":" in ln]
+            headers = [(k.strip(), v.strip()) for k, _, v in (ln.partition(":") for ln in lines[1:] if ":" in ln)]
             hmap = {k.lower(): v for k, v in headers}
             if method == "CONNECT":
                 sock.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")

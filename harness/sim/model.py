@@ -132,7 +132,7 @@ class When(_Frozen):
     Time counts from the moment the conditions became true (for no conditions: the process's
     release, i.e. launch, or SIGCONT after `am start -D`)."""
 
-    after_s: float = Field(0.0, ge=0, le=3600)
+    after_s: float = Field(default=0.0, ge=0, le=3600)
     consent: tuple[ConsentState, ...] | None = None  # any of these
     granted: tuple[str, ...] = ()  # all of these permissions granted
     denied: tuple[str, ...] = ()  # all of these asked and denied

@@ -209,7 +209,8 @@ class SimAppRuntime:
                 proc = self._spawn(model, comp, wait_debugger)
             if not self._tasks.get(package):
                 consent = self._prefs(package).get("consent")
-                start = {"accepted": model.start.accepted, "refused": model.start.refused}.get(consent)
+                start = ({"accepted": model.start.accepted, "refused": model.start.refused}.get(consent)
+                         if isinstance(consent, str) else None)
                 self._tasks[package] = [_ScreenInst(start or model.start.none)]
             self._set_fg(package)
             self._screen_changed(package)

@@ -128,7 +128,9 @@ class SimDevice:
         ok, msg = install_file(Proc(sh, [], Sink(), Sink(), lambda n: b""), Path(apk), grant_all)
         if not ok:
             raise SimStartError(msg)
-        return self.state.app_loader(Path(apk)).package
+        loader = self.state.app_loader
+        assert loader is not None  # set in __init__; install_file just used it
+        return loader(Path(apk)).package
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> str:

@@ -173,7 +173,7 @@ class Shell:
     def _run_simple(self, cmd: shell_lang.SimpleCommand, stdout: Sink, stderr: Sink,
                     stdin_fn: Callable[[int], bytes], commands: dict) -> int:
         argv = [a.replace(shell_lang.STATUS_MARK, str(self.status)) for a in cmd.argv]
-        files: list[tuple[Sink, object]] = []
+        files: list[tuple[Sink, tuple[str, str]]] = []  # (sink, (path, ">" or ">>"))
         out, err = stdout, stderr
         for r in cmd.redirects:
             if r.mode == ">&":
@@ -219,13 +219,13 @@ class Shell:
                     logging.getLogger(__name__).exception("sim command %r failed", argv)
                     err.write(f"{argv[0]}: {type(exc).__name__}: {exc}\n".encode())
                     status = 1
-        for sink, (target, mode) in files:
-            path = self.device.host_path(target)
+        for sink, (dest, mode) in files:
+            path = self.device.host_path(dest)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 with open(path, "ab" if mode == ">>" else "wb") as fh:
                     fh.write(sink.buffer.getvalue())
             except OSError:
-                stderr.write(f"/system/bin/sh: can't create {target}: No such file or directory\n".encode())
+                stderr.write(f"/system/bin/sh: can't create {dest}: No such file or directory\n".encode())
                 status = 1
         return status

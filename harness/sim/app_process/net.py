@@ -50,10 +50,11 @@ class _DirectHTTPS(http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, target: tuple[str, int], context: ssl.SSLContext):
         super().__init__(host, port, timeout=TIMEOUT_S, context=context)
         self._target = target
+        self._ssl_context = context  # our own handle: the base class's `_context` is private, unstubbed
 
     def connect(self) -> None:
         sock = socket.create_connection(self._target, self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._ssl_context.wrap_socket(sock, server_hostname=self.host)
 
 
 def parse_proxy(value: str | None) -> tuple[str, int] | None:

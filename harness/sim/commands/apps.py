@@ -204,7 +204,7 @@ def kill(p: Proc, args: list[str]) -> int:
             signum = SIGNALS.get(name, int(name) if name.isdigit() else signum)
             i += 1
         elif a == "-l":
-            p.out(" ".join(sorted(SIGNALS, key=SIGNALS.get)) + "\n")
+            p.out(" ".join(sorted(SIGNALS, key=SIGNALS.__getitem__)) + "\n")
             return 0
         elif a.startswith("-") and len(a) > 1:
             name = a[1:].upper().removeprefix("SIG")

@@ -25,6 +25,8 @@ def _rand() -> str:
 def install_file(p: Proc, source: Path, grant_all: bool = False) -> tuple[bool, str]:
     """Validate and install a sim app from a host file; (ok, pm's message)."""
     dev = p.device
+    if dev.app_loader is None:  # a DeviceState not set up by SimDevice cannot validate apps
+        return False, f"Failure [INSTALL_PARSE_FAILED_NOT_APK: Failed to parse {source.name}: no sim app loader]"
     try:
         model = dev.app_loader(source)
     except Exception as exc:  # SimAppError and anything a hostile zip raises
