@@ -36,7 +36,7 @@ def _classify_file(path: Path) -> dict[str, object]:
     from harness.ui.model import Classification
 
     data, err = _read(path)
-    c = Classification(kind="unknown", reason=err) if err or data is None else classify(data)
+    c = Classification(kind="unknown", reason=err or "cannot read file") if err or data is None else classify(data)
     return c.contract(str(path))
 
 

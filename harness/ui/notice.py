@@ -122,10 +122,13 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
         link = _link_refuse(s)
         if link is not None:
             refuse = make_control(link, "refuse", style="link")
-    checkbox = make_control(box, "checkbox", style="checkbox") if box is not None else None
-    precheck = checkbox.checked if checkbox is not None and (box.checkable or box.checked) else None
-    if checkbox is not None and precheck is None:
-        precheck = False if box.checkable else None
+    checkbox: Control | None = None
+    precheck: bool | None = None
+    if box is not None:
+        checkbox = make_control(box, "checkbox", style="checkbox")
+        precheck = checkbox.checked if box.checkable or box.checked else None
+        if precheck is None:
+            precheck = False if box.checkable else None
     if refuse is None:
         conf -= 0.1
         why += "; no refuse control found"

@@ -83,7 +83,7 @@ def screens(h: Hierarchy) -> list[Screen]:
             if len(lab) <= MAX_LABEL and not n.naf and n.bounds is not None:
                 cands.append(Candidate(n, lx.norm(lab), clk[n.idx]))
         b = root.bounds
-        full = bool(b) and screen_w > 0 and (b[2] - b[0]) >= screen_w * 0.95 and (b[3] - b[1]) >= screen_h * 0.85
+        full = b is not None and bool(b) and screen_w > 0 and (b[2] - b[0]) >= screen_w * 0.95 and (b[3] - b[1]) >= screen_h * 0.85
         out.append(Screen(w, pkg, visible, labels, "\n".join(labels)[:MAX_BLOB], cands, full, webview, edit))
     return out
 
