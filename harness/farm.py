@@ -93,7 +93,7 @@ def run_task(apk_name: str, apk_bytes: bytes, scenario_text: str, scenario_sourc
 
 def submit_jobs(client: Any, jobs: list[Any], out: str, time_scale: float) -> list[dict[str, Any]]:
     """Submit (app, scenario) jobs to the cluster; every task needs one `emulator` resource."""
-    futures = []
+    futures: list[Any] = []  # dask futures (the client is duck-typed)
     for job in jobs:
         scenario_text = Path(job.scenario.source).read_text(encoding="utf-8")
         futures.append(client.submit(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -177,7 +178,7 @@ class SdkDb:
         return self.by_class(frame)
 
 
-def db_paths(extra: list[str | Path] | None = None) -> list[Path]:
+def db_paths(extra: Sequence[str | Path] | None = None) -> list[Path]:
     """Built-in files, then `CONSENTRY_SDK_DB` files, then `extra` (later ones override)."""
     paths = sorted(DATA_DIR.glob("*.yaml")) + sorted(DATA_DIR.glob("*.csv"))
     env = os.environ.get(ENV_VAR, "")
@@ -194,6 +195,6 @@ def _load_cached(paths: tuple[str, ...]) -> SdkDb:
     return SdkDb(entries)
 
 
-def load_db(extra: list[str | Path] | None = None) -> SdkDb:
+def load_db(extra: Sequence[str | Path] | None = None) -> SdkDb:
     """The database: built-in entries plus the lab's files (env var, then `extra`)."""
     return _load_cached(tuple(str(p) for p in db_paths(extra)))

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.bodies import DEFAULT_BODY_CAP
 from harness.capture.ca import CA_CERT_FILE, default_confdir, ensure_ca
@@ -24,6 +25,9 @@ from harness.capture.pipeline import consentry_addons
 from harness.capture.rows import CaptureContext
 from harness.errors import ProxyError
 from harness.journal import Journal
+
+if TYPE_CHECKING:  # mitmproxy is imported lazily, when a capture starts
+    from mitmproxy.master import Master
 
 _ACTIVE = threading.Lock()  # held while an in-process master runs
 START_TIMEOUT = 15.0
@@ -69,7 +73,7 @@ class ProxyService:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._stopping = False
-        self._master = None
+        self._master: Master | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._errors = _AddonErrors(self.cap)
         self._holds_lock = False

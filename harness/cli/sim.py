@@ -112,16 +112,19 @@ def _serve(port: int, apps: list[Path], state: Path, record: Path | None, epheme
     """Run a sim device in this process until SIGINT/SIGTERM."""
     from harness.sim.server import SimDevice, SimStartError
 
+    app_errors: tuple[type[Exception], ...]
     try:
         from harness.sim.model import SimAppError
+
+        app_errors = (SimAppError,)
     except ImportError:  # pragma: no cover
-        SimAppError = ValueError  # noqa: N806
+        app_errors = (ValueError,)
     try:
         dev = SimDevice(state, port=port, apps=apps)
         serial = dev.start()
     except SimStartError as exc:
         raise SimError(str(exc)) from None
-    except SimAppError as exc:
+    except app_errors as exc:
         raise InputError(str(exc)) from None
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

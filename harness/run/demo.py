@@ -31,20 +31,20 @@ def run_demo(out: Path, n_devices: int = 3, fail_on: str | None = None) -> int:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     state_root = Path(tempfile.mkdtemp(prefix="consentry-demo-sims-"))
-    sims = []
+    sims: list[tuple[SimDevice, str]] = []  # (device, its serial)
     try:
         apps = sample_apks()
         for i in range(n_devices):
             sim = SimDevice(state_root / f"sim{i}", apps=apps)
             serial = sim.start()
-            sims.append(sim)
+            sims.append((sim, serial))
             subprocess.run(["adb", "connect", serial], check=False, capture_output=True, timeout=30)
             console.print(f"sim device {serial} started with {len(apps)} sample apps")
-        serials = ",".join(s.serial for s in sims)
+        serials = ",".join(serial for _, serial in sims)
         code = run_suite_file("demo", serials, out, fail_on=fail_on)
     finally:
-        for sim in sims:
-            subprocess.run(["adb", "disconnect", sim.serial], check=False, capture_output=True, timeout=30)
+        for sim, serial in sims:
+            subprocess.run(["adb", "disconnect", serial], check=False, capture_output=True, timeout=30)
             sim.stop()
         shutil.rmtree(state_root, ignore_errors=True)
     console.print(f"demo written to {out.resolve()}: runs in {out / 'runs'}, report {out / 'report' / 'report.html'}")
