@@ -30,39 +30,21 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analysis.permissions import group_of  # the platform's groups, as the system dialog names them
 from harness.sim.app_process.actions import JAVA_API
 from harness.sim.app_process.encode import identity_value
 from harness.sim.interfaces import DeviceContext, LaunchResult
-from harness.sim.model import Action, AppModel, load_app_package
+from harness.sim.model import AppModel, load_app_package
 from harness.sim.native import library_path
-from harness.sim.screens import View, Window, dump_xml, render_png, view_from_element, walk
-from harness.sim.screens.hierarchy import activity_root
-from harness.sim.screens.system import (
-    BUTTONS,
-    LAUNCHER_ACTIVITY,
-    LAUNCHER_PACKAGE,
-    debugger_window,
-    launcher_window,
-    permission_window,
+from harness.sim.screen_stack import (
+    ScreenInstance,
+    ScreensMixin,
 )
 
-KEYCODE_HOME, KEYCODE_BACK, KEYCODE_APP_SWITCH = 3, 4, 187
 PROPS = ("ro.serialno", "ro.boot.serialno", "ro.product.model", "ro.product.manufacturer", "ro.product.brand",
          "ro.product.device", "ro.product.name", "ro.build.version.release", "ro.build.version.sdk",
          "ro.build.fingerprint", "ro.product.cpu.abi", "ro.hardware", "gsm.sim.operator.numeric",
          "gsm.operator.alpha", "persist.sys.timezone", "persist.sys.locale")
-# Platform permission groups (as the system dialog names them) of the runtime permissions sim apps ask.
-PERMISSION_GROUP = {
-    "ACCESS_FINE_LOCATION": "LOCATION", "ACCESS_COARSE_LOCATION": "LOCATION", "ACCESS_BACKGROUND_LOCATION": "LOCATION",
-    "READ_CONTACTS": "CONTACTS", "WRITE_CONTACTS": "CONTACTS", "GET_ACCOUNTS": "CONTACTS", "CAMERA": "CAMERA",
-    "RECORD_AUDIO": "MICROPHONE", "READ_PHONE_STATE": "PHONE", "READ_PHONE_NUMBERS": "PHONE", "CALL_PHONE": "PHONE",
-    "READ_CALL_LOG": "CALL_LOG", "SEND_SMS": "SMS", "READ_SMS": "SMS", "RECEIVE_SMS": "SMS", "READ_CALENDAR": "CALENDAR",
-    "WRITE_CALENDAR": "CALENDAR", "READ_EXTERNAL_STORAGE": "STORAGE", "WRITE_EXTERNAL_STORAGE": "STORAGE",
-    "READ_MEDIA_IMAGES": "READ_MEDIA_VISUAL", "READ_MEDIA_VIDEO": "READ_MEDIA_VISUAL", "READ_MEDIA_AUDIO": "READ_MEDIA_AURAL",
-    "BODY_SENSORS": "SENSORS", "ACTIVITY_RECOGNITION": "ACTIVITY_RECOGNITION", "BLUETOOTH_SCAN": "NEARBY_DEVICES",
-    "BLUETOOTH_CONNECT": "NEARBY_DEVICES", "NEARBY_WIFI_DEVICES": "NEARBY_DEVICES", "POST_NOTIFICATIONS": "NOTIFICATIONS",
-}
-MAX_DENIALS = 2  # Android 11+: after two denials the request is refused without a dialog
 
 
 class AppNotInstalled(LookupError):
@@ -71,17 +53,6 @@ class AppNotInstalled(LookupError):
 
 class ActivityNotFound(LookupError):
     """`am start -n PKG/ACT` with an activity the app does not declare."""
-
-
-def group_of(permission: str) -> str | None:
-    return PERMISSION_GROUP.get(permission.rsplit(".", 1)[-1])
-
-
-@dataclass
-class _ScreenInst:
-    screen_id: str
-    checked: dict[str, bool] = field(default_factory=dict)
-    gen: int = 0
 
 
 GATE_TIMEOUT_S = 20.0
@@ -104,7 +75,7 @@ class _Proc:
     at_gate: threading.Event = field(default_factory=threading.Event)
 
 
-class SimAppRuntime:
+class SimAppRuntime(ScreensMixin):
     """`AppRuntime` of one sim device. `internet` is the sim internet's (host, port): the network
     an app reaches when no proxy is set. `internet_ca` (PEM) is installed in the device's system CA
     store (as a public CA would be) and is the CA that pinning apps pin."""
@@ -117,7 +88,7 @@ class SimAppRuntime:
         self.work.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._procs: dict[str, _Proc] = {}
-        self._tasks: dict[str, list[_ScreenInst]] = {}
+        self._tasks: dict[str, list[ScreenInstance]] = {}
         self._models: dict[str, AppModel] = {}
         self._fg: str | None = None
         self._dialogs: list[tuple[str, str, tuple[str, ...]]] = []  # (package, group, permissions)
@@ -211,7 +182,7 @@ class SimAppRuntime:
                 consent = self._prefs(package).get("consent")
                 start = ({"accepted": model.start.accepted, "refused": model.start.refused}.get(consent)
                          if isinstance(consent, str) else None)
-                self._tasks[package] = [_ScreenInst(start or model.start.none)]
+                self._tasks[package] = [ScreenInstance(start or model.start.none)]
             self._set_fg(package)
             self._screen_changed(package)
             top = self._top_component(package)
@@ -326,7 +297,7 @@ class SimAppRuntime:
             with self._lock:
                 task = self._tasks.get(pkg)
                 if self._fg == pkg and task and task[-1].screen_id != msg["screen"] and self._has_screen(proc.model, msg["screen"]):
-                    task.append(_ScreenInst(msg["screen"]))
+                    task.append(ScreenInstance(msg["screen"]))
                     self._screen_changed(pkg)
         elif op == "start_app":
             target = str(msg["package"])[:200]
@@ -428,208 +399,6 @@ class SimAppRuntime:
             self._fg = None
 
     # -- screens -----------------------------------------------------------------------------
-    def _set_fg(self, package: str | None) -> None:
-        old, self._fg = self._fg, package
-        for p in {old, package} - {None}:
-            self._push_state(p)  # type: ignore[arg-type]
-
-    def _top_component(self, package: str) -> str:
-        model = self._procs[package].model if package in self._procs else self._model(package)
-        task = self._tasks.get(package)
-        return model.component(model.screen(task[-1].screen_id).activity) if task else model.component(model.launcher)
-
-    def _screen_changed(self, package: str) -> None:
-        """A new top screen: record a shown notice, tell the process, arm the screen's timer."""
-        task = self._tasks.get(package)
-        proc = self._procs.get(package)
-        if not task or proc is None:
-            return
-        top = task[-1]
-        self._gen += 1
-        top.gen = self._gen
-        screen = proc.model.screen(top.screen_id)
-        if screen.notice:
-            prefs = self._prefs(package)
-            if prefs.get("consent", "none") == "none":
-                prefs["consent"] = "shown"
-                self._save_prefs(package, prefs)
-        self._push_state(package)
-        if screen.auto is not None:
-            gen, action = top.gen, screen.auto.action
-
-            def fire() -> None:
-                with self._lock:
-                    t = self._tasks.get(package)
-                    if t and t[-1].gen == gen:
-                        self._apply(package, action)
-
-            timer = threading.Timer(screen.auto.after_s, fire)
-            timer.daemon = True
-            timer.start()
-
-    def _windows(self) -> list[Window]:
-        """The window stack, bottom to top."""
-        pkg = self._fg
-        if pkg is None or pkg not in self._procs or not self._tasks.get(pkg):
-            return [launcher_window()]
-        proc = self._procs[pkg]
-        model = proc.model
-        wins: list[Window] = []
-        for inst in self._tasks[pkg][-2:]:
-            s = model.screen(inst.screen_id)
-            content = tuple(view_from_element(e, pkg, inst.checked) for e in s.elements)
-            comp = model.component(s.activity)
-            if s.dialog is not None:
-                root = View("android.widget.FrameLayout", pkg, s.dialog, children=(
-                    View("android.widget.FrameLayout", pkg, s.dialog, resource_id="android:id/content", children=content),))
-                wins.append(Window(pkg, comp, root, dialog=True, meta={"screen": s.id}))
-            else:
-                wins = [Window(pkg, comp, activity_root(pkg, content), meta={"screen": s.id})]
-        if proc.gated:
-            wins.append(debugger_window(model.label, pkg))
-        else:
-            d = next((d for d in self._dialogs if d[0] == pkg), None)
-            if d is not None:
-                wins.append(permission_window(model.label, d[1]))
-        return wins
-
-    def foreground(self) -> tuple[str, str]:
-        with self._lock:
-            top = self._windows()[-1]
-            if top.package == LAUNCHER_PACKAGE:
-                return LAUNCHER_PACKAGE, LAUNCHER_ACTIVITY
-            return top.package, top.activity
-
-    def dump_hierarchy(self) -> str:
-        with self._lock:
-            return dump_xml(self._windows()[-1])
-
-    def screenshot_png(self) -> bytes:
-        with self._lock:
-            wins = self._windows()
-        return render_png(wins)
-
-    # -- input -------------------------------------------------------------------------------
-    def input_tap(self, x: int, y: int) -> None:
-        with self._lock:
-            top = self._windows()[-1]
-            hit = _hit(top.root, x, y)
-            if top.package == "com.google.android.permissioncontroller":
-                if hit is not None:
-                    rid = hit.resource_id.rsplit("/", 1)[-1]
-                    if rid in BUTTONS:
-                        self._answer_dialog(BUTTONS[rid][1] == "grant")
-                return
-            if top.package == "android" or top.package == LAUNCHER_PACKAGE or hit is None:
-                return
-            pkg = top.package
-            inst = self._tasks[pkg][-1]
-            screen = self._procs[pkg].model.screen(inst.screen_id)
-            if hit.element_id and hit.element_id in screen.on_tap:
-                self._apply(pkg, screen.on_tap[hit.element_id])
-            elif hit.checkable and hit.element_id:
-                inst.checked[hit.element_id] = not hit.checked
-
-    def input_swipe(self, x1: int, y1: int, x2: int, y2: int, duration_ms: int) -> None:
-        return None  # the sim's screens do not scroll
-
-    def input_text(self, text: str) -> None:
-        return None  # no text fields take input in the sim's apps
-
-    def input_keyevent(self, code: int) -> None:
-        with self._lock:
-            if code in (KEYCODE_HOME, KEYCODE_APP_SWITCH):
-                self._set_fg(None)
-            elif code == KEYCODE_BACK:
-                pkg = self._fg
-                if pkg is None or pkg not in self._procs:
-                    return
-                if self._procs[pkg].gated:
-                    return
-                if any(d[0] == pkg for d in self._dialogs):
-                    self._answer_dialog(False)  # back on the permission dialog denies
-                    return
-                task = self._tasks.get(pkg)
-                if not task:
-                    return
-                screen = self._procs[pkg].model.screen(task[-1].screen_id)
-                self._apply(pkg, screen.on_back or Action(back=True))
-
-    def _apply(self, pkg: str, a: Action) -> None:
-        task = self._tasks.get(pkg)
-        if not task:
-            return
-        top = task[-1]
-        if a.requires_checked and not top.checked.get(a.requires_checked, self._default_checked(pkg, top, a.requires_checked)):
-            self._log("Toast", "Please read and agree to the terms first", pid=self._procs[pkg].pid)
-            return
-        if a.consent:
-            prefs = self._prefs(pkg)
-            prefs["consent"] = a.consent
-            self._save_prefs(pkg, prefs)
-        if a.check:
-            top.checked[a.check] = not top.checked.get(a.check, self._default_checked(pkg, top, a.check))
-        if a.request_permissions:
-            self._request_permissions(pkg, a.request_permissions)
-        changed = False
-        if a.back:
-            if len(task) > 1:
-                task.pop()
-                changed = True
-            else:  # Android 12+: back on the root activity moves the task to the background
-                self._set_fg(None)
-        if a.goto:
-            task.append(_ScreenInst(a.goto))
-            changed = True
-        if a.replace:
-            task[-1] = _ScreenInst(a.replace)
-            changed = True
-        if a.finish:
-            self._set_fg(None)
-        if changed:
-            self._screen_changed(pkg)
-        else:
-            self._push_state(pkg)
-
-    def _default_checked(self, pkg: str, inst: _ScreenInst, element_id: str) -> bool:
-        from harness.sim.model import _walk
-
-        screen = self._procs[pkg].model.screen(inst.screen_id)
-        return next((e.checked for e in _walk(screen.elements) if e.id == element_id), False)
-
-    # -- runtime permissions -------------------------------------------------------------------
-    def _request_permissions(self, pkg: str, perms: tuple[str, ...]) -> None:
-        by_group: dict[str, list[str]] = {}
-        for p in perms:
-            g = group_of(p)
-            if g is not None and not self.ctx.permission_granted(pkg, p):
-                by_group.setdefault(g, []).append(p)
-        prefs = self._prefs(pkg)
-        for g, ps in by_group.items():
-            if any(d[0] == pkg and d[1] == g for d in self._dialogs):
-                continue
-            if prefs["denials"].get(g, 0) >= MAX_DENIALS:
-                self._log("GrantPermissionsActivity", f"{pkg}: {g} denied without prompt (denied {MAX_DENIALS} times)", "W")
-                continue
-            self._dialogs.append((pkg, g, tuple(ps)))
-            self._log("ActivityTaskManager", "START u0 {act=android.content.pm.action.REQUEST_PERMISSIONS "
-                      "pkg=com.google.android.permissioncontroller cmp=com.google.android.permissioncontroller/"
-                      f"com.android.permissioncontroller.permission.ui.GrantPermissionsActivity}} from uid {self._uid(pkg)}")
-
-    def _answer_dialog(self, grant: bool) -> None:
-        pkg = self._fg
-        d = next((d for d in self._dialogs if d[0] == pkg), None)
-        if d is None or pkg is None:
-            return
-        self._dialogs.remove(d)
-        prefs = self._prefs(pkg)
-        for p in d[2]:
-            self.ctx.set_permission(pkg, p, grant)
-            prefs["asked"][p] = "granted" if grant else "denied"
-        if not grant:
-            prefs["denials"][d[1]] = prefs["denials"].get(d[1], 0) + 1
-        self._save_prefs(pkg, prefs)
-        self._push_state(pkg)
 
 
 def _is_sim_internet_ca(pem: bytes) -> bool:
@@ -639,13 +408,3 @@ def _is_sim_internet_ca(pem: bytes) -> bool:
         return "consentry sim internet" in x509.load_pem_x509_certificate(pem).subject.rfc4514_string()
     except ValueError:
         return False
-
-
-def _hit(root: View, x: int, y: int) -> View | None:
-    """The deepest clickable or checkable view under (x, y), as touch dispatch finds it."""
-    best = None
-    for v in walk(root):
-        x1, y1, x2, y2 = v.bounds
-        if x1 <= x < x2 and y1 <= y < y2 and (v.clickable or v.checkable) and v.enabled:
-            best = v
-    return best
