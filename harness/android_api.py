@@ -109,23 +109,8 @@ def _split_top_any(s: str) -> list[str]:
 
 
 def _split_params(s: str) -> list[str]:
-    parts: list[str] = []
-    depth = 0
-    cur: list[str] = []
-    for ch in s:
-        if ch in "<({[":
-            depth += 1
-        elif ch in ">)}]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    if "".join(cur).strip():
-        parts.append("".join(cur))
     types = []
-    for p in parts:
+    for p in _split_top_any(s):
         name, _, typ = p.partition(":")
         types.append(normalise_ts(typ if _ else name))
     return types
