@@ -89,14 +89,15 @@ def _param_names(s: str) -> tuple[str, ...]:
     return tuple(p.partition(":")[0].strip() for p in _split_top_any(s))
 
 
-def _split_top_any(s: str) -> list[str]:
+def _split_top_any(s: str, opening: str = "<({[", closing: str = ">)}]") -> list[str]:
+    """Split on commas outside any of the given brackets."""
     parts: list[str] = []
     depth = 0
     cur: list[str] = []
     for ch in s:
-        if ch in "<({[":
+        if ch in opening:
             depth += 1
-        elif ch in ">)}]":
+        elif ch in closing:
             depth -= 1
         if ch == "," and depth == 0:
             parts.append("".join(cur))
@@ -200,20 +201,8 @@ class AndroidApi:
 
 
 def _split_top(s: str) -> list[str]:
-    parts: list[str] = []
-    depth = 0
-    cur: list[str] = []
-    for ch in s:
-        depth += ch == "<"
-        depth -= ch == ">"
-        if ch == "," and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    if "".join(cur).strip():
-        parts.append("".join(cur))
-    return parts
+    """Split on commas outside angle brackets (type arguments)."""
+    return _split_top_any(s, "<", ">")
 
 
 def _java_name(stack: list[tuple[str, str, int]], name: str) -> str:
