@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import DeviceError
-from harness.ui.model import Control
+from harness.ui.model import Classification, Control
 from harness.ui.state import NOTICE
 
 if TYPE_CHECKING:
@@ -59,6 +59,21 @@ def _gone(after: Observation, kind: str, before_sig: tuple[Any, ...]) -> bool:
     return c.kind not in (kind, "unknown") or (c.kind == kind and c.signature() != before_sig)
 
 
+def _tap_past_notice(obs: UiObserver, control: Control, before: Observation, notice: Classification,
+                     verb: str, taps: list[tuple[int, str]]) -> tuple[int, Observation, ActionOutcome | None]:
+    """Tap `control` of `notice` and observe the screen after it: (tap time, new screen, None), or a
+    failed outcome when the same notice is still there or the screen became unreadable."""
+    t = _tap(obs, control)
+    taps.append((t, control.text))
+    after = obs.wait_change(before, obs.settle)
+    ac = after.classification
+    if ac.kind == "unknown" or (ac.kind == "consent_notice" and ac.signature() == notice.signature()):
+        why = f"the notice is still on screen after tapping {verb}" if ac.kind != "unknown" else \
+            f"screen unreadable after the tap ({ac.reason})"
+        return t, after, ActionOutcome("failed", why, NOTICE, control=control, taps=tuple(taps))
+    return t, after, None
+
+
 def accept_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0) -> ActionOutcome:
     seen = obs.wait_for(("consent_notice",), timeout)
     if seen is None:
@@ -81,14 +96,9 @@ def accept_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
             accept = c.accept
             assert accept is not None
             shot = obs.screenshot(obs.now(), "accept")
-            t = _tap(obs, accept)
-            taps.append((t, accept.text))
-            after = obs.wait_change(seen, obs.settle)
-            ac = after.classification
-            if ac.kind == "unknown" or (ac.kind == "consent_notice" and ac.signature() == c.signature()):
-                why = "the notice is still on screen after tapping agree" if ac.kind != "unknown" else \
-                    f"screen unreadable after the tap ({ac.reason})"
-                return ActionOutcome("failed", why, NOTICE, control=accept, taps=tuple(taps))
+            t, _, failed = _tap_past_notice(obs, accept, seen, c, "agree", taps)
+            if failed is not None:
+                return failed
             obs.record_step(t, NOTICE, "accepted", _evidence(step_id, shot, accept, taps, seen))
             return ActionOutcome("ok", "agree tapped, notice gone", NOTICE, "accepted", t, accept, tuple(taps))
     except DeviceError as exc:
@@ -117,14 +127,10 @@ def refuse_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
                 if refuse is None:
                     return ActionOutcome("not-found", f"refusal step without a refuse control ({c.reason})", NOTICE,
                                          taps=tuple(taps))
-                t = _tap(obs, refuse)
-                taps.append((t, refuse.text))
-                after = obs.wait_change(current, obs.settle)
+                t, after, failed = _tap_past_notice(obs, refuse, current, c, "refuse", taps)
+                if failed is not None:
+                    return failed
                 ac = after.classification
-                if ac.kind == "unknown" or (ac.kind == "consent_notice" and ac.signature() == c.signature()):
-                    why = "the notice is still on screen after tapping refuse" if ac.kind != "unknown" else \
-                        f"screen unreadable after the tap ({ac.reason})"
-                    return ActionOutcome("failed", why, NOTICE, control=refuse, taps=tuple(taps))
                 if ac.kind != "consent_notice":
                     obs.record_step(t, NOTICE, "refused", _evidence(step_id, first_shot, refuse, taps, seen))
                     return ActionOutcome("ok", f"refused in {len(taps)} step(s)", NOTICE, "refused", t, refuse,
