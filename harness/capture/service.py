@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # mitmproxy is imported lazily, when a capture starts
     from mitmproxy.master import Master
 
 _ACTIVE = threading.Lock()  # held while an in-process master runs
-START_TIMEOUT = 15.0
+START_TIMEOUT = 60.0  # a hang guard: mitmproxy takes seconds to listen on a loaded 2-core machine
 
 
 class _AddonErrors(logging.Handler):

@@ -2,14 +2,21 @@
 
 Sim device: `am start -W -D` creates the app process held before its first behaviour (as Android
 holds a `-D` app for a debugger); the agent attaches to that PID, then `kill -s CONT PID` lets it
-run. Emulators and phones: Frida's spawn on the device (frida-server), attach, load, resume."""
+run. Emulators and phones: Frida's spawn on the device (frida-server), attach, load, resume.
+
+Either way the launch step ends at the app's first frame (its window, or a permission prompt it
+raised, in front), as `am start -W` does: a scenario's `wait` then counts time the app really ran,
+however long a loaded machine took to start the process."""
 
 from __future__ import annotations
 
 import time
 
-from harness.errors import AgentError
+from harness.errors import AgentError, DeviceError
 from harness.run.context import RunAborted, RunContext
+from harness.ui.lexicon import PERMISSION_PACKAGES
+
+FIRST_FRAME_TIMEOUT_S = 30.0
 
 
 def _wait_pid(ctx: RunContext, timeout_s: float = 10.0) -> int:
@@ -45,7 +52,24 @@ def launch_app(ctx: RunContext, *, fresh_process: bool = True) -> str:
         ctx.instrument.resume()
         result = None
     ms = f" in {result.total_ms} ms" if result is not None and result.total_ms else ""
-    return f"pid {ctx.pid}{ms}"
+    return f"pid {ctx.pid}{ms}{_wait_first_frame(ctx)}"
+
+
+def _wait_first_frame(ctx: RunContext, timeout_s: float = FIRST_FRAME_TIMEOUT_S) -> str:
+    """Wait until the app (or a permission prompt it raised) is in front; a detail for the steps
+    table. Not seeing it is no error (an app may open on another package's screen): say so."""
+    deadline = time.monotonic() + timeout_s
+    start = time.monotonic()
+    wanted = {ctx.app.package, *PERMISSION_PACKAGES}
+    while time.monotonic() < deadline:
+        try:
+            package, _activity = ctx.device.ui().foreground()
+        except DeviceError as exc:  # the run monitor reports a lost device; the launch itself is done
+            return f"; first frame not checked ({type(exc).__name__})"
+        if package in wanted:
+            return f"; first frame after {time.monotonic() - start:.1f}s"
+        time.sleep(0.1)
+    return f"; no first frame of the app within {timeout_s:.0f}s"
 
 
 def relaunch_app(ctx: RunContext) -> str:

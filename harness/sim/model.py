@@ -120,7 +120,8 @@ class Screen(_Frozen):
 
 
 class AutoAction(_Frozen):
-    """A screen that moves on by itself (a splash), after `after_s` on screen."""
+    """A screen that moves on by itself (a splash), after `after_s` on screen, counted by the app
+    process from when it runs and sees the screen (as an Activity's own `postDelayed` would)."""
 
     after_s: float = Field(ge=0, le=600)
     action: Action

@@ -211,6 +211,8 @@ class SimAppRuntime(ScreensMixin):
             "pin_ca_pem": self._pin_pem(),
             "crash_at_s": crash_s, "crash_at_wall": launched + crash_s if crash_s is not None else None,
             "behaviours": [b.model_dump(mode="json", by_alias=True, exclude_none=True) for b in model.behaviours],
+            # screens that move on by themselves: timed by the app's own scheduler (see scheduler.py)
+            "autos": [{"screen": s.id, "after_s": s.auto.after_s} for s in model.screens if s.auto is not None],
         }
         cfg_path = self.work / f"{pkg}.launch.json"
         cfg_path.write_text(json.dumps(cfg))
@@ -299,6 +301,14 @@ class SimAppRuntime(ScreensMixin):
                 if self._fg == pkg and task and task[-1].screen_id != msg["screen"] and self._has_screen(proc.model, msg["screen"]):
                     task.append(ScreenInstance(msg["screen"]))
                     self._screen_changed(pkg)
+        elif op == "screen_auto":
+            with self._lock:
+                task = self._tasks.get(pkg)
+                screen_id = str(msg.get("screen", ""))
+                if task and task[-1].screen_id == screen_id and self._has_screen(proc.model, screen_id):
+                    auto = proc.model.screen(screen_id).auto
+                    if auto is not None:
+                        self._apply(pkg, auto.action)
         elif op == "start_app":
             target = str(msg["package"])[:200]
             self._log("ActivityManager", f"Unable to start service Intent {{ pkg={target} }} U=0: not found"

@@ -73,7 +73,8 @@ class ScreensMixin:
         return model.component(model.screen(task[-1].screen_id).activity) if task else model.component(model.launcher)
 
     def _screen_changed(self, package: str) -> None:
-        """A new top screen: record a shown notice, tell the process, arm the screen's timer."""
+        """A new top screen: record a shown notice, tell the process. A screen's `auto:` advance is
+        timed by the app process itself (app_process/scheduler.py), from when the app runs."""
         task = self._tasks.get(package)
         proc = self._procs.get(package)
         if not task or proc is None:
@@ -88,18 +89,6 @@ class ScreensMixin:
                 prefs["consent"] = "shown"
                 self._save_prefs(package, prefs)
         self._push_state(package)
-        if screen.auto is not None:
-            gen, action = top.gen, screen.auto.action
-
-            def fire() -> None:
-                with self._lock:
-                    t = self._tasks.get(package)
-                    if t and t[-1].gen == gen:
-                        self._apply(package, action)
-
-            timer = threading.Timer(screen.auto.after_s, fire)
-            timer.daemon = True
-            timer.start()
 
     def _windows(self) -> list[Window]:
         """The window stack, bottom to top."""

@@ -51,11 +51,13 @@ def main() -> None:
         chan.send("at_gate")  # every module is imported: attaching now is safe
         signal.sigwait({signal.SIGCONT})  # `am start -D`: released by `kill -s CONT PID`
         chan.log("ActivityThread", "Debugger has connected", "I")
-    chan.send("released")
     _crash_timer(cfg, chan)
     actions = Actions(cfg, chan)
     actions.load_libs({None} | {b.get("sdk") for b in cfg["behaviours"]})
-    run(cfg["behaviours"], actions, chan)
+    # The app's first frame: only now does the system take the debugger dialog down and show the
+    # app's screen, so `am start -W` and the harness's wait for the first frame mean "app running".
+    chan.send("released")
+    run(cfg["behaviours"], actions, chan, autos=cfg.get("autos", []))
 
 
 if __name__ == "__main__":

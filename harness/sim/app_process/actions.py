@@ -186,5 +186,10 @@ class Actions:
     def do_show_screen(self, screen: str, sdk: str | None, tag: str) -> None:
         self.chan.send("show_screen", screen=screen)
 
+    def do_screen_auto(self, screen: str, sdk: str | None, tag: str) -> None:
+        """The app's own timer on `screen` ran out (a splash moving on): the system applies the
+        screen's `auto:` action if that screen is still on top."""
+        self.chan.send("screen_auto", screen=screen)
+
     def do_log(self, msg: str, sdk: str | None, tag: str) -> None:
         self.chan.log(tag, msg)
