@@ -48,6 +48,11 @@ ACCEPT_STRONG = _set(
     "同意する", "同意します", "同意して続行", "同意して始める", "承諾", "同意して開始",
     # ko
     "동의", "동의합니다", "동의하고 계속", "모두 동의", "동의 후 시작", "확인 및 동의", "동의하기",
+    # nl, it, pt, ru, pl, sv, da/no, tr
+    "akkoord", "accepteren", "ik ga akkoord", "accetto", "accetta", "accetta e continua", "aceito", "concordo",
+    "aceitar", "aceitar e continuar", "принять", "принимаю", "согласен", "согласиться", "akceptuję", "zgadzam się",
+    "akceptuj", "godkänn", "acceptera", "jag godkänner", "godta", "jeg godtar", "accepter", "jeg accepterer",
+    "kabul ediyorum", "kabul et",
 )
 
 ACCEPT_WEAK = _set(
@@ -56,6 +61,8 @@ ACCEPT_WEAK = _set(
     "ok", "okay", "continue", "got it", "next", "start", "get started", "proceed", "confirm", "yes",
     "weiter", "fortfahren", "continuer", "suivant", "continuar", "siguiente", "続行", "次へ", "はい",
     "확인", "계속", "다음", "시작하기",
+    "fortsæt", "doorgaan", "ga verder", "continua", "avanti", "продолжить", "далее", "dalej", "fortsätt", "fortsett",
+    "devam", "devam et", "prosseguir",
 )
 
 REFUSE_STRONG = _set(
@@ -110,10 +117,22 @@ POLICY_STRONG = re.compile(
     r"datenschutzerklärung|datenschutzhinweise|datenschutzrichtlinie|nutzungsbedingungen|\bagb\b|personenbezogene|"
     r"politique de confidentialité|conditions (générales|d'utilisation)|données personnelles|"
     r"política de privacidad|términos (de servicio|y condiciones)|condiciones de uso|datos personales|"
-    r"プライバシーポリシー|個人情報|利用規約|개인정보|이용약관|서비스 약관",
+    r"プライバシーポリシー|個人情報|利用規約|개인정보|이용약관|서비스 약관|"
+    r"privacybeleid|privacyverklaring|algemene voorwaarden|persoonsgegevens|informativa sulla privacy|"
+    r"termini e condizioni|dati personali|política de privacidade|termos (de uso|de serviço|e condições)|dados pessoais|"
+    r"политик[аиу] конфиденциальности|пользовательское соглашение|персональн|polityka prywatności|regulamin|"
+    r"dane osobowe|integritetspolicy|personuppgifter|användarvillkor|personvernerklæring|personopplysninger|"
+    r"privatlivspolitik|fortrolighed|persondata|personlige (data|oplysninger)|licensaftale|lisensavtale|"
+    r"gizlilik politikası|kullanım koşulları|kişisel veri",
     re.I,
 )
-POLICY_WEAK = re.compile(r"隐私|隱私|privacy|datenschutz|confidentialité|privacidad|プライバシー", re.I)
+POLICY_WEAK = re.compile(r"隐私|隱私|privacy|datenschutz|confidentialité|privacidad|プライバシー|riservatezza|privacidade|"
+                         r"конфиденциальност|prywatnoś|integritet|personvern|privatliv|gizlilik", re.I)
+CHECKBOX_DESC = re.compile(r"check ?box|复选框|勾选框|核取方塊|kontrollkästchen|case à cocher|casilla|afkrydsningsfelt|"
+                           r"selectievakje|casella di controllo|caixa de seleção|флажок|pole wyboru|kryssruta", re.I)
+UNCHECKED_DESC = re.compile(r"not (checked|ticked|selected)|unchecked|未选中|未勾选|未選取|ikke markeret|nicht aktiviert|"
+                            r"non coché|no marcad|niet aangevinkt", re.I)
+CHECKED_DESC = re.compile(r"checked|ticked|已选中|已勾选|已選取|markeret|aktiviert|coché|marcad|aangevinkt|selected", re.I)
 
 FRAMING = re.compile(
     r"务必审慎阅读|审慎阅读|充分理解|阅读并同意|点击.{0,3}同意|同意后|如您同意|若您同意|请您?(仔细)?阅读|在使用.{0,8}前|"
@@ -135,6 +154,10 @@ LOGIN_BUTTON = _set(
     "log in", "login", "sign in", "sign up", "register", "create account", "send code", "get code",
     "anmelden", "registrieren", "se connecter", "s'inscrire", "iniciar sesión", "registrarse", "ログイン", "로그인",
 )
+LOGIN_WORD = re.compile(r"登录|登陆|登入|注册|註冊|登錄|log ?in|sign ?(in|up)|create (an )?account|anmelden|registrier|"
+                        r"connexion|se connecter|s'inscrire|iniciar sesión|regístrate|ログイン|로그인|войти|entrar", re.I)
+LOGOUT_WORD = re.compile(r"退出登录|退出登錄|注销|註銷|切换账号|log ?out|sign ?out|abmelden|déconnexion|cerrar sesión|ログアウト|로그아웃",
+                         re.I)
 LOGIN_HINT = re.compile(r"手机号|验证码|密码|手機號碼|驗證碼|密碼|phone number|mobile number|password|verification code|e-?mail", re.I)
 
 # --- runtime permission prompts ---------------------------------------------------------------
@@ -198,7 +221,7 @@ PERMISSION_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("CALENDAR", r"calendar|日历|日程|日曆|kalender|agenda|calendario|カレンダー|캘린더"),
         ("SENSORS", r"body sensors|vital signs|身体传感器|人体传感器|身體感應器|körpersensoren|capteurs corporels|sensores corporales|ボディセンサー|신체 센서"),
         ("ACTIVITY_RECOGNITION", r"physical activity|身体活动|健身运动|體能活動|körperliche aktivität|activité physique|actividad física|身体活動|신체 활동"),
-        ("NOTIFICATIONS", r"send you notifications|notifications|通知|benachrichtigungen|envoyer des notifications|notificaciones|알림"),
+        ("NOTIFICATIONS", r"send you notifications|notifications|通知|推送|benachrichtigungen|envoyer des notifications|notificaciones|알림"),
     )
 )
 ANY_GROUP = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in PERMISSION_TERMS), re.I)
@@ -214,7 +237,19 @@ PURPOSE = re.compile(
     r"benötig|um .{1,40} zu|pour (vous|pouvoir|que)|necesita|para (que|poder)|ために|필요",
     re.I,
 )
-POST_DENIAL = re.compile(r"失败|已被拒绝|已拒绝|被禁止|failed|was denied|has been denied|were denied|not granted", re.I)
+ASKING = re.compile(
+    r"允许.{0,24}(使用|访问|获取|读取|发送|开启|调用)|允許.{0,24}(使用|存取|取得|傳送)|是否(允许|开启|授权)|请(开启|允许|授权|打开)|"
+    r"开启.{0,8}(通知|推送|定位|权限)|打开.{0,8}(通知|推送|定位|权限)|发现.{0,6}(通讯录|联系人)|"
+    r"\ballow .{1,40} to\b|\b(turn on|enable|grant) .{0,30}(notifications?|location|access|permission)|"
+    r"(requires?|needs?) .{0,40}(permission|access)|(access|permission) (is )?(required|needed|denied|disabled)|"
+    r"get notified|stay (up to date|updated|informed)|from your device\?",
+    re.I,
+)
+GRANT_ACTION = re.compile(
+    r"^(allow|grant|change permissions?|go to settings|open settings|settings$|give access|"
+    r"(enable|turn on)( (it|access|notifications?|location|permissions?))?$|"
+    r"允许|授权|去?开启|前往开启|立即开启|去设置|前往设置|设置|打开|授予|開啟|設定)", re.I)
+POST_DENIAL = re.compile(r"失败|被拒绝|已拒绝|被禁止|被拒絕|failed|was denied|has been denied|were denied|not granted", re.I)
 RATIONALE_ALLOW = _set(
     "允许", "同意", "确定", "好的", "去开启", "去设置", "立即开启", "开启", "继续", "授权", "下一步", "允許", "開啟", "前往設定",
     "allow", "ok", "continue", "grant", "enable", "turn on", "go to settings", "settings", "next", "sure", "got it",
@@ -238,6 +273,10 @@ BROWSER_PACKAGES = frozenset({
     "com.brave.browser", "com.sec.android.app.sbrowser", "com.UCMobile", "com.tencent.mtt", "com.android.browser",
     "com.huawei.browser", "com.heytap.browser", "com.vivo.browser", "com.mi.globalbrowser", "com.duckduckgo.mobile.android",
 })
+
+ADDRESS_BAR_RID = re.compile(r"url_bar|urlbar|address_bar|addressbar|omnibox|location_bar|url_field|search_box_text|"
+                             r"mozac_browser_toolbar|toolbar_url|url_text|addr", re.I)
+URL_TEXT = re.compile(r"^(https?://|www\.)|^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", re.I)
 
 # --- language ---------------------------------------------------------------------------------
 

@@ -18,7 +18,8 @@ from harness.ui.hierarchy import Node
 from harness.ui.model import Classification, Control
 from harness.ui.screen import Screen, accept_score, best, make_control, refuse_score, texts_of
 
-_AGREE_TEXT = re.compile(r"同意|阅读|閱讀|agree|accept|have read|gelesen|zustimm|accepte|acepto|he leído|동의|読み", re.I)
+_AGREE_TEXT = re.compile(r"同意|阅读|閱讀|agree|accept|have read|gelesen|zustimm|accepte|acepto|he leído|동의|読み|akkoord|accett|"
+                         r"aceito|concordo|принима|соглас|akceptuj|zgadzam|godkänn|godta|kabul", re.I)
 _CHECK_RID = re.compile(r"check|agree|protocol|agreement|privacy|consent|select|radio|tick|policy|xieyi", re.I)
 _LINK_REFUSE = re.compile(r"不同意|拒绝|拒絕|disagree|decline|do not agree|don't agree|ablehnen|refuser|rechazar", re.I)
 
@@ -30,7 +31,8 @@ def _checkbox(s: Screen) -> Node | None:
     for i, n in enumerate(nodes):
         short = n.short_cls
         is_box = n.checkable or short in ("CheckBox", "CheckedTextView", "RadioButton") or (
-            n.clickable and short in ("ImageView", "View", "ImageButton", "FrameLayout") and _CHECK_RID.search(n.rid))
+            n.clickable and short in ("ImageView", "View", "ImageButton", "FrameLayout") and _CHECK_RID.search(n.rid)) or (
+            bool(n.desc) and len(n.desc) <= 40 and lx.CHECKBOX_DESC.search(n.desc) is not None)
         if not is_box or short == "Switch" or n.bounds is None:
             continue
         near = [n] + nodes[max(0, i - 3): i] + nodes[i + 1: i + 7]
@@ -39,6 +41,20 @@ def _checkbox(s: Screen) -> Node | None:
             if lab and _AGREE_TEXT.search(lab) and (lx.POLICY_STRONG.search(lab) or lx.POLICY_WEAK.search(lab)):
                 return n
     return None
+
+
+def ticked(s: Screen, box: Node) -> bool | None:
+    """Is the consent box ticked? A checkable view says so; an icon drawn as a box may say it in
+    its (or its parent's) content-desc; otherwise the view does not tell (None)."""
+    if box.checkable:
+        return box.checked
+    descs = [box.desc] + ([s_n.desc for s_n in s.nodes if s_n.idx == box.parent] if box.parent >= 0 else [])
+    for d in descs:
+        if d and lx.UNCHECKED_DESC.search(d):
+            return False
+        if d and lx.CHECKED_DESC.search(d):
+            return True
+    return True if box.checked else None
 
 
 def _link_refuse(s: Screen) -> Node | None:
@@ -55,11 +71,47 @@ def _height(b: tuple[int, int, int, int]) -> int:
 
 
 def _is_login(s: Screen) -> bool:
+    """A login or sign-up form: a credential field (password, or an input labelled phone / code /
+    e-mail), or a short control that logs in or signs up."""
     if s.has_edittext:
         for n in s.nodes:
             if n.short_cls.endswith("EditText") and (n.password or lx.LOGIN_HINT.search(n.label + " " + n.rid)):
                 return True
-    return any(c.in_clickable and c.key in lx.LOGIN_BUTTON for c in s.candidates)
+        if any(len(t) <= 30 and lx.LOGIN_HINT.search(t) for t in s.labels):
+            return True
+    return any(c.in_clickable and not lx.LOGOUT_WORD.search(c.node.label) and (
+        c.key in lx.LOGIN_BUTTON or (len(c.key) <= 16 and lx.LOGIN_WORD.search(c.node.label))) for c in s.candidates)
+
+
+def _agreement_line(s: Screen) -> bool:
+    """The page names the agreement: a sentence or a link carrying policy/terms wording (not a
+    paragraph of an article that happens to say "privacy")."""
+    for n in s.nodes:
+        lab = n.label
+        if not lab or len(lab) > 240:
+            continue
+        if lx.POLICY_STRONG.search(lab) or (len(lab) <= 30 and lx.POLICY_WEAK.search(lab) and n.clickable):
+            return True
+    return False
+
+
+def _login_agreement(s: Screen, lang: str | None, policy: bool) -> Classification | str:
+    """A login or sign-up page carrying an agreement (a checkbox that guards the login button, or a
+    "by signing in you agree to ..." line): not the first-run notice, but its tick state matters
+    (a pre-ticked box is `preticked-consent`)."""
+    if not policy or not _agreement_line(s):
+        return "login or sign-up form without privacy/terms wording"
+    box = _checkbox(s)
+    login = next((c for c in s.candidates if c.in_clickable and c.key in lx.LOGIN_BUTTON), None)
+    checkbox = make_control(box, "checkbox", style="checkbox") if box is not None else None
+    precheck = ticked(s, box) if box is not None else None
+    accept = make_control(login.node, "accept") if login is not None else None
+    why = "login or sign-up page with an agreement checkbox" if checkbox else \
+        "login or sign-up page with an agreement line (agreeing by logging in)"
+    controls = tuple(c for c in (accept, checkbox) if c is not None)
+    return Classification(kind="login_agreement", reason=why, confidence=0.8 if checkbox else 0.65, lang=lang,
+                          accept=accept, checkbox=checkbox, precheck=precheck, package=s.package, controls=controls,
+                          texts=texts_of(s))
 
 
 def notice(s: Screen, lang: str | None) -> Classification | str:
@@ -71,8 +123,6 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
     question = lx.CONFIRM_QUESTION.search(blob)
     if not (policy_weak or framing or question):
         return "no consent wording"
-    if s.package in lx.BROWSER_PACKAGES:
-        return "web page in a browser (a site's cookie or consent banner is not the app's notice)"
 
     acc = best([(accept_score(c), c) for c in s.candidates])
     ref_scored = [(refuse_score(c), c) for c in s.candidates]
@@ -84,7 +134,7 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
     if any(lx.COOKIE.search(c.node.label) for c in s.candidates if c.in_clickable):
         return "cookie banner (consent to a web page's cookies, not the app's notice)"
     if _is_login(s) and not (a_score >= 3 and r_score >= 3):
-        return "login or sign-up form with a policy footnote (no notice to agree with)"
+        return _login_agreement(s, lang, bool(policy_weak))
 
     box = _checkbox(s) if policy_weak else None
     confirm = [c for c in s.candidates if c.key in lx.REFUSE_CONFIRM and refuse_score(c) + int(c.in_clickable) > 0]
@@ -126,9 +176,7 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
     precheck: bool | None = None
     if box is not None:
         checkbox = make_control(box, "checkbox", style="checkbox")
-        precheck = checkbox.checked if box.checkable or box.checked else None
-        if precheck is None:
-            precheck = False if box.checkable else None
+        precheck = ticked(s, box)
     if refuse is None:
         conf -= 0.1
         why += "; no refuse control found"
