@@ -56,7 +56,7 @@ ACCEPT_STRONG = _set(
 )
 
 ACCEPT_WEAK = _set(
-    "确定", "确认", "好的", "好", "知道了", "我知道了", "继续", "进入", "进入应用", "开始使用", "立即体验", "下一步",
+    "确定", "确认", "好的", "好", "知道了", "我知道了", "继续", "继续使用", "进入", "进入应用", "开始使用", "立即体验", "下一步",
     "確定", "好的", "繼續", "進入", "開始使用", "下一步",
     "ok", "okay", "continue", "got it", "next", "start", "get started", "proceed", "confirm", "yes",
     "weiter", "fortfahren", "continuer", "suivant", "continuar", "siguiente", "続行", "次へ", "はい",
@@ -95,6 +95,7 @@ REFUSE_CONFIRM = _set(
     "rechazar de todos modos", "終了する", "앱 종료",
 )
 CONFIRM_QUESTION = re.compile(
+    r"(如果|若|如|倘若|假如)[您你]?(仍然|依然|仍|还是)?不(同意|接受)|(如果|若|如)[您你]?(仍然|依然|仍)?不同意|確定不同意|"
     r"确定不同意|确认不同意|确定要?退出|真的要|您需要同意|你需要同意|需要同意.{0,20}才能|如果?您?不同意.{0,30}(无法|将|不能)"
     r"|若不同意|不同意.{0,12}(无法|将无法|不能)|仅浏览模式|基本功能模式|再想想|"
     r"確定不同意|需要同意.{0,20}才能|如不同意"
@@ -109,7 +110,8 @@ CONFIRM_QUESTION = re.compile(
 
 POLICY_STRONG = re.compile(
     r"隐私政策|隐私协议|隐私保护|隐私权政策|隐私权保护|隐私声明|隐私指引|隐私条款|用户协议|服务协议|用户服务协议|许可协议|"
-    r"个人信息保护|个人信息处理规则|个人信息收集|使用条款|服务条款|《[^》]{0,24}(协议|政策|指引|条款|规则|声明)》|"
+    r"个人信息保护|个人信息处理规则|本协议|本協議|注册协议|使用协议|软件许可|法律声明|免责声明|使用规则|使用规范|"
+    r"this agreement|these terms|个人信息收集|使用条款|服务条款|《[^》]{0,24}(协议|政策|指引|条款|规则|声明)》|"
     r"隱私政策|隱私權|隱私保護|隱私條款|使用者條款|用戶協議|服務條款|個人資料|個人資訊|《[^》]{0,24}(協議|條款|聲明)》|"
     r"privacy policy|privacy notice|privacy statement|privacy clause|privacy guidelines?|terms of (service|use)|"
     r"terms (and|&) conditions|user agreement|license agreement|licence agreement|end user licen[cs]e|"
@@ -135,7 +137,8 @@ UNCHECKED_DESC = re.compile(r"not (checked|ticked|selected)|unchecked|未选中|
 CHECKED_DESC = re.compile(r"checked|ticked|已选中|已勾选|已選取|markeret|aktiviert|coché|marcad|aangevinkt|selected", re.I)
 
 FRAMING = re.compile(
-    r"务必审慎阅读|审慎阅读|充分理解|阅读并同意|点击.{0,3}同意|同意后|如您同意|若您同意|请您?(仔细)?阅读|在使用.{0,8}前|"
+    r"务必审慎阅读|审慎阅读|充分理解|(仔细|认真|审慎|务必)阅读|同意并接受|继续使用.{0,8}(即|表示|视为|代表)|即(表示|视为|代表)您?(已)?(阅读|同意)|"
+    r"繼續使用.{0,8}(即|表示|視為|代表)|(仔細|認真|審慎)閱讀|阅读并同意|点击.{0,3}同意|同意后|如您同意|若您同意|请您?(仔细)?阅读|在使用.{0,8}前|"
     r"我们将?(严格|依据|按照)|感谢您?(选择|使用|信任)|欢迎使用|为了(更好|向你|向您|保障)|请你|您需同意|"
     r"務必審慎閱讀|閱讀並同意|點擊.{0,3}同意|請您?(仔細)?閱讀|歡迎使用|感謝您?使用|"
     r"by (clicking|tapping|continuing|selecting|pressing|using)|please (read|review)|carefully read|read (and|&) agree|"
@@ -200,6 +203,14 @@ PERM_DENY_DONT_ASK = _set(
     "deny & don't ask again", "deny and don't ask again", "don't allow & don't ask again", "don't ask again",
     "拒绝且不再询问", "拒绝，不再询问", "禁止后不再提示", "拒绝并不再询问", "禁止且不再询问", "拒絕且不再詢問",
     "ablehnen und nicht mehr fragen", "refuser et ne plus demander", "rechazar y no volver a preguntar",
+)
+
+# The second step of a denial ("Deny anyway" / "Don't allow anyway"), in the platform's locales.
+DENY_ANYWAY = re.compile(
+    r"(deny|don.t allow) anyway|仍然(拒绝|不允许|拒絕|不允許)|仍要拒|仍不允|trotzdem (ablehnen|nicht zulassen)|"
+    r"(refuser|ne pas autoriser) quand même|(rechazar|denegar|no permitir) de todos modos|de todas formas|"
+    r"(negar|não permitir) mesmo assim|вс[её] равно|отклонить всё равно|それでも許可しない|그래도 (거부|허용 안함)",
+    re.I,
 )
 
 # Message words naming a permission group, most specific first.

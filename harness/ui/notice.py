@@ -16,11 +16,12 @@ import re
 from harness.ui import lexicon as lx
 from harness.ui.hierarchy import Node
 from harness.ui.model import Classification, Control
-from harness.ui.screen import Screen, accept_score, best, make_control, refuse_score, texts_of
+from harness.ui.screen import Candidate, Screen, accept_score, best, make_control, refuse_score, texts_of
 
 _AGREE_TEXT = re.compile(r"同意|阅读|閱讀|agree|accept|have read|gelesen|zustimm|accepte|acepto|he leído|동의|読み|akkoord|accett|"
                          r"aceito|concordo|принима|соглас|akceptuj|zgadzam|godkänn|godta|kabul", re.I)
 _CHECK_RID = re.compile(r"check|agree|protocol|agreement|privacy|consent|select|radio|tick|policy|xieyi", re.I)
+_LINK = re.compile(r"^[《<「“\"].*[》>」”\"]$")
 _LINK_REFUSE = re.compile(r"不同意|拒绝|拒絕|disagree|decline|do not agree|don't agree|ablehnen|refuser|rechazar", re.I)
 
 
@@ -64,6 +65,26 @@ def _link_refuse(s: Screen) -> Node | None:
         if n.clickable and 6 < len(lab) <= 80 and _LINK_REFUSE.search(lab) and n.bounds is not None:
             return n
     return None
+
+
+def _paired_button(s: Screen, ref: Candidate) -> Candidate | None:
+    """The one other button beside (or above) the refusal: the notice's primary control whatever
+    its words (知道了, 继续使用, 同意并使用, 请先阅读并同意以上条款)."""
+    rb = ref.node.bounds
+    if rb is None or ref.node.short_cls.startswith("Image"):
+        return None
+    found: list[Candidate] = []
+    for c in s.candidates:
+        b = c.node.bounds
+        if c is ref or b is None or not c.in_clickable or len(c.key) > 20 or not c.key or _LINK.match(c.node.label):
+            continue
+        if not (c.node.clickable or "Button" in c.node.cls) or c.node.short_cls.startswith("Image"):
+            continue
+        same_row = abs((b[1] + b[3]) - (rb[1] + rb[3])) // 2 < max(40, (rb[3] - rb[1]))
+        stacked = abs(b[0] + b[2] - rb[0] - rb[2]) // 2 < 200 and 0 < rb[1] - b[3] < 300
+        if same_row or stacked:
+            found.append(c)
+    return found[0] if len(found) == 1 else None
 
 
 def _height(b: tuple[int, int, int, int]) -> int:
@@ -121,8 +142,11 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
     policy_weak = policy or lx.POLICY_WEAK.search(blob)
     framing = lx.FRAMING.search(blob)
     question = lx.CONFIRM_QUESTION.search(blob)
+    pair_gate = False
     if not (policy_weak or framing or question):
-        return "no consent wording"
+        pair_gate = s.longest_text >= 60 and s.clickable_count <= 6 and not lx.PERMISSION_WORD.search(blob)
+        if not pair_gate:
+            return "no consent wording"
 
     acc = best([(accept_score(c), c) for c in s.candidates])
     ref_scored = [(refuse_score(c), c) for c in s.candidates]
@@ -136,6 +160,11 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
     if _is_login(s) and not (a_score >= 3 and r_score >= 3):
         return _login_agreement(s, lang, bool(policy_weak))
 
+    if a_score < 3 and ref is not None:
+        paired = _paired_button(s, ref[1])
+        if paired is not None and (acc is None or acc[1] is paired):
+            acc, a_score = (2, paired), 2
+
     box = _checkbox(s) if policy_weak else None
     confirm = [c for c in s.candidates if c.key in lx.REFUSE_CONFIRM and refuse_score(c) + int(c.in_clickable) > 0]
     two_step = bool(question and confirm and s.longest_text < 160 and (policy_weak or _AGREE_TEXT.search(blob)))
@@ -145,6 +174,10 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
     elif policy and a_score >= 3:
         conf = 0.75 + 0.1 * (r_score > 0) + 0.1 * bool(framing)
         why = "privacy/terms notice with an agree control"
+    elif policy and a_score == 2 and r_score >= 1:
+        conf, why = 0.7, "privacy/terms notice: a refusal and the button paired with it (the agree control)"
+    elif (framing or pair_gate) and a_score >= 3 and r_score >= 3 and (pair_gate or _AGREE_TEXT.search(blob)):
+        conf, why = 0.65, "consent request: agree/disagree pair under wording that asks to read and agree"
     elif policy_weak and box is not None and a_score >= 1:
         conf, why = 0.85, "checkbox form: tick the consent box, then the button"
     elif policy and framing and a_score >= 1 and (r_score > 0 or s.clickable_count <= 6 or not s.full_screen):
@@ -163,6 +196,10 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
         refuse = make_control(pick.node, "refuse")
         if accept is not None and accept.bounds == refuse.bounds:
             accept = None
+        if accept is None:  # 查看协议 / 再想想: back to the notice, where agreeing is possible
+            back = next((c for c in s.candidates if c.in_clickable and c.node.idx != pick.node.idx
+                         and len(c.key) <= 12 and lx.REVIEW_AGAIN.search(c.node.label)), None)
+            accept = make_control(back.node, "accept") if back is not None else None
     elif ref is not None:
         node = ref[1].node
         refuse = make_control(node, "refuse")

@@ -102,21 +102,51 @@ def _message(s: Screen, choice_nodes: set[int]) -> str:
     return "\n".join(msgs)[:4000]
 
 
+def _by_position(s: Screen) -> list[tuple[str, Candidate]]:
+    """Roles of a system dialog's buttons when their words are unknown (a locale the lexicon lacks):
+    AlertDialog ids (button1 positive, button2 negative), else the platform's order (the grant
+    choice first, the denial last)."""
+    buttons = [c for c in s.candidates if c.in_clickable and len(c.key) <= 30 and (
+        c.node.clickable or "Button" in c.node.cls)]
+    if not 2 <= len(buttons) <= 5:
+        return []
+    out: list[tuple[str, Candidate]] = []
+    ids = {c.node.rid.rsplit("/", 1)[-1]: c for c in buttons}
+    if "button1" in ids and "button2" in ids:
+        return [("allow", ids["button1"]), ("deny", ids["button2"])]
+    out.append(("allow", buttons[0]))
+    out.append(("deny", buttons[-1]))
+    return out
+
+
 def system_prompt(s: Screen, lang: str | None) -> Classification | str | None:
     """A permission_dialog Classification, a negative reason (special access), or None."""
     system = s.package in lx.PERMISSION_PACKAGES
     choices, by_rid = _choices(s)
+    anyway = [c for c in s.candidates if c.in_clickable and len(c.key) <= 30 and lx.DENY_ANYWAY.search(c.node.label)]
+    if system and anyway:
+        choices = [(r, c) for r, c in choices if c.node.idx != anyway[0].node.idx] + [("deny", anyway[0])]
     roles = {r for r, _ in choices}
     allowish = bool(roles & set(ALLOW_ROLES))
     denyish = bool(roles & set(DENY_ROLES))
-    deny_anyway = any(c.key == "denyanyway" for _, c in choices)
+    deny_anyway = system and bool(anyway)
+    positional = False
+    if (system and not by_rid and not (allowish and denyish) and not deny_anyway and not s.full_screen
+            and not lx.SPECIAL_ACCESS.search(s.blob)
+            and any(len(t) > 8 and (t.rstrip().endswith(("?", "？", "吗", "嗎", "か", "까")) or lx.ANY_GROUP.search(t))
+                    for t in s.labels)):
+        guessed = _by_position(s)
+        if guessed:
+            choices, positional = guessed, True
+            allowish = denyish = True
     if not by_rid and lx.SPECIAL_ACCESS.search(s.blob) and (system or s.package in lx.SETTINGS_PACKAGES):
         return "special-access dialog (not a runtime permission)"
     if system and not by_rid and s.full_screen and not deny_anyway:
         return "permission settings page (not a prompt)"
     if system and (by_rid or (allowish and denyish) or deny_anyway):
-        confidence = 0.97 if by_rid else 0.9
-        why = f"system permission prompt ({s.package})"
+        confidence = 0.97 if by_rid else (0.75 if positional else 0.9)
+        why = f"system permission prompt ({s.package})" + (
+            "; choices placed by position (their words are not in the lexicon)" if positional else "")
     elif (not system and s.package not in lx.SETTINGS_PACKAGES and denyish and allowish
           and roles & {"allow_foreground", "allow_once", "allow_always", "deny_dont_ask"}
           and any(lx.PROMPT_QUESTION.search(t) for t in s.labels)):
@@ -130,7 +160,7 @@ def system_prompt(s: Screen, lang: str | None) -> Classification | str | None:
     accept = next((c for r in ALLOW_ROLES for c in controls if c.role == r), None)
     refuse = next((c for r in DENY_ROLES for c in controls if c.role == r), None)
     if deny_anyway:
-        refuse = next((c for c in controls if lx.norm(c.text) == "denyanyway"), refuse)
+        refuse = next((c for c in controls if lx.DENY_ANYWAY.search(c.text)), refuse)
         accept = None
         why += ", confirm denial for an app built for old Android"
     if group is None:

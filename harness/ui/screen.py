@@ -159,7 +159,8 @@ def refuse_score(c: Candidate) -> int:
     if k in lx.REFUSE_STRONG:
         return 3
     if len(k) <= 16 and k.startswith(("不同意", "拒绝", "拒絕", "暂不同意", "disagree", "decline", "reject", "dontagree",
-                                       "donotagree", "ablehn", "refuser", "rechaz", "동의하지", "同意しない")):
+                                       "donotagree", "ablehn", "refuser", "rechaz", "동의하지", "同意しない", "放弃",
+                                       "拒絕", "不接受")):
         return 3
     if c.in_clickable and k in lx.REFUSE_WEAK:
         return 1
