@@ -103,8 +103,10 @@ CONFIRM_QUESTION = re.compile(
     r"|need your (consent|agreement)|must (agree|accept)|only if you agree|think again|reconsider"
     r"|sind sie sicher|ohne (ihre )?zustimmung|êtes-vous sûr|sans votre accord|¿estás seguro|sin tu consentimiento"
     r"|本当に|同意いただけない場合|동의하지 않으면|정말",
-    re.I,
+    re.I | re.S,
 )
+REVIEW_AGAIN = re.compile(r"^(查看|再次查看|重新查看|再看看|再想想|我再想想|返回|回到|查看协议|查看協議|view|review|read again|"
+                          r"go back|back to|zurück|retour|volver|ver (la|el|los))", re.I)
 
 # --- what a notice talks about ----------------------------------------------------------------
 

@@ -10,9 +10,10 @@ KINDS: tuple[str, ...] = ("consent_notice", "permission_dialog", "permission_rat
                           "unknown")
 Source = Literal["hierarchy", "ocr"]
 
-# Roles of a located control. Notices: accept, refuse, checkbox. Permission prompts: the platform's
+# Roles of a located control. Notices: accept, refuse, checkbox, back (a second step's "查看协议 /
+# 再想想": returns to the notice, agrees to nothing). Permission prompts: the platform's
 # choices (allow_always, allow_foreground, allow_once, allow, deny, deny_dont_ask).
-Role = Literal["accept", "refuse", "checkbox", "allow_always", "allow_foreground", "allow_once", "allow",
+Role = Literal["accept", "refuse", "checkbox", "back", "allow_always", "allow_foreground", "allow_once", "allow",
                "deny", "deny_dont_ask"]
 
 

@@ -39,7 +39,8 @@ def _checkbox(s: Screen) -> Node | None:
         near = [n] + nodes[max(0, i - 3): i] + nodes[i + 1: i + 7]
         for m in near:
             lab = m.label
-            if lab and _AGREE_TEXT.search(lab) and (lx.POLICY_STRONG.search(lab) or lx.POLICY_WEAK.search(lab)):
+            if lab and _AGREE_TEXT.search(lab) and (lx.POLICY_STRONG.search(lab) or lx.POLICY_WEAK.search(lab) or (
+                    len(lab) <= 40 and lx.POLICY_STRONG.search(s.blob))):
                 return n
     return None
 
@@ -191,15 +192,17 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
 
     accept: Control | None = make_control(acc[1].node, "accept") if acc else None
     refuse: Control | None = None
+    back: Control | None = None
     if two_step:
         pick = max(confirm, key=lambda c: (refuse_score(c), c.in_clickable))
         refuse = make_control(pick.node, "refuse")
-        if accept is not None and accept.bounds == refuse.bounds:
-            accept = None
-        if accept is None:  # 查看协议 / 再想想: back to the notice, where agreeing is possible
-            back = next((c for c in s.candidates if c.in_clickable and c.node.idx != pick.node.idx
-                         and len(c.key) <= 12 and lx.REVIEW_AGAIN.search(c.node.label)), None)
-            accept = make_control(back.node, "accept") if back is not None else None
+        if accept is not None and (accept.bounds == refuse.bounds or a_score < 3):
+            accept = None  # only a real agree label agrees on a second step
+        # 查看协议 / 再想想 goes back to the notice: a control of its own ("back"), never `accept`,
+        # so a tap on it is not taken for agreeing.
+        back_c = next((c for c in s.candidates if c.in_clickable and c.node.idx != pick.node.idx
+                       and len(c.key) <= 12 and lx.REVIEW_AGAIN.search(c.node.label)), None)
+        back = make_control(back_c.node, "back") if back_c is not None else None
     elif ref is not None:
         node = ref[1].node
         refuse = make_control(node, "refuse")
@@ -217,7 +220,7 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
     if refuse is None:
         conf -= 0.1
         why += "; no refuse control found"
-    controls = tuple(c for c in (accept, refuse, checkbox) if c is not None)
+    controls = tuple(c for c in (accept, refuse, checkbox, back) if c is not None)
     return Classification(kind="consent_notice", reason=why, confidence=max(0.3, min(conf, 0.98)), lang=lang,
                           accept=accept, refuse=refuse, checkbox=checkbox, precheck=precheck,
                           refusal_confirm=two_step, package=s.package, controls=controls, texts=texts_of(s))

@@ -262,8 +262,10 @@ def _prompt(pkg: str, message: str, buttons: list[tuple[str, str]], *, aosp_ids:
     msg = text(message, rp + "permission_message" if aosp_ids else "android:id/message", bounds=(120, y, W - 120, y + 160))
     nodes = [N(cls="android.widget.ImageView", rid=rp + "permission_icon", bounds=(500, y - 100, 580, y - 20)), msg]
     y += 190
-    for i, (label, rid) in enumerate(buttons):
-        bid = rp + rid if aosp_ids else f"android:id/button{i + 1}"
+    for label, rid in buttons:
+        # an AlertDialog's ids are by meaning, not by place: button1 positive, button2 negative
+        alert = "button1" if "allow" in rid or "more_info" in rid else "button2" if "deny" in rid else "button3"
+        bid = rp + rid if aosp_ids else f"android:id/{alert}"
         nodes.append(button(label, bid, bounds=(90, y, W - 90, y + 130)))
         y += 140
     root = N(bounds=(60, 1100, W - 60, y + 40)).add(N(rid=rp + "grant_dialog", bounds=(60, 1100, W - 60, y + 40)).add(*nodes))
