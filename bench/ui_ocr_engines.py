@@ -81,7 +81,9 @@ def main() -> int:
     if not (texts / "notices.jsonl").exists():
         print("../shared/notice-texts not present: nothing to measure")
         return 0
-    shots = notice_shots(texts / "notices.jsonl") + prompt_shots(texts / "permission_strings.jsonl")
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 24
+    shots = notice_shots(texts / "notices.jsonl", limit=n) + prompt_shots(texts / "permission_strings.jsonl",
+                                                                           limit=max(4, n // 2))
     print(f"{len(shots)} screenshots rendered from real wording (1080x2340, Noto Sans CJK)")
     results: dict[str, float] = {}
     for name in ENGINES:

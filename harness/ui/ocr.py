@@ -64,9 +64,13 @@ def _image(png: bytes):  # type: ignore[no-untyped-def]
 
 
 class RapidOcr:
-    """RapidOCR with its bundled PP-OCR det/cls/rec models (Chinese + English in one model)."""
+    """RapidOCR with its bundled PP-OCR det/rec models (Chinese + English in one model). Settings
+    measured on this 2-core machine (docs/ui.md): one inference thread (more threads only fight
+    each other and the harness for the cores), no angle classifier (UI text is upright), and the
+    screenshot scaled to at most `MAX_WIDTH` pixels wide (boxes are scaled back)."""
 
     name = "rapidocr"
+    MAX_WIDTH = 720
     _lock = threading.Lock()
     _engine: object | None = None
 
@@ -77,22 +81,26 @@ class RapidOcr:
                     from rapidocr_onnxruntime import RapidOCR
                 except Exception as exc:  # noqa: BLE001 - import of native deps can fail many ways
                     raise OcrError(f"rapidocr-onnxruntime not available: {exc}") from None
-                RapidOcr._engine = RapidOCR()
+                RapidOcr._engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False)
             return RapidOcr._engine
 
     def read(self, png: bytes) -> list[Line]:
         import numpy as np
 
-        img = np.asarray(_image(png))[:, :, ::-1]  # RGB -> BGR as OpenCV expects
+        pil = _image(png)
+        scale = min(1.0, self.MAX_WIDTH / max(1, pil.width))
+        if scale < 1.0:
+            pil = pil.resize((max(1, int(pil.width * scale)), max(1, int(pil.height * scale))))
+        img = np.asarray(pil)[:, :, ::-1]  # RGB -> BGR as OpenCV expects
         engine = self._get()
         try:
-            result, _ = engine(img)  # type: ignore[operator]
+            result, _ = engine(img, use_cls=False)  # type: ignore[operator]
         except Exception as exc:  # noqa: BLE001
             raise OcrError(f"rapidocr failed: {type(exc).__name__}: {exc}") from None
         out = []
         for quad, txt, score in (result or [])[:MAX_LINES]:
-            xs = [int(p[0]) for p in quad]
-            ys = [int(p[1]) for p in quad]
+            xs = [int(p[0] / scale) for p in quad]
+            ys = [int(p[1] / scale) for p in quad]
             out.append(Line(str(txt).strip(), (min(xs), min(ys), max(xs), max(ys)), float(score)))
         return [ln for ln in out if ln.text]
 

@@ -194,7 +194,7 @@ def rationale(s: Screen, lang: str | None) -> Classification | None:
     (允许 / 去开启 / Allow / Grant permission / Settings), usually a deny-type one too."""
     if s.package in lx.SETTINGS_PACKAGES or s.package in lx.PERMISSION_PACKAGES:
         return None
-    if s.clickable_count > 40:
+    if s.clickable_count > 40 or not (lx.PERMISSION_WORD.search(s.blob) or lx.ANY_GROUP.search(s.blob)):
         return None
     h = s.size[1] or 2400
     sentences = [n for n in s.nodes if n.label and 4 <= len(n.label) <= 220 and _asks(n.label)]
