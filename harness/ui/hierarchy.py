@@ -115,11 +115,14 @@ def _refuse_external(*args: object) -> None:
 def _parse_bounds(value: str | None) -> tuple[int, int, int, int] | None:
     if not value:
         return None
-    m = _BOUNDS.match(value)
-    if not m:
-        return None
-    x1, y1, x2, y2 = map(int, m.groups())
-    return (x1, y1, x2, y2)
+    try:  # "[x1,y1][x2,y2]": split is several times cheaper than the regex on thousands of nodes
+        a, b = value[1:-1].split("][")
+        x1, y1 = a.split(",")
+        x2, y2 = b.split(",")
+        return (int(x1), int(y1), int(x2), int(y2))
+    except ValueError:
+        m = _BOUNDS.match(value)
+        return tuple(map(int, m.groups())) if m else None  # type: ignore[return-value]
 
 
 def _clean(text: str | None) -> str:
@@ -186,8 +189,10 @@ def _parse(data: str) -> Hierarchy:
             window_counter[0] += 1
             n.window = window_counter[0]
         get = attrs.get
-        n.text = _clean(get("text"))
-        n.desc = _clean(get("content-desc"))
+        t = get("text")
+        n.text = _clean(t) if t else ""
+        d = get("content-desc")
+        n.desc = _clean(d) if d else ""
         n.rid = get("resource-id") or ""
         n.cls = get("class") or ""
         n.pkg = get("package") or ""

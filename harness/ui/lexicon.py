@@ -304,23 +304,22 @@ _LATIN_HINTS: dict[str, re.Pattern[str]] = {
 }
 
 
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HANS_RX = re.compile("[" + "".join(sorted(HANS_ONLY)) + "]")
+_HANT_RX = re.compile("[" + "".join(sorted(HANT_ONLY)) + "]")
+
+
 def detect_lang(text: str) -> str | None:
     """The language of screen text: script first (kana, hangul, Han), then Latin stop words."""
     if not text:
         return None
-    kana = hangul = han = hans = hant = 0
-    for ch in text:
-        o = ord(ch)
-        if 0x3040 <= o <= 0x30FF:
-            kana += 1
-        elif 0xAC00 <= o <= 0xD7AF:
-            hangul += 1
-        elif 0x4E00 <= o <= 0x9FFF:
-            han += 1
-            if ch in HANS_ONLY:
-                hans += 1
-            elif ch in HANT_ONLY:
-                hant += 1
+    kana = len(_KANA.findall(text))
+    hangul = len(_HANGUL.findall(text))
+    han = len(_HAN.findall(text))
+    hans = len(_HANS_RX.findall(text)) if han else 0
+    hant = len(_HANT_RX.findall(text)) if han else 0
     if hangul >= 2:
         return "ko"
     if kana >= 2:
