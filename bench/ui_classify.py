@@ -20,7 +20,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,7 +172,7 @@ def main() -> int:
     if "--no-ocr" not in sys.argv:
         ms, note = ocr_timing()
         print("\nOCR (only when the top window has no text):")
-        print(f"  {('%.0f ms per screenshot' % ms) if ms is not None else 'skipped'}  ({note})")
+        print(f"  {f'{ms:.0f} ms per screenshot' if ms is not None else 'skipped'}  ({note})")
     if failures:
         print(f"\nGOALS MISSED: {', '.join(failures)}")
         return 1

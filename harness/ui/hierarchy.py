@@ -108,7 +108,7 @@ def _refuse_entity(*args: object) -> None:
     raise _Refused("EntitiesForbidden")
 
 
-def _refuse_external(*args: object) -> None:
+def _refuse_external(context: str, base: str | None, sysid: str | None, pubid: str | None) -> int:
     raise _Refused("ExternalReferenceForbidden")
 
 

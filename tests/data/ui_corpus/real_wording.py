@@ -286,7 +286,7 @@ def prompt_items(path: Path = NOTICE_TEXTS / "permission_strings.jsonl") -> Iter
         allow, deny = s.get("grant_dialog_button_allow"), s.get("grant_dialog_button_deny")
         if not (allow and deny):
             continue
-        for gi, (group, key) in enumerate(_GROUP_STRINGS.items()):
+        for group, key in _GROUP_STRINGS.items():
             if key not in msgs or _h(f"{version}{lang}{group}") % 3:
                 continue
             message = _fill(msgs[key], "Example")
