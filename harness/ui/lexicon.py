@@ -291,6 +291,27 @@ ADDRESS_BAR_RID = re.compile(r"url_bar|urlbar|address_bar|addressbar|omnibox|loc
                              r"mozac_browser_toolbar|toolbar_url|url_text|addr", re.I)
 URL_TEXT = re.compile(r"^(https?://|www\.)|^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", re.I)
 
+# --- the same patterns for text already lower-cased ------------------------------------------------
+# Python's re is several times slower with IGNORECASE on long alternations; the screen text is
+# lower-cased once per window (Screen.low) and searched with these. The patterns hold no upper-case
+# letters (checked by tests/ui/test_lexicon_lowercase), so the result is the same.
+
+
+def _lowered(rx: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
+
+
+POLICY_STRONG_LC = _lowered(POLICY_STRONG)
+POLICY_WEAK_LC = _lowered(POLICY_WEAK)
+FRAMING_LC = _lowered(FRAMING)
+CONFIRM_QUESTION_LC = _lowered(CONFIRM_QUESTION)
+PERMISSION_WORD_LC = _lowered(PERMISSION_WORD)
+ANY_GROUP_LC = _lowered(ANY_GROUP)
+SPECIAL_ACCESS_LC = _lowered(SPECIAL_ACCESS)
+LOWERED = {"POLICY_STRONG": POLICY_STRONG, "POLICY_WEAK": POLICY_WEAK, "FRAMING": FRAMING,
+           "CONFIRM_QUESTION": CONFIRM_QUESTION, "PERMISSION_WORD": PERMISSION_WORD, "ANY_GROUP": ANY_GROUP,
+           "SPECIAL_ACCESS": SPECIAL_ACCESS}
+
 # --- language ---------------------------------------------------------------------------------
 
 # Characters that exist only in one of the two Chinese scripts (common in consent screens).

@@ -40,7 +40,7 @@ def _checkbox(s: Screen) -> Node | None:
         for m in near:
             lab = m.label
             if lab and _AGREE_TEXT.search(lab) and (lx.POLICY_STRONG.search(lab) or lx.POLICY_WEAK.search(lab) or (
-                    len(lab) <= 40 and lx.POLICY_STRONG.search(s.blob))):
+                    len(lab) <= 40 and lx.POLICY_STRONG_LC.search(s.low))):
                 return n
     return None
 
@@ -139,13 +139,13 @@ def _login_agreement(s: Screen, lang: str | None, policy: bool) -> Classificatio
 def notice(s: Screen, lang: str | None) -> Classification | str:
     """A consent_notice Classification, or the reason this window is not one."""
     blob = s.blob
-    policy = lx.POLICY_STRONG.search(blob)
-    policy_weak = policy or lx.POLICY_WEAK.search(blob)
-    framing = lx.FRAMING.search(blob)
-    question = lx.CONFIRM_QUESTION.search(blob)
+    policy = lx.POLICY_STRONG_LC.search(s.low)
+    policy_weak = policy or lx.POLICY_WEAK_LC.search(s.low)
+    framing = lx.FRAMING_LC.search(s.low)
+    question = lx.CONFIRM_QUESTION_LC.search(s.low)
     pair_gate = False
     if not (policy_weak or framing or question):
-        pair_gate = s.longest_text >= 60 and s.clickable_count <= 6 and not lx.PERMISSION_WORD.search(blob)
+        pair_gate = s.longest_text >= 60 and s.clickable_count <= 6 and not lx.PERMISSION_WORD_LC.search(s.low)
         if not pair_gate:
             return "no consent wording"
 

@@ -132,14 +132,14 @@ def system_prompt(s: Screen, lang: str | None) -> Classification | str | None:
     deny_anyway = system and bool(anyway)
     positional = False
     if (system and not by_rid and not (allowish and denyish) and not deny_anyway and not s.full_screen
-            and not lx.SPECIAL_ACCESS.search(s.blob)
+            and not lx.SPECIAL_ACCESS_LC.search(s.low)
             and any(len(t) > 8 and (t.rstrip().endswith(("?", "？", "吗", "嗎", "か", "까")) or lx.ANY_GROUP.search(t))
                     for t in s.labels)):
         guessed = _by_position(s)
         if guessed:
             choices, positional = guessed, True
             allowish = denyish = True
-    if not by_rid and lx.SPECIAL_ACCESS.search(s.blob) and (system or s.package in lx.SETTINGS_PACKAGES):
+    if not by_rid and lx.SPECIAL_ACCESS_LC.search(s.low) and (system or s.package in lx.SETTINGS_PACKAGES):
         return "special-access dialog (not a runtime permission)"
     if system and not by_rid and s.full_screen and not deny_anyway:
         return "permission settings page (not a prompt)"
@@ -194,7 +194,7 @@ def rationale(s: Screen, lang: str | None) -> Classification | None:
     (允许 / 去开启 / Allow / Grant permission / Settings), usually a deny-type one too."""
     if s.package in lx.SETTINGS_PACKAGES or s.package in lx.PERMISSION_PACKAGES:
         return None
-    if s.clickable_count > 40 or not (lx.PERMISSION_WORD.search(s.blob) or lx.ANY_GROUP.search(s.blob)):
+    if s.clickable_count > 40 or not (lx.PERMISSION_WORD_LC.search(s.low) or lx.ANY_GROUP_LC.search(s.low)):
         return None
     h = s.size[1] or 2400
     sentences = [n for n in s.nodes if n.label and 4 <= len(n.label) <= 220 and _asks(n.label)]

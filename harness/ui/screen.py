@@ -35,6 +35,7 @@ class Screen:
     has_webview: bool
     has_edittext: bool
     web_dropped: bool = False  # a browser window: the web page's nodes were left out (see screens())
+    low: str = ""  # blob.lower(), for the *_LC patterns of the lexicon
     size: tuple[int, int] = (0, 0)  # screen width and height in pixels
 
     @property
@@ -110,8 +111,9 @@ def screens(h: Hierarchy) -> list[Screen]:
                 cands.append(Candidate(n, lx.norm(lab), clk[n.idx]))
         b = root.bounds
         full = b is not None and bool(b) and screen_w > 0 and (b[2] - b[0]) >= screen_w * 0.95 and (b[3] - b[1]) >= screen_h * 0.85
-        out.append(Screen(w, pkg, visible, labels, "\n".join(labels)[:MAX_BLOB], cands, full, webview, edit, dropped,
-                          (screen_w, screen_h)))
+        blob = "\n".join(labels)[:MAX_BLOB]
+        out.append(Screen(w, pkg, visible, labels, blob, cands, full, webview, edit, web_dropped=dropped,
+                          size=(screen_w, screen_h), low=blob.lower()))
     return out
 
 
