@@ -1,13 +1,15 @@
-"""Privacy notices: a screen that asks the user to agree to a privacy policy / user agreement, with
-its controls. Variants: dialog, bottom sheet, full screen, WebView text in content-desc, the
-checkbox form (我已阅读并同意《隐私政策》 + a button, which only works once the box is ticked),
-a refuse control that is only a text link, and the second step of a refusal ("are you sure?",
-仍不同意 / 退出).
+"""Privacy notices: a window that asks the user to agree to a privacy policy / user agreement, with
+its controls; and login agreements. Decided from structure: privacy/terms wording or links in the
+window, and controls whose roles come from wording (agree / disagree labels), position (the one
+button beside or above a refusal is the primary, whatever it says) and form (a checkbox next to an
+"I have read and agree" line). Variants: dialog, bottom sheet, full page, WebView text in
+content-desc, agree-only, the checkbox form (`precheck` = its tick state), a refuse control that is
+only a text link, and the second step of a refusal (仍不同意 / 退出应用, with 查看协议 as `back`).
 
-Not notices (hard negatives): a settings page with a "Privacy" entry, a policy document page
-without a control to agree, a login or sign-up form whose footnote says "by signing up you agree"
-(it agrees nothing by itself), a web page's cookie banner inside a browser (the site's consent, not
-the app's: see docs/ui.md), special-access dialogs."""
+A login or sign-up page carrying an agreement (a checkbox guarding the login button, or a "by
+signing in you agree" line) is `login_agreement`, not the first-run notice. Not notices: a settings
+page with a "Privacy" entry, a policy document page without a control to agree, a web page's cookie
+banner (see docs/ui.md), special-access dialogs."""
 
 from __future__ import annotations
 
