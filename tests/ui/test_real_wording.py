@@ -32,9 +32,12 @@ def _rates(items, kind):
 @pytest.mark.parametrize("part", ["dev", "held-out"])
 @pytest.mark.parametrize("kind", ["consent_notice", "permission_dialog", "login_agreement"])
 def test_real_wording_goals(part, kind):
+    """Dev: the goals (P and R >= 0.95). Held-out: the floor measured at commit time (notices
+    R = 0.91, 42 of 46), never tuned on; its mistakes are not printed."""
     items = [i for i in ITEMS if i.part == part]
     p, r, wrong = _rates(items, kind)
-    assert p >= 0.95 and r >= (0.95 if part == "dev" else 0.85), (p, r, wrong[:10])
+    shown = wrong[:10] if part == "dev" else f"{len(wrong)} mistakes (held-out: not shown)"
+    assert p >= 0.95 and r >= (0.95 if part == "dev" else 0.85), (p, r, shown)
 
 
 def test_controls_and_precheck_follow_the_real_labels():
