@@ -14,7 +14,9 @@ SIMLIB_SRC := harness/sim/native/simprop.c
 setup: system venv simlib agent
 
 # System packages: adb (Debian's real adb server), a C compiler for the sim's native library,
-# node/npm for the agent's dependencies, chromium for the report rendering test.
+# node/npm for the agent's dependencies, chromium for the report rendering test, the Noto CJK font
+# (screenshots of notices rendered for the OCR tests) and tesseract with chi_sim/chi_tra/eng (the
+# OCR engine compared with RapidOCR in bench/ui_ocr_engines.py; RapidOCR itself comes from PyPI).
 $(STAMPS)/system:
 	@mkdir -p $(STAMPS)
 	@missing=""; \
@@ -22,6 +24,8 @@ $(STAMPS)/system:
 	command -v cc >/dev/null || missing="$$missing gcc libc6-dev"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
+	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng"; \
 	if [ -n "$$missing" ]; then \
 	  echo "consentry setup: installing system packages:$$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "run as root, or install:$$missing" >&2; exit 1; fi; \

@@ -9,6 +9,8 @@ went away"."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from harness.ui.hierarchy import Hierarchy, parse
 from harness.ui.lexicon import detect_lang
 from harness.ui.model import Classification
@@ -19,7 +21,56 @@ from harness.ui.screen import screens, texts_of
 
 def classify(xml_text: str | bytes) -> Classification:
     """Classify one hierarchy dump (see the module docstring); never raises for bad input."""
-    return classify_hierarchy(parse(xml_text))
+    try:
+        return classify_hierarchy(parse(xml_text))
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"; a bug must not stop a run
+        return Classification(kind="unknown", reason=f"classifier error on this dump: {type(exc).__name__}: {exc}")
+
+
+def top_window_has_no_text(h: Hierarchy) -> bool:
+    """True when the screen must be read from pixels: no nodes (secure window or nothing), or the
+    top window (after system bars) carries no readable label (a WebView that exposes nothing, an
+    image, Flutter/Unity/game engines)."""
+    if h.error is not None:
+        return False
+    if not h.nodes:
+        return True
+    wins = screens(h)
+    return not wins or not wins[-1].labels
+
+
+def classify_screen(xml_text: str | bytes, screenshot: bytes | None = None, engine: object | None = None
+                    ) -> Classification:
+    """Classify a dump, and read the screenshot with OCR only when the hierarchy has no text in its
+    top window. The result says `source: "ocr"` when it came from the pixels; an OCR failure gives
+    `unknown` with the engine's reason (the run goes on). Never raises."""
+    try:
+        h = parse(xml_text)
+        base = classify_hierarchy(h)
+        if screenshot is None or not top_window_has_no_text(h):
+            return base
+        from harness.ui.ocr import OcrError, engine_named, ocr_hierarchy
+
+        package = h.nodes[-1].pkg if h.nodes else ""
+        try:
+            eng = engine if engine is not None else engine_named()
+            lines = eng.read(screenshot)  # type: ignore[attr-defined]
+        except OcrError as exc:
+            return dataclasses.replace(base, kind="unknown", source="ocr",
+                                       reason=f"{base.reason}; OCR failed: {exc}")
+        if not lines:
+            return dataclasses.replace(base, kind="unknown", source="ocr",
+                                       reason=f"{base.reason}; OCR found no text in the screenshot")
+        import io
+
+        from PIL import Image
+
+        size = Image.open(io.BytesIO(screenshot)).size
+        got = classify_hierarchy(parse(ocr_hierarchy(lines, size, package)))
+        return dataclasses.replace(got, source="ocr", package=package or got.package,
+                                   reason=f"{got.reason} (read from the screenshot: {len(lines)} OCR lines)")
+    except Exception as exc:  # noqa: BLE001
+        return Classification(kind="unknown", reason=f"classifier error: {type(exc).__name__}: {exc}")
 
 
 def classify_hierarchy(h: Hierarchy) -> Classification:

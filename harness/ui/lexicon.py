@@ -48,14 +48,21 @@ ACCEPT_STRONG = _set(
     "同意する", "同意します", "同意して続行", "同意して始める", "承諾", "同意して開始",
     # ko
     "동의", "동의합니다", "동의하고 계속", "모두 동의", "동의 후 시작", "확인 및 동의", "동의하기",
+    # nl, it, pt, ru, pl, sv, da/no, tr
+    "akkoord", "accepteren", "ik ga akkoord", "accetto", "accetta", "accetta e continua", "aceito", "concordo",
+    "aceitar", "aceitar e continuar", "принять", "принимаю", "согласен", "согласиться", "akceptuję", "zgadzam się",
+    "akceptuj", "godkänn", "acceptera", "jag godkänner", "godta", "jeg godtar", "accepter", "jeg accepterer",
+    "kabul ediyorum", "kabul et",
 )
 
 ACCEPT_WEAK = _set(
-    "确定", "确认", "好的", "好", "知道了", "我知道了", "继续", "进入", "进入应用", "开始使用", "立即体验", "下一步",
+    "确定", "确认", "好的", "好", "知道了", "我知道了", "继续", "继续使用", "进入", "进入应用", "开始使用", "立即体验", "下一步",
     "確定", "好的", "繼續", "進入", "開始使用", "下一步",
     "ok", "okay", "continue", "got it", "next", "start", "get started", "proceed", "confirm", "yes",
     "weiter", "fortfahren", "continuer", "suivant", "continuar", "siguiente", "続行", "次へ", "はい",
     "확인", "계속", "다음", "시작하기",
+    "fortsæt", "doorgaan", "ga verder", "continua", "avanti", "продолжить", "далее", "dalej", "fortsätt", "fortsett",
+    "devam", "devam et", "prosseguir",
 )
 
 REFUSE_STRONG = _set(
@@ -88,6 +95,7 @@ REFUSE_CONFIRM = _set(
     "rechazar de todos modos", "終了する", "앱 종료",
 )
 CONFIRM_QUESTION = re.compile(
+    r"(如果|若|如|倘若|假如)[您你]?(仍然|依然|仍|还是)?不(同意|接受)|(如果|若|如)[您你]?(仍然|依然|仍)?不同意|確定不同意|"
     r"确定不同意|确认不同意|确定要?退出|真的要|您需要同意|你需要同意|需要同意.{0,20}才能|如果?您?不同意.{0,30}(无法|将|不能)"
     r"|若不同意|不同意.{0,12}(无法|将无法|不能)|仅浏览模式|基本功能模式|再想想|"
     r"確定不同意|需要同意.{0,20}才能|如不同意"
@@ -95,14 +103,17 @@ CONFIRM_QUESTION = re.compile(
     r"|need your (consent|agreement)|must (agree|accept)|only if you agree|think again|reconsider"
     r"|sind sie sicher|ohne (ihre )?zustimmung|êtes-vous sûr|sans votre accord|¿estás seguro|sin tu consentimiento"
     r"|本当に|同意いただけない場合|동의하지 않으면|정말",
-    re.I,
+    re.I | re.S,
 )
+REVIEW_AGAIN = re.compile(r"^(查看|再次查看|重新查看|再看看|再想想|我再想想|返回|回到|查看协议|查看協議|view|review|read again|"
+                          r"go back|back to|zurück|retour|volver|ver (la|el|los))", re.I)
 
 # --- what a notice talks about ----------------------------------------------------------------
 
 POLICY_STRONG = re.compile(
     r"隐私政策|隐私协议|隐私保护|隐私权政策|隐私权保护|隐私声明|隐私指引|隐私条款|用户协议|服务协议|用户服务协议|许可协议|"
-    r"个人信息保护|个人信息处理规则|个人信息收集|使用条款|服务条款|《[^》]{0,24}(协议|政策|指引|条款|规则|声明)》|"
+    r"个人信息保护|个人信息处理规则|本协议|本協議|注册协议|使用协议|软件许可|法律声明|免责声明|使用规则|使用规范|"
+    r"this agreement|these terms|个人信息收集|使用条款|服务条款|《[^》]{0,24}(协议|政策|指引|条款|规则|声明)》|"
     r"隱私政策|隱私權|隱私保護|隱私條款|使用者條款|用戶協議|服務條款|個人資料|個人資訊|《[^》]{0,24}(協議|條款|聲明)》|"
     r"privacy policy|privacy notice|privacy statement|privacy clause|privacy guidelines?|terms of (service|use)|"
     r"terms (and|&) conditions|user agreement|license agreement|licence agreement|end user licen[cs]e|"
@@ -110,13 +121,26 @@ POLICY_STRONG = re.compile(
     r"datenschutzerklärung|datenschutzhinweise|datenschutzrichtlinie|nutzungsbedingungen|\bagb\b|personenbezogene|"
     r"politique de confidentialité|conditions (générales|d'utilisation)|données personnelles|"
     r"política de privacidad|términos (de servicio|y condiciones)|condiciones de uso|datos personales|"
-    r"プライバシーポリシー|個人情報|利用規約|개인정보|이용약관|서비스 약관",
+    r"プライバシーポリシー|個人情報|利用規約|개인정보|이용약관|서비스 약관|"
+    r"privacybeleid|privacyverklaring|algemene voorwaarden|persoonsgegevens|informativa sulla privacy|"
+    r"termini e condizioni|dati personali|política de privacidade|termos (de uso|de serviço|e condições)|dados pessoais|"
+    r"политик[аиу] конфиденциальности|пользовательское соглашение|персональн|polityka prywatności|regulamin|"
+    r"dane osobowe|integritetspolicy|personuppgifter|användarvillkor|personvernerklæring|personopplysninger|"
+    r"privatlivspolitik|fortrolighed|persondata|personlige (data|oplysninger)|licensaftale|lisensavtale|"
+    r"gizlilik politikası|kullanım koşulları|kişisel veri",
     re.I,
 )
-POLICY_WEAK = re.compile(r"隐私|隱私|privacy|datenschutz|confidentialité|privacidad|プライバシー", re.I)
+POLICY_WEAK = re.compile(r"隐私|隱私|privacy|datenschutz|confidentialité|privacidad|プライバシー|riservatezza|privacidade|"
+                         r"конфиденциальност|prywatnoś|integritet|personvern|privatliv|gizlilik", re.I)
+CHECKBOX_DESC = re.compile(r"check ?box|复选框|勾选框|核取方塊|kontrollkästchen|case à cocher|casilla|afkrydsningsfelt|"
+                           r"selectievakje|casella di controllo|caixa de seleção|флажок|pole wyboru|kryssruta", re.I)
+UNCHECKED_DESC = re.compile(r"not (checked|ticked|selected)|unchecked|未选中|未勾选|未選取|ikke markeret|nicht aktiviert|"
+                            r"non coché|no marcad|niet aangevinkt", re.I)
+CHECKED_DESC = re.compile(r"checked|ticked|已选中|已勾选|已選取|markeret|aktiviert|coché|marcad|aangevinkt|selected", re.I)
 
 FRAMING = re.compile(
-    r"务必审慎阅读|审慎阅读|充分理解|阅读并同意|点击.{0,3}同意|同意后|如您同意|若您同意|请您?(仔细)?阅读|在使用.{0,8}前|"
+    r"务必审慎阅读|审慎阅读|充分理解|(仔细|认真|审慎|务必)阅读|同意并接受|继续使用.{0,8}(即|表示|视为|代表)|即(表示|视为|代表)您?(已)?(阅读|同意)|"
+    r"繼續使用.{0,8}(即|表示|視為|代表)|(仔細|認真|審慎)閱讀|阅读并同意|点击.{0,3}同意|同意后|如您同意|若您同意|请您?(仔细)?阅读|在使用.{0,8}前|"
     r"我们将?(严格|依据|按照)|感谢您?(选择|使用|信任)|欢迎使用|为了(更好|向你|向您|保障)|请你|您需同意|"
     r"務必審慎閱讀|閱讀並同意|點擊.{0,3}同意|請您?(仔細)?閱讀|歡迎使用|感謝您?使用|"
     r"by (clicking|tapping|continuing|selecting|pressing|using)|please (read|review)|carefully read|read (and|&) agree|"
@@ -135,6 +159,10 @@ LOGIN_BUTTON = _set(
     "log in", "login", "sign in", "sign up", "register", "create account", "send code", "get code",
     "anmelden", "registrieren", "se connecter", "s'inscrire", "iniciar sesión", "registrarse", "ログイン", "로그인",
 )
+LOGIN_WORD = re.compile(r"登录|登陆|登入|注册|註冊|登錄|log ?in|sign ?(in|up)|create (an )?account|anmelden|registrier|"
+                        r"connexion|se connecter|s'inscrire|iniciar sesión|regístrate|ログイン|로그인|войти|entrar", re.I)
+LOGOUT_WORD = re.compile(r"退出登录|退出登錄|注销|註銷|切换账号|log ?out|sign ?out|abmelden|déconnexion|cerrar sesión|ログアウト|로그아웃",
+                         re.I)
 LOGIN_HINT = re.compile(r"手机号|验证码|密码|手機號碼|驗證碼|密碼|phone number|mobile number|password|verification code|e-?mail", re.I)
 
 # --- runtime permission prompts ---------------------------------------------------------------
@@ -179,6 +207,14 @@ PERM_DENY_DONT_ASK = _set(
     "ablehnen und nicht mehr fragen", "refuser et ne plus demander", "rechazar y no volver a preguntar",
 )
 
+# The second step of a denial ("Deny anyway" / "Don't allow anyway"), in the platform's locales.
+DENY_ANYWAY = re.compile(
+    r"(deny|don.t allow) anyway|仍然(拒绝|不允许|拒絕|不允許)|仍要拒|仍不允|trotzdem (ablehnen|nicht zulassen)|"
+    r"(refuser|ne pas autoriser) quand même|(rechazar|denegar|no permitir) de todos modos|de todas formas|"
+    r"(negar|não permitir) mesmo assim|вс[её] равно|отклонить всё равно|それでも許可しない|그래도 (거부|허용 안함)",
+    re.I,
+)
+
 # Message words naming a permission group, most specific first.
 PERMISSION_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (g, re.compile(p, re.I)) for g, p in (
@@ -198,7 +234,7 @@ PERMISSION_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("CALENDAR", r"calendar|日历|日程|日曆|kalender|agenda|calendario|カレンダー|캘린더"),
         ("SENSORS", r"body sensors|vital signs|身体传感器|人体传感器|身體感應器|körpersensoren|capteurs corporels|sensores corporales|ボディセンサー|신체 센서"),
         ("ACTIVITY_RECOGNITION", r"physical activity|身体活动|健身运动|體能活動|körperliche aktivität|activité physique|actividad física|身体活動|신체 활동"),
-        ("NOTIFICATIONS", r"send you notifications|notifications|通知|benachrichtigungen|envoyer des notifications|notificaciones|알림"),
+        ("NOTIFICATIONS", r"send you notifications|notifications|通知|推送|benachrichtigungen|envoyer des notifications|notificaciones|알림"),
     )
 )
 ANY_GROUP = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in PERMISSION_TERMS), re.I)
@@ -214,7 +250,19 @@ PURPOSE = re.compile(
     r"benötig|um .{1,40} zu|pour (vous|pouvoir|que)|necesita|para (que|poder)|ために|필요",
     re.I,
 )
-POST_DENIAL = re.compile(r"失败|已被拒绝|已拒绝|被禁止|failed|was denied|has been denied|were denied|not granted", re.I)
+ASKING = re.compile(
+    r"允许.{0,24}(使用|访问|获取|读取|发送|开启|调用)|允許.{0,24}(使用|存取|取得|傳送)|是否(允许|开启|授权)|请(开启|允许|授权|打开)|"
+    r"开启.{0,8}(通知|推送|定位|权限)|打开.{0,8}(通知|推送|定位|权限)|发现.{0,6}(通讯录|联系人)|"
+    r"\ballow .{1,40} to\b|\b(turn on|enable|grant) .{0,30}(notifications?|location|access|permission)|"
+    r"(requires?|needs?) .{0,40}(permission|access)|(access|permission) (is )?(required|needed|denied|disabled)|"
+    r"get notified|stay (up to date|updated|informed)|from your device\?",
+    re.I,
+)
+GRANT_ACTION = re.compile(
+    r"^(allow|grant|change permissions?|go to settings|open settings|settings$|give access|"
+    r"(enable|turn on)( (it|access|notifications?|location|permissions?))?$|"
+    r"允许|授权|去?开启|前往开启|立即开启|去设置|前往设置|设置|打开|授予|開啟|設定)", re.I)
+POST_DENIAL = re.compile(r"失败|被拒绝|已拒绝|被禁止|被拒絕|failed|was denied|has been denied|were denied|not granted", re.I)
 RATIONALE_ALLOW = _set(
     "允许", "同意", "确定", "好的", "去开启", "去设置", "立即开启", "开启", "继续", "授权", "下一步", "允許", "開啟", "前往設定",
     "allow", "ok", "continue", "grant", "enable", "turn on", "go to settings", "settings", "next", "sure", "got it",
@@ -239,6 +287,31 @@ BROWSER_PACKAGES = frozenset({
     "com.huawei.browser", "com.heytap.browser", "com.vivo.browser", "com.mi.globalbrowser", "com.duckduckgo.mobile.android",
 })
 
+ADDRESS_BAR_RID = re.compile(r"url_bar|urlbar|address_bar|addressbar|omnibox|location_bar|url_field|search_box_text|"
+                             r"mozac_browser_toolbar|toolbar_url|url_text|addr", re.I)
+URL_TEXT = re.compile(r"^(https?://|www\.)|^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", re.I)
+
+# --- the same patterns for text already lower-cased ------------------------------------------------
+# Python's re is several times slower with IGNORECASE on long alternations; the screen text is
+# lower-cased once per window (Screen.low) and searched with these. The patterns hold no upper-case
+# letters (checked by tests/ui/test_lexicon_lowercase), so the result is the same.
+
+
+def _lowered(rx: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
+
+
+POLICY_STRONG_LC = _lowered(POLICY_STRONG)
+POLICY_WEAK_LC = _lowered(POLICY_WEAK)
+FRAMING_LC = _lowered(FRAMING)
+CONFIRM_QUESTION_LC = _lowered(CONFIRM_QUESTION)
+PERMISSION_WORD_LC = _lowered(PERMISSION_WORD)
+ANY_GROUP_LC = _lowered(ANY_GROUP)
+SPECIAL_ACCESS_LC = _lowered(SPECIAL_ACCESS)
+LOWERED = {"POLICY_STRONG": POLICY_STRONG, "POLICY_WEAK": POLICY_WEAK, "FRAMING": FRAMING,
+           "CONFIRM_QUESTION": CONFIRM_QUESTION, "PERMISSION_WORD": PERMISSION_WORD, "ANY_GROUP": ANY_GROUP,
+           "SPECIAL_ACCESS": SPECIAL_ACCESS}
+
 # --- language ---------------------------------------------------------------------------------
 
 # Characters that exist only in one of the two Chinese scripts (common in consent screens).
@@ -252,23 +325,22 @@ _LATIN_HINTS: dict[str, re.Pattern[str]] = {
 }
 
 
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HANS_RX = re.compile("[" + "".join(sorted(HANS_ONLY)) + "]")
+_HANT_RX = re.compile("[" + "".join(sorted(HANT_ONLY)) + "]")
+
+
 def detect_lang(text: str) -> str | None:
     """The language of screen text: script first (kana, hangul, Han), then Latin stop words."""
     if not text:
         return None
-    kana = hangul = han = hans = hant = 0
-    for ch in text:
-        o = ord(ch)
-        if 0x3040 <= o <= 0x30FF:
-            kana += 1
-        elif 0xAC00 <= o <= 0xD7AF:
-            hangul += 1
-        elif 0x4E00 <= o <= 0x9FFF:
-            han += 1
-            if ch in HANS_ONLY:
-                hans += 1
-            elif ch in HANT_ONLY:
-                hant += 1
+    kana = len(_KANA.findall(text))
+    hangul = len(_HANGUL.findall(text))
+    han = len(_HAN.findall(text))
+    hans = len(_HANS_RX.findall(text)) if han else 0
+    hant = len(_HANT_RX.findall(text)) if han else 0
     if hangul >= 2:
         return "ko"
     if kana >= 2:

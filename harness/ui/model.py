@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["consent_notice", "permission_dialog", "permission_rationale", "other", "unknown"]
-KINDS: tuple[str, ...] = ("consent_notice", "permission_dialog", "permission_rationale", "other", "unknown")
+Kind = Literal["consent_notice", "permission_dialog", "permission_rationale", "login_agreement", "other", "unknown"]
+KINDS: tuple[str, ...] = ("consent_notice", "permission_dialog", "permission_rationale", "login_agreement", "other",
+                          "unknown")
+Source = Literal["hierarchy", "ocr"]
 
-# Roles of a located control. Notices: accept, refuse, checkbox. Permission prompts: the platform's
+# Roles of a located control. Notices: accept, refuse, checkbox, back (a second step's "查看协议 /
+# 再想想": returns to the notice, agrees to nothing). Permission prompts: the platform's
 # choices (allow_always, allow_foreground, allow_once, allow, deny, deny_dont_ask).
-Role = Literal["accept", "refuse", "checkbox", "allow_always", "allow_foreground", "allow_once", "allow",
+Role = Literal["accept", "refuse", "checkbox", "back", "allow_always", "allow_foreground", "allow_once", "allow",
                "deny", "deny_dont_ask"]
 
 
@@ -62,6 +65,7 @@ class Classification:
     package: str | None = None  # package of the window that was classified
     controls: tuple[Control, ...] = ()  # every located control (permission choices included)
     texts: tuple[str, ...] = field(default=(), repr=False)  # visible texts, capped (for the ui table)
+    source: str = "hierarchy"  # what was read: the view hierarchy, or the screenshot through OCR
 
     def control(self, role: str) -> Control | None:
         for c in self.controls:
@@ -81,6 +85,7 @@ class Classification:
             "precheck": self.precheck,
             "confidence": round(self.confidence, 3),
             "reason": self.reason,
+            "source": self.source,
         }
 
     def detail(self) -> dict[str, Any]:
@@ -89,6 +94,7 @@ class Classification:
             "lang": self.lang, "confidence": round(self.confidence, 3), "reason": self.reason,
             "permission": self.permission, "precheck": self.precheck, "refusal_confirm": self.refusal_confirm,
             "purpose": self.purpose, "package": self.package, "controls": [c.to_dict() for c in self.controls],
+            "source": self.source,
         }
 
     def signature(self) -> tuple[Any, ...]:

@@ -1,13 +1,15 @@
-"""Privacy notices: a screen that asks the user to agree to a privacy policy / user agreement, with
-its controls. Variants: dialog, bottom sheet, full screen, WebView text in content-desc, the
-checkbox form (我已阅读并同意《隐私政策》 + a button, which only works once the box is ticked),
-a refuse control that is only a text link, and the second step of a refusal ("are you sure?",
-仍不同意 / 退出).
+"""Privacy notices: a window that asks the user to agree to a privacy policy / user agreement, with
+its controls; and login agreements. Decided from structure: privacy/terms wording or links in the
+window, and controls whose roles come from wording (agree / disagree labels), position (the one
+button beside or above a refusal is the primary, whatever it says) and form (a checkbox next to an
+"I have read and agree" line). Variants: dialog, bottom sheet, full page, WebView text in
+content-desc, agree-only, the checkbox form (`precheck` = its tick state), a refuse control that is
+only a text link, and the second step of a refusal (仍不同意 / 退出应用, with 查看协议 as `back`).
 
-Not notices (hard negatives): a settings page with a "Privacy" entry, a policy document page
-without a control to agree, a login or sign-up form whose footnote says "by signing up you agree"
-(it agrees nothing by itself), a web page's cookie banner inside a browser (the site's consent, not
-the app's: see docs/ui.md), special-access dialogs."""
+A login or sign-up page carrying an agreement (a checkbox guarding the login button, or a "by
+signing in you agree" line) is `login_agreement`, not the first-run notice. Not notices: a settings
+page with a "Privacy" entry, a policy document page without a control to agree, a web page's cookie
+banner (see docs/ui.md), special-access dialogs."""
 
 from __future__ import annotations
 
@@ -16,10 +18,12 @@ import re
 from harness.ui import lexicon as lx
 from harness.ui.hierarchy import Node
 from harness.ui.model import Classification, Control
-from harness.ui.screen import Screen, accept_score, best, make_control, refuse_score, texts_of
+from harness.ui.screen import Candidate, Screen, accept_score, best, make_control, refuse_score, texts_of
 
-_AGREE_TEXT = re.compile(r"同意|阅读|閱讀|agree|accept|have read|gelesen|zustimm|accepte|acepto|he leído|동의|読み", re.I)
+_AGREE_TEXT = re.compile(r"同意|阅读|閱讀|agree|accept|have read|gelesen|zustimm|accepte|acepto|he leído|동의|読み|akkoord|accett|"
+                         r"aceito|concordo|принима|соглас|akceptuj|zgadzam|godkänn|godta|kabul", re.I)
 _CHECK_RID = re.compile(r"check|agree|protocol|agreement|privacy|consent|select|radio|tick|policy|xieyi", re.I)
+_LINK = re.compile(r"^[《<「“\"].*[》>」”\"]$")
 _LINK_REFUSE = re.compile(r"不同意|拒绝|拒絕|disagree|decline|do not agree|don't agree|ablehnen|refuser|rechazar", re.I)
 
 
@@ -30,15 +34,31 @@ def _checkbox(s: Screen) -> Node | None:
     for i, n in enumerate(nodes):
         short = n.short_cls
         is_box = n.checkable or short in ("CheckBox", "CheckedTextView", "RadioButton") or (
-            n.clickable and short in ("ImageView", "View", "ImageButton", "FrameLayout") and _CHECK_RID.search(n.rid))
+            n.clickable and short in ("ImageView", "View", "ImageButton", "FrameLayout") and _CHECK_RID.search(n.rid)) or (
+            bool(n.desc) and len(n.desc) <= 40 and lx.CHECKBOX_DESC.search(n.desc) is not None)
         if not is_box or short == "Switch" or n.bounds is None:
             continue
         near = [n] + nodes[max(0, i - 3): i] + nodes[i + 1: i + 7]
         for m in near:
             lab = m.label
-            if lab and _AGREE_TEXT.search(lab) and (lx.POLICY_STRONG.search(lab) or lx.POLICY_WEAK.search(lab)):
+            if lab and _AGREE_TEXT.search(lab) and (lx.POLICY_STRONG.search(lab) or lx.POLICY_WEAK.search(lab) or (
+                    len(lab) <= 40 and lx.POLICY_STRONG_LC.search(s.low))):
                 return n
     return None
+
+
+def ticked(s: Screen, box: Node) -> bool | None:
+    """Is the consent box ticked? A checkable view says so; an icon drawn as a box may say it in
+    its (or its parent's) content-desc; otherwise the view does not tell (None)."""
+    if box.checkable:
+        return box.checked
+    descs = [box.desc] + ([s_n.desc for s_n in s.nodes if s_n.idx == box.parent] if box.parent >= 0 else [])
+    for d in descs:
+        if d and lx.UNCHECKED_DESC.search(d):
+            return False
+        if d and lx.CHECKED_DESC.search(d):
+            return True
+    return True if box.checked else None
 
 
 def _link_refuse(s: Screen) -> Node | None:
@@ -50,29 +70,86 @@ def _link_refuse(s: Screen) -> Node | None:
     return None
 
 
+def _paired_button(s: Screen, ref: Candidate) -> Candidate | None:
+    """The one other button beside (or above) the refusal: the notice's primary control whatever
+    its words (知道了, 继续使用, 同意并使用, 请先阅读并同意以上条款)."""
+    rb = ref.node.bounds
+    if rb is None or ref.node.short_cls.startswith("Image"):
+        return None
+    found: list[Candidate] = []
+    for c in s.candidates:
+        b = c.node.bounds
+        if c is ref or b is None or not c.in_clickable or len(c.key) > 20 or not c.key or _LINK.match(c.node.label):
+            continue
+        if not (c.node.clickable or "Button" in c.node.cls) or c.node.short_cls.startswith("Image"):
+            continue
+        same_row = abs((b[1] + b[3]) - (rb[1] + rb[3])) // 2 < max(40, (rb[3] - rb[1]))
+        stacked = abs(b[0] + b[2] - rb[0] - rb[2]) // 2 < 200 and 0 < rb[1] - b[3] < 300
+        if same_row or stacked:
+            found.append(c)
+    return found[0] if len(found) == 1 else None
+
+
 def _height(b: tuple[int, int, int, int]) -> int:
     return b[3] - b[1]
 
 
 def _is_login(s: Screen) -> bool:
+    """A login or sign-up form: a credential field (password, or an input labelled phone / code /
+    e-mail), or a short control that logs in or signs up."""
     if s.has_edittext:
         for n in s.nodes:
             if n.short_cls.endswith("EditText") and (n.password or lx.LOGIN_HINT.search(n.label + " " + n.rid)):
                 return True
-    return any(c.in_clickable and c.key in lx.LOGIN_BUTTON for c in s.candidates)
+        if any(len(t) <= 30 and lx.LOGIN_HINT.search(t) for t in s.labels):
+            return True
+    return any(c.in_clickable and not lx.LOGOUT_WORD.search(c.node.label) and (
+        c.key in lx.LOGIN_BUTTON or (len(c.key) <= 16 and lx.LOGIN_WORD.search(c.node.label))) for c in s.candidates)
+
+
+def _agreement_line(s: Screen) -> bool:
+    """The page names the agreement: a sentence or a link carrying policy/terms wording (not a
+    paragraph of an article that happens to say "privacy")."""
+    for n in s.nodes:
+        lab = n.label
+        if not lab or len(lab) > 240:
+            continue
+        if lx.POLICY_STRONG.search(lab) or (len(lab) <= 30 and lx.POLICY_WEAK.search(lab) and n.clickable):
+            return True
+    return False
+
+
+def _login_agreement(s: Screen, lang: str | None, policy: bool) -> Classification | str:
+    """A login or sign-up page carrying an agreement (a checkbox that guards the login button, or a
+    "by signing in you agree to ..." line): not the first-run notice, but its tick state matters
+    (a pre-ticked box is `preticked-consent`)."""
+    if not policy or not _agreement_line(s):
+        return "login or sign-up form without privacy/terms wording"
+    box = _checkbox(s)
+    login = next((c for c in s.candidates if c.in_clickable and c.key in lx.LOGIN_BUTTON), None)
+    checkbox = make_control(box, "checkbox", style="checkbox") if box is not None else None
+    precheck = ticked(s, box) if box is not None else None
+    accept = make_control(login.node, "accept") if login is not None else None
+    why = "login or sign-up page with an agreement checkbox" if checkbox else \
+        "login or sign-up page with an agreement line (agreeing by logging in)"
+    controls = tuple(c for c in (accept, checkbox) if c is not None)
+    return Classification(kind="login_agreement", reason=why, confidence=0.8 if checkbox else 0.65, lang=lang,
+                          accept=accept, checkbox=checkbox, precheck=precheck, package=s.package, controls=controls,
+                          texts=texts_of(s))
 
 
 def notice(s: Screen, lang: str | None) -> Classification | str:
     """A consent_notice Classification, or the reason this window is not one."""
     blob = s.blob
-    policy = lx.POLICY_STRONG.search(blob)
-    policy_weak = policy or lx.POLICY_WEAK.search(blob)
-    framing = lx.FRAMING.search(blob)
-    question = lx.CONFIRM_QUESTION.search(blob)
+    policy = lx.POLICY_STRONG_LC.search(s.low)
+    policy_weak = policy or lx.POLICY_WEAK_LC.search(s.low)
+    framing = lx.FRAMING_LC.search(s.low)
+    question = lx.CONFIRM_QUESTION_LC.search(s.low)
+    pair_gate = False
     if not (policy_weak or framing or question):
-        return "no consent wording"
-    if s.package in lx.BROWSER_PACKAGES:
-        return "web page in a browser (a site's cookie or consent banner is not the app's notice)"
+        pair_gate = s.longest_text >= 60 and s.clickable_count <= 6 and not lx.PERMISSION_WORD_LC.search(s.low)
+        if not pair_gate:
+            return "no consent wording"
 
     acc = best([(accept_score(c), c) for c in s.candidates])
     ref_scored = [(refuse_score(c), c) for c in s.candidates]
@@ -84,7 +161,12 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
     if any(lx.COOKIE.search(c.node.label) for c in s.candidates if c.in_clickable):
         return "cookie banner (consent to a web page's cookies, not the app's notice)"
     if _is_login(s) and not (a_score >= 3 and r_score >= 3):
-        return "login or sign-up form with a policy footnote (no notice to agree with)"
+        return _login_agreement(s, lang, bool(policy_weak))
+
+    if a_score < 3 and ref is not None:
+        paired = _paired_button(s, ref[1])
+        if paired is not None and (acc is None or acc[1] is paired):
+            acc, a_score = (2, paired), 2
 
     box = _checkbox(s) if policy_weak else None
     confirm = [c for c in s.candidates if c.key in lx.REFUSE_CONFIRM and refuse_score(c) + int(c.in_clickable) > 0]
@@ -95,6 +177,10 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
     elif policy and a_score >= 3:
         conf = 0.75 + 0.1 * (r_score > 0) + 0.1 * bool(framing)
         why = "privacy/terms notice with an agree control"
+    elif policy and a_score == 2 and r_score >= 1:
+        conf, why = 0.7, "privacy/terms notice: a refusal and the button paired with it (the agree control)"
+    elif (framing or pair_gate) and a_score >= 3 and r_score >= 3 and (pair_gate or _AGREE_TEXT.search(blob)):
+        conf, why = 0.65, "consent request: agree/disagree pair under wording that asks to read and agree"
     elif policy_weak and box is not None and a_score >= 1:
         conf, why = 0.85, "checkbox form: tick the consent box, then the button"
     elif policy and framing and a_score >= 1 and (r_score > 0 or s.clickable_count <= 6 or not s.full_screen):
@@ -108,11 +194,17 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
 
     accept: Control | None = make_control(acc[1].node, "accept") if acc else None
     refuse: Control | None = None
+    back: Control | None = None
     if two_step:
         pick = max(confirm, key=lambda c: (refuse_score(c), c.in_clickable))
         refuse = make_control(pick.node, "refuse")
-        if accept is not None and accept.bounds == refuse.bounds:
-            accept = None
+        if accept is not None and (accept.bounds == refuse.bounds or a_score < 3):
+            accept = None  # only a real agree label agrees on a second step
+        # 查看协议 / 再想想 goes back to the notice: a control of its own ("back"), never `accept`,
+        # so a tap on it is not taken for agreeing.
+        back_c = next((c for c in s.candidates if c.in_clickable and c.node.idx != pick.node.idx
+                       and len(c.key) <= 12 and lx.REVIEW_AGAIN.search(c.node.label)), None)
+        back = make_control(back_c.node, "back") if back_c is not None else None
     elif ref is not None:
         node = ref[1].node
         refuse = make_control(node, "refuse")
@@ -126,13 +218,11 @@ def notice(s: Screen, lang: str | None) -> Classification | str:
     precheck: bool | None = None
     if box is not None:
         checkbox = make_control(box, "checkbox", style="checkbox")
-        precheck = checkbox.checked if box.checkable or box.checked else None
-        if precheck is None:
-            precheck = False if box.checkable else None
+        precheck = ticked(s, box)
     if refuse is None:
         conf -= 0.1
         why += "; no refuse control found"
-    controls = tuple(c for c in (accept, refuse, checkbox) if c is not None)
+    controls = tuple(c for c in (accept, refuse, checkbox, back) if c is not None)
     return Classification(kind="consent_notice", reason=why, confidence=max(0.3, min(conf, 0.98)), lang=lang,
                           accept=accept, refuse=refuse, checkbox=checkbox, precheck=precheck,
                           refusal_confirm=two_step, package=s.package, controls=controls, texts=texts_of(s))

@@ -102,21 +102,51 @@ def _message(s: Screen, choice_nodes: set[int]) -> str:
     return "\n".join(msgs)[:4000]
 
 
+def _by_position(s: Screen) -> list[tuple[str, Candidate]]:
+    """Roles of a system dialog's buttons when their words are unknown (a locale the lexicon lacks):
+    AlertDialog ids (button1 positive, button2 negative), else the platform's order (the grant
+    choice first, the denial last)."""
+    buttons = [c for c in s.candidates if c.in_clickable and len(c.key) <= 30 and (
+        c.node.clickable or "Button" in c.node.cls)]
+    if not 2 <= len(buttons) <= 5:
+        return []
+    out: list[tuple[str, Candidate]] = []
+    ids = {c.node.rid.rsplit("/", 1)[-1]: c for c in buttons}
+    if "button1" in ids and "button2" in ids:
+        return [("allow", ids["button1"]), ("deny", ids["button2"])]
+    out.append(("allow", buttons[0]))
+    out.append(("deny", buttons[-1]))
+    return out
+
+
 def system_prompt(s: Screen, lang: str | None) -> Classification | str | None:
     """A permission_dialog Classification, a negative reason (special access), or None."""
     system = s.package in lx.PERMISSION_PACKAGES
     choices, by_rid = _choices(s)
+    anyway = [c for c in s.candidates if c.in_clickable and len(c.key) <= 30 and lx.DENY_ANYWAY.search(c.node.label)]
+    if system and anyway:
+        choices = [(r, c) for r, c in choices if c.node.idx != anyway[0].node.idx] + [("deny", anyway[0])]
     roles = {r for r, _ in choices}
     allowish = bool(roles & set(ALLOW_ROLES))
     denyish = bool(roles & set(DENY_ROLES))
-    deny_anyway = any(c.key == "denyanyway" for _, c in choices)
-    if not by_rid and lx.SPECIAL_ACCESS.search(s.blob) and (system or s.package in lx.SETTINGS_PACKAGES):
+    deny_anyway = system and bool(anyway)
+    positional = False
+    if (system and not by_rid and not (allowish and denyish) and not deny_anyway and not s.full_screen
+            and not lx.SPECIAL_ACCESS_LC.search(s.low)
+            and any(len(t) > 8 and (t.rstrip().endswith(("?", "？", "吗", "嗎", "か", "까")) or lx.ANY_GROUP.search(t))
+                    for t in s.labels)):
+        guessed = _by_position(s)
+        if guessed:
+            choices, positional = guessed, True
+            allowish = denyish = True
+    if not by_rid and lx.SPECIAL_ACCESS_LC.search(s.low) and (system or s.package in lx.SETTINGS_PACKAGES):
         return "special-access dialog (not a runtime permission)"
     if system and not by_rid and s.full_screen and not deny_anyway:
         return "permission settings page (not a prompt)"
     if system and (by_rid or (allowish and denyish) or deny_anyway):
-        confidence = 0.97 if by_rid else 0.9
-        why = f"system permission prompt ({s.package})"
+        confidence = 0.97 if by_rid else (0.75 if positional else 0.9)
+        why = f"system permission prompt ({s.package})" + (
+            "; choices placed by position (their words are not in the lexicon)" if positional else "")
     elif (not system and s.package not in lx.SETTINGS_PACKAGES and denyish and allowish
           and roles & {"allow_foreground", "allow_once", "allow_always", "deny_dont_ask"}
           and any(lx.PROMPT_QUESTION.search(t) for t in s.labels)):
@@ -130,7 +160,7 @@ def system_prompt(s: Screen, lang: str | None) -> Classification | str | None:
     accept = next((c for r in ALLOW_ROLES for c in controls if c.role == r), None)
     refuse = next((c for r in DENY_ROLES for c in controls if c.role == r), None)
     if deny_anyway:
-        refuse = next((c for c in controls if lx.norm(c.text) == "denyanyway"), refuse)
+        refuse = next((c for c in controls if lx.DENY_ANYWAY.search(c.text)), refuse)
         accept = None
         why += ", confirm denial for an app built for old Android"
     if group is None:
@@ -139,44 +169,76 @@ def system_prompt(s: Screen, lang: str | None) -> Classification | str | None:
                           refuse=refuse, permission=group, package=s.package, controls=controls, texts=texts_of(s))
 
 
+def _asks(t: str) -> bool:
+    """A sentence that asks for or explains a permission: names a group or the word permission /
+    access, and either asks (a question, 允许…吗) or says why (purpose) or that it is off/denied."""
+    if len(t) > 220:
+        return False
+    if not (lx.PERMISSION_WORD.search(t) or lx.ANY_GROUP.search(t)):
+        return False
+    return bool(lx.PURPOSE.search(t) or lx.ASKING.search(t) or lx.POST_DENIAL.search(t)
+                or t.rstrip().endswith(("?", "？", "吗")))
+
+
+def _near(a: tuple[int, int, int, int] | None, b: tuple[int, int, int, int] | None, reach: int) -> bool:
+    """b (a control) lies below or beside a (a sentence), within `reach` pixels vertically."""
+    if a is None or b is None:
+        return True
+    return b[1] >= a[1] - 40 and b[1] - a[3] <= reach
+
+
 def rationale(s: Screen, lang: str | None) -> Classification | None:
-    """The app's own explanation before a permission prompt (权限申请 ... 允许 / 不允许)."""
+    """The app's own request before (or after) a system prompt: a dialog, bottom sheet, banner or
+    card whose sentence asks for a permission (权限申请, 允许"X"使用您的位置？, Play audio files
+    from your device?, 开启推送通知, 发现通讯录朋友) with an allow-type control next to it
+    (允许 / 去开启 / Allow / Grant permission / Settings), usually a deny-type one too."""
     if s.package in lx.SETTINGS_PACKAGES or s.package in lx.PERMISSION_PACKAGES:
         return None
-    blob = s.blob
-    if s.clickable_count > 12 or not lx.PURPOSE.search(blob):
+    if s.clickable_count > 40 or not (lx.PERMISSION_WORD_LC.search(s.low) or lx.ANY_GROUP_LC.search(s.low)):
         return None
-    word = lx.PERMISSION_WORD.search(blob)
-    if not (word or lx.ANY_GROUP.search(blob)) or lx.POST_DENIAL.search(blob):
+    h = s.size[1] or 2400
+    sentences = [n for n in s.nodes if n.label and 4 <= len(n.label) <= 220 and _asks(n.label)]
+    if not sentences:
         return None
-    group = group_of_text(blob)
     allow: Candidate | None = None
     deny: Candidate | None = None
-    for c in s.candidates:
-        if not (c.node.clickable or "Button" in c.node.cls):
-            continue
-        role = _rationale_role(c.key)
-        if allow is None and role == "allow":
-            allow = c
-        elif deny is None and role == "deny":
-            deny = c
-    sentences = [t for t in s.labels if len(t) > 12 and (lx.PERMISSION_WORD.search(t) or lx.ANY_GROUP.search(t))]
-    text = max(sentences, key=len) if sentences else None
+    anchor = None
+    for sent in sentences:
+        for c in s.candidates:
+            if not c.in_clickable or c.node.idx == sent.idx or not _near(sent.bounds, c.node.bounds, h // 4):
+                continue
+            role = _rationale_role(c.key)
+            if role is None and len(c.key) <= 24 and lx.GRANT_ACTION.search(c.node.label):
+                role = "allow"
+            if allow is None and role == "allow":
+                allow, anchor = c, sent
+            elif deny is None and role == "deny":
+                deny = c
+        if allow is not None:
+            break
+    texts = [n.label for n in sentences]
+    group = group_of_text(anchor.label if anchor is not None else "\n".join(texts)) or group_of_text(
+        "\n".join(texts))
     if allow is None:
-        # A text-only explanation screen (the prompt follows by itself): one sentence must name the
-        # permission and its purpose, on a screen with almost nothing to tap.
-        explains = [t for t in sentences if len(t) > 16 and group_of_text(t) and lx.PURPOSE.search(t)]
-        if not explains or s.clickable_count > 2 or lx.POLICY_STRONG.search(blob):
+        # A text-only explanation screen (the prompt follows by itself): one short sentence names
+        # the permission and its purpose, on a screen with almost nothing else.
+        explains = [t for t in texts if len(t) > 16 and group_of_text(t) and lx.PURPOSE.search(t)]
+        if (not explains or s.clickable_count > 2 or len(s.labels) > 8 or lx.POLICY_STRONG.search(s.blob)
+                or s.longest_text > 220):
             return None
         return Classification(kind="permission_rationale", reason="in-app explanation (text only) of a permission",
                               confidence=0.6, lang=lang, permission=group_of_text(explains[0]),
                               purpose=max(explains, key=len), package=s.package, texts=texts_of(s))
-    if not (word or deny):
+    if deny is None and not (anchor is not None and (lx.PERMISSION_WORD.search(anchor.label) or group)):
         return None
+    if anchor is not None and lx.POST_DENIAL.search(anchor.label) and not lx.GRANT_ACTION.search(allow.node.label):
+        return None  # "failed to get the permission" + OK: an error message, not a request
     controls: tuple[Control, ...] = (make_control(allow.node, "allow"),) + (
         (make_control(deny.node, "deny"),) if deny else ())
-    conf = 0.6 + 0.15 * bool(word) + 0.1 * bool(deny) + 0.1 * bool(group)
-    return Classification(kind="permission_rationale", reason="in-app explanation before a permission prompt",
+    word = anchor is not None and bool(lx.PERMISSION_WORD.search(anchor.label))
+    conf = 0.6 + 0.15 * word + 0.1 * bool(deny) + 0.1 * bool(group)
+    return Classification(kind="permission_rationale", reason="in-app request for a permission with its controls",
                           confidence=min(conf, 0.95), lang=lang, accept=controls[0],
-                          refuse=controls[1] if deny else None, permission=group, purpose=text,
+                          refuse=controls[1] if deny else None, permission=group,
+                          purpose=anchor.label if anchor is not None else None,
                           package=s.package, controls=controls, texts=texts_of(s))

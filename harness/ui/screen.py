@@ -34,6 +34,9 @@ class Screen:
     full_screen: bool
     has_webview: bool
     has_edittext: bool
+    web_dropped: bool = False  # a browser window: the web page's nodes were left out (see screens())
+    low: str = ""  # blob.lower(), for the *_LC patterns of the lexicon
+    size: tuple[int, int] = (0, 0)  # screen width and height in pixels
 
     @property
     def clickable_count(self) -> int:
@@ -44,12 +47,33 @@ class Screen:
         return max((len(t) for t in self.labels), default=0)
 
 
+def _browser_window(wnodes: list[Node], in_web: list[bool]) -> bool:
+    """A browser shows web pages: a WebView beside an address bar (an editable or clickable field
+    whose id or text is a URL/search box). Then what is inside the WebView is the site's, not the
+    app's; what is outside (the browser's own first-run dialog) is the app's."""
+    if not any(in_web[n.idx] for n in wnodes):
+        return False
+    if wnodes[0].pkg in lx.BROWSER_PACKAGES:
+        return True
+    for n in wnodes:
+        if in_web[n.idx]:
+            continue
+        if lx.ADDRESS_BAR_RID.search(n.rid) or (n.short_cls.endswith("EditText") and lx.URL_TEXT.match(n.label)):
+            return True
+    return False
+
+
 def screens(h: Hierarchy) -> list[Screen]:
-    """Split the dump into windows in document order; system bars are dropped."""
+    """Split the dump into windows in document order; system bars are dropped. In a browser
+    window the nodes inside the WebView (the web page) are left out: only the app's own views can
+    be the app's notice or controls."""
     nodes = h.nodes
     clk = [False] * len(nodes)
+    in_web = [False] * len(nodes)
     for n in nodes:
         clk[n.idx] = n.clickable or (n.parent >= 0 and clk[n.parent])
+        if n.parent >= 0:
+            in_web[n.idx] = in_web[n.parent] or nodes[n.parent].short_cls == "WebView"
     by_window: dict[int, list[Node]] = {}
     for n in nodes:
         by_window.setdefault(n.window, []).append(n)
@@ -60,6 +84,9 @@ def screens(h: Hierarchy) -> list[Screen]:
         root = wnodes[0]
         pkg = root.pkg
         visible = [n for n in wnodes if n.visible and (n.bounds is None or n.area > 0)]
+        dropped = _browser_window(wnodes, in_web)
+        if dropped:
+            visible = [n for n in visible if not in_web[n.idx]]
         if pkg == "com.android.systemui" and root.bounds and (
             root.bounds[3] - root.bounds[1] < screen_h * 0.15
         ):
@@ -84,7 +111,9 @@ def screens(h: Hierarchy) -> list[Screen]:
                 cands.append(Candidate(n, lx.norm(lab), clk[n.idx]))
         b = root.bounds
         full = b is not None and bool(b) and screen_w > 0 and (b[2] - b[0]) >= screen_w * 0.95 and (b[3] - b[1]) >= screen_h * 0.85
-        out.append(Screen(w, pkg, visible, labels, "\n".join(labels)[:MAX_BLOB], cands, full, webview, edit))
+        blob = "\n".join(labels)[:MAX_BLOB]
+        out.append(Screen(w, pkg, visible, labels, blob, cands, full, webview, edit, web_dropped=dropped,
+                          size=(screen_w, screen_h), low=blob.lower()))
     return out
 
 
@@ -132,7 +161,8 @@ def refuse_score(c: Candidate) -> int:
     if k in lx.REFUSE_STRONG:
         return 3
     if len(k) <= 16 and k.startswith(("不同意", "拒绝", "拒絕", "暂不同意", "disagree", "decline", "reject", "dontagree",
-                                       "donotagree", "ablehn", "refuser", "rechaz", "동의하지", "同意しない")):
+                                       "donotagree", "ablehn", "refuser", "rechaz", "동의하지", "同意しない", "放弃",
+                                       "拒絕", "不接受")):
         return 3
     if c.in_clickable and k in lx.REFUSE_WEAK:
         return 1

@@ -5,7 +5,7 @@ reference set of real screens when it is present."""
 from __future__ import annotations
 
 import pytest
-from ui_paths import CORPUS, UI_SAMPLES, corpus_dump
+from ui_paths import CORPUS, UI_SAMPLES, UI_SAMPLES_2, corpus_dump
 
 from harness.ui import classify
 from harness.ui.evaluate import load_corpus, load_samples, score
@@ -54,17 +54,38 @@ def test_quality_gate_on_corpus():
         assert s.recall(kind) >= 0.95, (kind, s.per_kind[kind], s.mistakes)
 
 
+# Real screens, split dev / held-out by `split_of` (fixed before tuning). The dev parts must meet
+# the goals of issue 10 (notices and system prompts P and R >= 0.95, rationales P >= 0.9 and
+# R >= 0.8; a kind absent from a part scores 1.0). Held-out parts were never used to change a rule:
+# their assertions are the floors MEASURED at commit time (they catch regressions; they are not
+# goals met), and their mistakes are not printed, so nobody tunes on them by accident.
+HELD_OUT_FLOOR = {"ui-samples": {"permission_rationale": (1.0, 1.0)},
+                  "ui-samples-2": {"permission_rationale": (0.5, 1.0)}}
+
+
 @pytest.mark.skipif(not (UI_SAMPLES / "labels.csv").exists(), reason="../shared/ui-samples not present")
-def test_real_screens_reference_set():
-    """215 real screens (mostly negatives). Measured at commit time: notices P=1.00 R=1.00 (5),
-    permission prompts P=1.00 R=1.00 (9), rationales P=1.00 R=1.00 (3), no false positive among
-    the others. The lexicon was tuned while looking at this set, so these figures are optimistic
-    for unseen apps; the floor asserted leaves room for lexicon changes."""
-    s = score(load_samples(UI_SAMPLES), classify)
+@pytest.mark.parametrize("part", ["dev", "held-out"])
+def test_real_screens_ui_samples(part):
+    """215 real screens (mostly negatives)."""
+    _check(UI_SAMPLES, part)
+
+
+@pytest.mark.skipif(not (UI_SAMPLES_2 / "labels.csv").exists(), reason="../shared/ui-samples-2 not present")
+@pytest.mark.parametrize("part", ["dev", "held-out"])
+def test_real_screens_ui_samples_2(part):
+    """69 more real screens (rationales, login agreements, hard negatives)."""
+    _check(UI_SAMPLES_2, part)
+
+
+def _check(folder, part):
+    s = score(load_samples(folder, part), classify)
+    shown = s.mistakes if part == "dev" else f"{len(s.mistakes)} mistakes (held-out: not shown)"
     for kind in ("consent_notice", "permission_dialog"):
-        p, r, tp, fp, fn = s.per_kind[kind]
-        assert p >= 0.85 and r >= 0.8, (kind, s.per_kind[kind], s.mistakes)
-    assert s.per_kind["consent_notice"][3] <= 2  # false positives on negatives
+        p, r, *_ = s.per_kind[kind]
+        assert p >= 0.95 and r >= 0.95, (kind, s.per_kind[kind], shown)
+    p_goal, r_goal = (0.9, 0.8) if part == "dev" else HELD_OUT_FLOOR[folder.name]["permission_rationale"]
+    p, r, *_ = s.per_kind["permission_rationale"]
+    assert p >= p_goal and r >= r_goal, (s.per_kind["permission_rationale"], shown)
 
 
 def test_checkbox_form_returns_checkbox_and_accept():
@@ -82,7 +103,9 @@ def test_text_link_refuse_is_located():
 def test_contract_object_has_exact_keys():
     c = classify(corpus_dump("perm_en_07.xml"))
     obj = c.contract("x.xml")
-    assert list(obj) == ["file", "kind", "lang", "accept", "refuse", "permission", "precheck", "confidence", "reason"]
+    assert list(obj) == ["file", "kind", "lang", "accept", "refuse", "permission", "precheck", "confidence", "reason",
+                         "source"]
+    assert obj["source"] == "hierarchy"
     assert set(obj["accept"]) == {"text", "bounds"} and len(obj["accept"]["bounds"]) == 4
 
 

@@ -8,7 +8,7 @@ import sys
 
 from ui_paths import CORPUS, ROOT
 
-KEYS = ["file", "kind", "lang", "accept", "refuse", "permission", "precheck", "confidence", "reason"]
+KEYS = ["file", "kind", "lang", "accept", "refuse", "permission", "precheck", "confidence", "reason", "source"]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -32,6 +32,7 @@ def test_json_one_object_per_file_with_exact_keys(tmp_path):
     assert perm["kind"] == "permission_dialog" and perm["permission"] == "LOCATION"
     assert broken["kind"] == "unknown" and "truncated" in broken["reason"]
     assert missing["kind"] == "unknown" and missing["reason"] == "file not found"
+    assert {o["source"] for o in objs} == {"hierarchy"}
 
 
 def test_table_output():

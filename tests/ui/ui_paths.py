@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.ui.evaluate import shared_dir
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "data" / "ui_corpus"
-SHARED = ROOT.parent / "shared"
+SHARED = shared_dir(ROOT)
 UI_SAMPLES = SHARED / "ui-samples"
+UI_SAMPLES_2 = SHARED / "ui-samples-2"
+NOTICE_TEXTS = SHARED / "notice-texts"
 ANDROID_SAMPLES = SHARED / "android-samples"
 
 

@@ -478,9 +478,11 @@ def rationales() -> None:
 def negatives() -> None:
     i = 0
 
-    def neg(pkg: str, root: N, note: str, lang: str = "", W: int = 1080, H: int = 1920, extra: list | None = None):
+    def neg(pkg: str, root: N, note: str, lang: str = "", W: int = 1080, H: int = 1920, extra: list | None = None,
+            kind: str = "other", precheck: str = "", accept: str = "", refuse: str = "", permission: str = ""):
         nonlocal i
-        emit(f"neg_{i:02d}", (extra or []) + [(pkg, root)], kind="other", lang=lang, note=note, W=W, H=H)
+        emit(f"neg_{i:02d}", (extra or []) + [(pkg, root)], kind=kind, lang=lang, note=note, W=W, H=H,
+             precheck=precheck, accept=accept, refuse=refuse, permission=permission)
         i += 1
 
     W, H = size()
@@ -498,16 +500,17 @@ def negatives() -> None:
         "system privacy settings", "en", W, H)
     neg("com.example.chat", page("com.example.chat", W, H, "Create account", [], edits=["Email", "Password"], password=True,
                                  long_text=["By signing up, you agree to our Terms of Service and Privacy Policy."],
-                                 buttons=["Sign up"]), "sign-up footnote", "en", W, H)
+                                 buttons=["Sign up"]), "sign-up footnote", "en", W, H, kind="login_agreement")
     root = page("com.example.video", W, H, "手机号登录", [], edits=["请输入手机号", "请输入验证码"], buttons=["登录"])
     root.children[0].add(N(cls="android.widget.LinearLayout", bounds=(60, 900, W - 60, 1000)).add(
         N(cls="android.widget.CheckBox", rid="com.example.video:id/cb_protocol", checkable=True, clickable=True,
           bounds=(60, 910, 130, 980)),
         text("我已阅读并同意《用户协议》和《隐私政策》", "com.example.video:id/tv_protocol", bounds=(140, 900, W - 60, 1000))))
-    neg("com.example.video", root, "login form with agreement checkbox", "zh-Hans", W, H)
+    neg("com.example.video", root, "login form with agreement checkbox", "zh-Hans", W, H, kind="login_agreement",
+        precheck="false")
     neg("com.example.bank", page("com.example.bank", W, H, "欢迎登录", [], long_text=[
         "138****0000", "登录即代表同意《中国移动认证服务条款》以及《用户协议》和《隐私政策》"], buttons=["本机号码一键登录", "其他手机号登录"]),
-        "one-tap login footnote", "zh-Hans", W, H)
+        "one-tap login footnote", "zh-Hans", W, H, kind="login_agreement")
     neg("com.example.reader", page("com.example.reader", W, H, "隐私政策", [], long_text=[
         "更新日期：2024年3月1日", "书香阅读（以下简称“我们”）深知个人信息对您的重要性，并会尽全力保护您的个人信息安全可靠。",
         "一、我们如何收集和使用您的个人信息。我们会出于本政策所述的以下目的，收集和使用您的个人信息。",
@@ -582,7 +585,15 @@ def negatives() -> None:
         ("com.example.news", "推送通知", ["打开推送，第一时间获取热点新闻"], ["暂不", "好的"], "push opt-in without permission words",
          "zh-Hans"),
     ):
-        neg(pkg, app_dialog(pkg, W, H, title, body, buttons), note, lang, W, H)
+        # Decisions of issue 10 (from the real labels of ../shared/ui-samples-2): a post-denial dialog
+        # that leads to the settings, and a push/notification pre-prompt, are the app asking for a
+        # permission (rationales); an error with only OK is not.
+        kind = "permission_rationale" if note in ("post-denial error zh", "push opt-in without permission words") \
+            else "other"
+        asks = kind == "permission_rationale"
+        neg(pkg, app_dialog(pkg, W, H, title, body, buttons), note, lang, W, H, kind=kind,
+            accept=buttons[-1] if asks else "", refuse=buttons[0] if asks else "",
+            permission=("LOCATION" if "定位" in title else "NOTIFICATIONS") if asks else "")
         W, H = size()
     for pkg, titles, lang in (
         ("com.example.news", ["推荐", "关于用户隐私保护的新规出台", "热榜", "视频", "同意不同意都要看完的文章"], "zh-Hans"),
