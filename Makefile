@@ -16,8 +16,9 @@ setup: system venv simlib agent
 # System packages: adb (Debian's real adb server), a C compiler for the sim's native library,
 # node/npm for the agent's dependencies, chromium for the report rendering test, the Noto CJK font
 # (screenshots of notices rendered for the OCR tests) and tesseract with chi_sim/chi_tra/eng (the
-# OCR engine compared with RapidOCR in bench/ui_ocr_engines.py; RapidOCR itself comes from PyPI).
-$(STAMPS)/system:
+# OCR engine compared with RapidOCR in bench/ui_ocr_engines.py; RapidOCR itself comes from PyPI,
+# and its OpenCV needs libGL). Re-checked whenever this Makefile changes (a new package here).
+$(STAMPS)/system: Makefile
 	@mkdir -p $(STAMPS)
 	@missing=""; \
 	command -v adb >/dev/null || missing="$$missing adb"; \
@@ -26,6 +27,7 @@ $(STAMPS)/system:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
 	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng"; \
+	ldconfig -p | grep -q 'libGL.so.1 ' || missing="$$missing libgl1 libglib2.0-0"; \
 	if [ -n "$$missing" ]; then \
 	  echo "consentry setup: installing system packages:$$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "run as root, or install:$$missing" >&2; exit 1; fi; \
