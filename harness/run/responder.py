@@ -61,23 +61,44 @@ class Responder:
         return None
 
     def consent(self, decision: str, step_id: Any, timeout_s: float) -> Any:
-        """Wait for the privacy notice (answering permission prompts in its way), then accept or
-        refuse it; later notices get the same answer."""
+        """Answer the privacy notice with `decision` (accept | refuse); later notices get the same
+        answer. Permission prompts in the way (over the notice, or raised by the app after the
+        tap) get the standing answer, else the scenario's first permission decision. The step is
+        done when a screen proves the decision (harness.ui.state); a tap that did not take is
+        tried again until `timeout_s`."""
         from harness.ui.actions import ActionOutcome
+        from harness.ui.state import NOTICE
 
+        wanted = "accepted" if decision == "accept" else "refused"
+        act = self.observer.accept_notice if decision == "accept" else self.observer.refuse_notice
+        tracker = self.observer.tracker
         deadline = time.monotonic() + timeout_s
+        last: Any = None
         while time.monotonic() < deadline:
-            obs = self.observer.wait_for({"consent_notice", "permission_dialog"}, max(0.1, deadline - time.monotonic()))
-            if obs is None:
-                break
-            if obs.classification.kind == "permission_dialog":
+            if last is not None and last.t_ns is not None:
+                done = tracker.decision_since(NOTICE, last.t_ns)
+                if done is not None and done.state == wanted:
+                    self.notice = decision
+                    return ActionOutcome("ok", f"{last.reason}; proven by a later screen", NOTICE, wanted, done.t_ns,
+                                         last.control, last.taps)
+            obs = self.observer.poll()
+            kind = obs.classification.kind
+            if kind == "permission_dialog":
                 self.answer_pending(step_id, fallback=True)
                 continue
-            action = self.observer.accept_notice if decision == "accept" else self.observer.refuse_notice
-            outcome = action(step_id=step_id, timeout=5.0)
-            if outcome.ok:
-                self.notice = decision
-            return outcome
+            if kind == "consent_notice":
+                outcome = act(step_id=step_id, timeout=min(5.0, max(0.1, deadline - time.monotonic())))
+                if outcome.taps:
+                    self.notice = decision  # a later notice gets the same answer, whatever this one did
+                if outcome.ok:
+                    return outcome
+                if outcome.status != "not-found" or last is None or last.status == "not-found":
+                    last = outcome  # a notice not ready yet (no control) keeps a pending tap's outcome
+                if outcome.status != "not-found":
+                    continue
+            time.sleep(self.observer.fast)
+        if last is not None:
+            return last
         return ActionOutcome("not-found", f"no privacy notice appeared within {timeout_s:.0f}s")
 
     def tick(self) -> None:
