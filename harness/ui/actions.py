@@ -56,6 +56,19 @@ def _evidence(step_id: Any, shot: str | None, control: Control, taps: list[tuple
             "taps": [{"t_ns": t, "text": s} for t, s in taps]}
 
 
+def _unchanged(obs: UiObserver, seen: Observation) -> Observation | None:
+    """A fresh dump right before a tap: the same screen as `seen` (then the tap goes where it was
+    meant to), or None. A prompt that came up meanwhile would take the tap at the same place."""
+    fresh = obs.poll()
+    c, before = fresh.classification, seen.classification
+    same = c.kind == before.kind and c.signature() == before.signature() and fresh.package == seen.package
+    return fresh if same else None
+
+
+def _moved(subject: str | None, taps: list[tuple[int, str]]) -> ActionOutcome:
+    return ActionOutcome("failed", "the screen changed right before the tap: not tapped", subject, taps=tuple(taps))
+
+
 def _notice_decided(obs: UiObserver, since: int, state: str) -> Any:
     t = obs.tracker.decision_since(NOTICE, since)
     return t if t is not None and t.state == state else None
@@ -105,6 +118,8 @@ def accept_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
             accept = c.accept
             assert accept is not None
             shot = obs.screenshot(obs.now(), "accept")
+            if _unchanged(obs, seen) is None:
+                return _moved(NOTICE, taps)
             taps.append((_tap(obs, accept), accept.text))
             obs.record_tap(taps[-1][0], NOTICE, "accepted", _evidence(step_id, shot, accept, taps, seen))
             after, outcome = _after_notice_tap(obs, seen, c, accept, "accepted", "agree", taps)
@@ -137,6 +152,9 @@ def refuse_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
                     obs.drop_tap(NOTICE)
                     return ActionOutcome("not-found", f"refusal step without a refuse control ({c.reason})", NOTICE,
                                          taps=tuple(taps))
+                if _unchanged(obs, current) is None:
+                    obs.drop_tap(NOTICE)
+                    return _moved(NOTICE, taps)
                 taps.append((_tap(obs, refuse), refuse.text))
                 obs.record_tap(taps[-1][0], NOTICE, "refused", _evidence(step_id, first_shot, refuse, taps, seen))
                 after, outcome = _after_notice_tap(obs, current, c, refuse, "refused", "refuse", taps)
@@ -173,6 +191,8 @@ def answer_permission(obs: UiObserver, grant: bool, group: str | None = None, *,
     try:
         with obs.lock:
             shot = obs.screenshot(obs.now(), "permission")
+            if _unchanged(obs, seen) is None:
+                return _moved(subject, [])
             t = _tap(obs, control)
             obs.record_tap(t, subject, state, _evidence(step_id, shot, control, [(t, control.text)], seen))
             obs.wait_change(seen, obs.settle)
