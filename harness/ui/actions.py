@@ -117,7 +117,7 @@ def accept_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
                     c = seen.classification
             accept = c.accept
             assert accept is not None
-            shot = obs.screenshot(obs.now(), "accept")
+            shot = obs.evidence_shot("accept")
             if _unchanged(obs, seen) is None:
                 return _moved(NOTICE, taps)
             taps.append((_tap(obs, accept), accept.text))
@@ -143,7 +143,7 @@ def refuse_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
     taps: list[tuple[int, str]] = []
     try:
         with obs.lock:
-            first_shot = obs.screenshot(obs.now(), "refuse")
+            first_shot = obs.evidence_shot("refuse")
             current = seen
             for _ in range(max_steps):
                 c = current.classification
@@ -190,7 +190,7 @@ def answer_permission(obs: UiObserver, grant: bool, group: str | None = None, *,
     state = "granted" if grant else "denied"
     try:
         with obs.lock:
-            shot = obs.screenshot(obs.now(), "permission")
+            shot = obs.evidence_shot("permission")
             if _unchanged(obs, seen) is None:
                 return _moved(subject, [])
             t = _tap(obs, control)

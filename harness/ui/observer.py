@@ -63,6 +63,7 @@ class UiObserver:
         self.current: Observation | None = None
         self.errors = 0
         self._signature: tuple[Any, ...] | None = None
+        self._shots: tuple[tuple[Any, ...] | None, str | None] = (None, None)  # (screen signature, screenshot)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -85,6 +86,14 @@ class UiObserver:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(png)
         return rel
+
+    def evidence_shot(self, tag: str) -> str | None:
+        """A screenshot of the screen on display now: the one taken when it appeared, if the screen
+        has not changed since (an action then taps without waiting for a new capture), else a new one."""
+        sig, shot = self._shots
+        if shot is not None and sig == self._signature:
+            return shot
+        return self.screenshot(self.now(), tag)
 
     def _event(self, kind: str, detail: dict[str, Any]) -> None:
         if self.journal is not None:
@@ -136,6 +145,7 @@ class UiObserver:
             shot = None
             if changed and c.kind in RELEVANT:
                 shot = self.screenshot(t_ns, c.kind)
+                self._shots = (sig, shot)
             obs = Observation(t_ns, fg[0], fg[1], c, shot, changed)
             self.current = obs
             if changed:
