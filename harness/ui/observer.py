@@ -146,20 +146,19 @@ class UiObserver:
             if changed and c.kind in RELEVANT:
                 shot = self.screenshot(t_ns, c.kind)
                 self._shots = (sig, shot)
-            obs = Observation(t_ns, fg[0], fg[1], c, shot, changed)
+            evidence = {"screenshot": shot, "package": c.package, "reason": c.reason} if shot or c.kind in RELEVANT \
+                else {"foreground": fg[0], "kind": c.kind}
+            transitions = self.tracker.observe(t_ns, c, fg, evidence)
+            layer = self.tracker.layer if c.kind != "unknown" else None
+            obs = Observation(t_ns, fg[0], fg[1], c, shot, changed, layer)
             self.current = obs
             if changed:
                 self.interval = self.fast
                 self._write_ui(obs, xml)
             else:
                 self.interval = min(self.slow, self.interval * 1.5)
-            evidence = {"screenshot": shot, "package": c.package, "reason": c.reason} if shot or c.kind in RELEVANT \
-                else {"foreground": fg[0], "kind": c.kind}
-            self._write_transitions(self.tracker.observe(t_ns, c, fg, evidence))
+            self._write_transitions(transitions)
             self._report_dropped()
-            if c.kind != "unknown":
-                obs = Observation(t_ns, fg[0], fg[1], c, shot, changed, self.tracker.layer)
-                self.current = obs
             return obs
 
     def _report_dropped(self) -> None:
