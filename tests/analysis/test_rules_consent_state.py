@@ -99,3 +99,37 @@ def test_an_unticked_login_agreement_is_not(tmp_path):
     run.step("launch", 0.0, 0.5)
     run.screen(2.0, "login_agreement", precheck=False)
     assert "preticked-consent" not in set(_rules(tmp_path, run)["rule"])
+
+
+def test_collection_after_refusal_by_the_app_itself_in_api_and_traffic(tmp_path):
+    # No SDK anywhere (the app's own reads and its own host): the api and flow parts of one finding
+    # have no sdk; combining them must still work (it raised on the all-missing key).
+    run = RunBuilder("r1", scenario="refuse")
+    run.step("launch", 0.0, 0.5)
+    run.screen(0.8, "consent_notice")
+    run.consent("privacy_notice", "shown", 0.8, via="observed")
+    run.consent("privacy_notice", "refused", 1.0)
+    run.api(2.0, "device_id")  # no stack: no SDK
+    run.flow(2.1, "api.shop.example", detections=[("android_id", "plain", "body", "aid=...")])
+    found = _rules(tmp_path, run)
+    row = found[found["rule"] == "collect-after-refusal"]
+    assert len(row) == 1 and row["count"].iloc[0] == 2 and row["sdk"].iloc[0] is None
+    assert json.loads(row["evidence"].iloc[0])["detail"] == {"refused": "privacy_notice refused"}
+
+
+def test_combining_api_and_flow_hits_without_any_sdk():
+    # As a real run gave them: the api part's sdk a categorical with no (float) categories, the flow
+    # part's sdk None objects. Merging the detail back on the keys raised (float64 vs object).
+    from analysis.rules.base import HIT_COLUMNS, combine
+
+    def part(sdk, count, t, detail):
+        frame = pd.DataFrame({"run": [0], "category": ["device_id"], "sdk": sdk, "first_t_ns": [t], "last_t_ns": [t],
+                              "count": [count], "first_api": [-1], "last_api": [-1], "first_flow": [-1],
+                              "last_flow": [-1], "detail": [detail]})
+        return frame[list(HIT_COLUMNS)]
+
+    api = part(pd.Categorical([np.nan], categories=pd.Index([], dtype="float64")), 1, 5, {"from": "api"})
+    flow = part(pd.Series([None], dtype=object), 4, 3, {"from": "flow"})
+    out = combine(api, flow)
+    assert len(out) == 1 and out["count"].iloc[0] == 5 and out["first_t_ns"].iloc[0] == 3
+    assert out["detail"].iloc[0] == {"from": "flow"}  # the earliest part's
