@@ -99,7 +99,8 @@ def _sample_runs(name: str, root: Path) -> Path:
         for sim in sims:
             _adb("disconnect", sim.serial)
             sim.stop()
-    assert proc.returncode in (0, 1), proc.stderr[-3000:]
+    # Not asserted here: a run that failed to start shows as not `complete` in the tests that read it.
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     out = root / "out"
     _SAMPLE_RUNS[name] = out / "runs" if (out / "runs").is_dir() else out  # runs/ beside report/ when reporting
     return _SAMPLE_RUNS[name]
