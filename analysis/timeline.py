@@ -140,7 +140,10 @@ def consent_intervals(consent: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-STATES = ("none", "shown", "accepted", "refused", "granted", "denied", "revoked")
+# `dismissed` (the notice went away with no decision by the harness) is last so that the codes of
+# older states do not move. It is not a decision: a later `shown` replaces it, a decision wins over it.
+STATES = ("none", "shown", "accepted", "refused", "granted", "denied", "revoked", "dismissed")
+NOTICE_SOFT = ("dismissed",)
 STATE_CODE = {s: i for i, s in enumerate(STATES)}
 
 
@@ -165,15 +168,17 @@ class ConsentStates:
     def _group(self, run: np.ndarray, subject: np.ndarray) -> np.ndarray:
         return run.astype(np.int64) * (len(self.subjects) + 1) + subject
 
-    def _effective(self, decisions: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The consent rows that matter for `decisions` (shown rows and those decisions), sorted by
-        (run, subject, time), each with the state in force right after it: the last decision so far
-        in its group, else `shown`. One as-of lookup into these then answers `state_at`."""
-        cached = self._eff_cache.get(decisions)
+    def _effective(self, decisions: tuple[str, ...], soft: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The consent rows that matter for `decisions` (shown rows, `soft` rows and those
+        decisions), sorted by (run, subject, time), each with the state in force right after it: the
+        last decision so far in its group, else the row's own state (`shown` or a soft state such as
+        `dismissed`). One as-of lookup into these then answers `state_at`."""
+        cached = self._eff_cache.get((decisions, soft))
         if cached is not None:
             return cached
         decision_codes = [STATE_CODE[d] for d in decisions]
-        keep = (self.state == STATE_CODE["shown"]) | np.isin(self.state, decision_codes)
+        soft_codes = [STATE_CODE[d] for d in soft]
+        keep = (self.state == STATE_CODE["shown"]) | np.isin(self.state, decision_codes) | np.isin(self.state, soft_codes)
         group = self._group(self.run[keep], self.subject[keep])
         t, state = self.t[keep], self.state[keep]
         order = np.lexsort((t, group))
@@ -182,19 +187,21 @@ class ConsentStates:
         decided = np.isin(state, decision_codes)
         last_dec = np.maximum.accumulate(np.where(decided, idx, -1)) if len(t) else idx
         same = (last_dec >= 0) & (group[np.maximum(last_dec, 0)] == group)
-        eff = np.where(same, state[np.maximum(last_dec, 0)], np.int8(STATE_CODE["shown"])).astype(np.int8)
-        self._eff_cache[decisions] = (group, t, eff)
+        own = np.where(np.isin(state, soft_codes), state, np.int8(STATE_CODE["shown"]))
+        eff = np.where(same, state[np.maximum(last_dec, 0)], own).astype(np.int8)
+        self._eff_cache[(decisions, soft)] = (group, t, eff)
         return group, t, eff
 
-    def state_at(self, run: np.ndarray, t: np.ndarray, subject: np.ndarray, decisions: tuple[str, ...]) -> np.ndarray:
-        """State codes of `subject` codes at times `t`: the last decision if any, else `shown` if
-        shown before, else `none`; -1 where subject is -1 (not applicable)."""
+    def state_at(self, run: np.ndarray, t: np.ndarray, subject: np.ndarray, decisions: tuple[str, ...],
+                 soft: tuple[str, ...] = ()) -> np.ndarray:
+        """State codes of `subject` codes at times `t`: the last decision if any, else the last of
+        `shown` and the `soft` states, else `none`; -1 where subject is -1 (not applicable)."""
         subject = np.asarray(subject, dtype=np.int64)
         valid = subject >= 0
         out = np.where(valid, np.int8(0), np.int8(-1)).astype(np.int8)
         if not valid.any() or not len(self.t):
             return out
-        right_g, right_t, eff = self._effective(decisions)
+        right_g, right_t, eff = self._effective(decisions, soft)
         if valid.all():
             left_g, left_t = self._group(run, subject), t
         else:
@@ -210,7 +217,7 @@ class ConsentStates:
         code = self.subjects.get_indexer([NOTICE])[0]
         if code < 0:
             return np.zeros(len(t), dtype=np.int8)
-        return self.state_at(run, t, np.full(len(t), code, dtype=np.int64), NOTICE_DECISIONS)
+        return self.state_at(run, t, np.full(len(t), code, dtype=np.int64), NOTICE_DECISIONS, NOTICE_SOFT)
 
     def subject_codes(self, subjects) -> np.ndarray:
         return self.subjects.get_indexer(pd.Index(subjects).astype(str)).astype(np.int64)
@@ -221,7 +228,7 @@ class ConsentStates:
         codes = self.subject_codes(names.fillna("-").to_numpy())
         decisions = np.where(names.fillna("").str.startswith("permission:"), 1, 0)
         out = self.state_at(run, t, np.where(decisions == 1, codes, -1), PERMISSION_DECISIONS)
-        notice = self.state_at(run, t, np.where(decisions == 0, codes, -1), NOTICE_DECISIONS)
+        notice = self.state_at(run, t, np.where(decisions == 0, codes, -1), NOTICE_DECISIONS, NOTICE_SOFT)
         out = np.where(decisions == 1, out, notice)
         return np.where(names.notna().to_numpy() & (codes < 0), np.int8(0), out).astype(np.int8)
 

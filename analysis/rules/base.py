@@ -146,10 +146,12 @@ def combine(*parts: pd.DataFrame) -> pd.DataFrame:
     both["category"] = both["category"].astype(object)
     both["sdk"] = both["sdk"].astype(object)
     keys = ["run", "category", "sdk"]
-    first_row = both.sort_values("first_t_ns", kind="stable").drop_duplicates(keys)
+    # The detail of the earliest part, taken within the groupby: merging it back on the keys failed
+    # when a key was all missing (the grouped key comes back float NaN, the other side object None).
+    both = both.sort_values("first_t_ns", kind="stable")
     g = both.groupby(keys, dropna=False, sort=False)
     agg = g.agg(first_t_ns=("first_t_ns", "min"), last_t_ns=("last_t_ns", "max"), count=("count", "sum"),
                 first_api=("first_api", "max"), last_api=("last_api", "max"),
-                first_flow=("first_flow", "max"), last_flow=("last_flow", "max")).reset_index()
-    agg = agg.merge(first_row[keys + ["detail"]], on=keys, how="left")
+                first_flow=("first_flow", "max"), last_flow=("last_flow", "max"),
+                detail=("detail", "first")).reset_index()
     return agg[list(HIT_COLUMNS)]

@@ -11,7 +11,8 @@ from analysis.rules.context import Context
 from analysis.timeline import category_subject
 
 _KEYS = ["run", "category", "sdk"]
-_NOT_ACCEPTED = ("none", "shown")
+# The notice never accepted: never shown, shown and unanswered, or gone without a decision.
+_NOT_ACCEPTED = ("none", "shown", "dismissed")
 _REFUSED = ("refused",)
 _PERM_REFUSED = ("denied", "revoked")
 
@@ -22,7 +23,8 @@ def _pi(ctx: Context) -> np.ndarray:
 
 
 def collect_before_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
-    """PI read (API) or sent (traffic) while the notice was never accepted (none or only shown)."""
+    """PI read (API) or sent (traffic) while the notice was never accepted: not shown, shown and
+    unanswered, or dismissed (gone without a decision: collection after it is still without consent)."""
     api = ctx.api
     f = ctx.pi_flows[ctx.pi_flows["notice"].isin(_NOT_ACCEPTED)]
     detail = lambda out: [{"notice_state": "not accepted"}] * len(out)  # noqa: E731

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
 from analysis.rules.base import HIT_COLUMNS, empty_hits
 from analysis.rules.config import RuleConfig
 from analysis.rules.context import Context
-from analysis.timeline import NOTICE, run_codes
+from analysis.timeline import NOTICE, asof_index, run_codes
 
 
 def _screen_hits(frame: pd.DataFrame, keys: list[str], detail) -> pd.DataFrame:
@@ -26,14 +28,56 @@ def _screen_hits(frame: pd.DataFrame, keys: list[str], detail) -> pd.DataFrame:
     return out[list(HIT_COLUMNS)]
 
 
+def _notice_decisions(ctx: Context) -> pd.DataFrame:
+    """The notice's decisions (accepted, refused) by run and time, with the harness's step and tap."""
+    c = ctx.runset.consent
+    c = c[(c["subject"].astype(str) == NOTICE) & c["state"].astype(str).isin(["accepted", "refused"])]
+    c = c.sort_values("t_ns", kind="stable")
+    evidence = c["evidence"].astype(object) if "evidence" in c else pd.Series([None] * len(c), index=c.index)
+    steps = [_step_of(e) for e in evidence]  # a few rows per run
+    return pd.DataFrame({"run": run_codes(c, ctx.run_ids), "t_ns": c["t_ns"].to_numpy().astype(np.int64),
+                         "state": c["state"].astype(str).to_numpy(), "via": c["via"].astype(object).to_numpy(),
+                         "step_id": steps})
+
+
+def _step_of(evidence) -> object:
+    if not isinstance(evidence, str):
+        return None
+    try:
+        value = json.loads(evidence)
+    except ValueError:
+        return None
+    return value.get("step_id") if isinstance(value, dict) else None
+
+
 def permission_before_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
-    """A runtime permission prompt while the privacy notice was not (yet) accepted."""
+    """A runtime permission prompt while the privacy notice was not (yet) accepted: never shown,
+    shown and unanswered (a prompt drawn over the notice leaves it unanswered), refused or dismissed.
+    The detail names the notice's state at the first prompt and the decision that came after it,
+    at the host time of the harness's tap, so the order is exact."""
     asks = ctx.asks
     if asks.empty:
         return empty_hits()
     sel = asks[asks["notice"] != "accepted"].assign(category=lambda f: f["subject"])
+    if sel.empty:
+        return empty_hits()
+    firsts = sel.groupby(["run", "category"], sort=False)["t_ns"].min()
+    decisions = _notice_decisions(ctx)
+    idx = asof_index(firsts.index.get_level_values("run").to_numpy(), firsts.to_numpy(),
+                     decisions["run"].to_numpy(), decisions["t_ns"].to_numpy(), direction="forward")
+    after: dict[tuple, dict | None] = {}
+    for key, i in zip(firsts.index, idx, strict=True):  # one per finding
+        if i >= 0:
+            d = decisions.iloc[i]
+            step = d["step_id"].item() if isinstance(d["step_id"], np.generic) else d["step_id"]
+            after[key] = {"state": d["state"], "t_ns": int(d["t_ns"]), "via": d["via"], "step_id": step,
+                          "after_prompt_ms": round((int(d["t_ns"]) - int(firsts[key])) / 1e6, 3)}
+        else:
+            after[key] = None
     return _screen_hits(sel, ["run", "category"], lambda out, g: [
-        {"notice_state": str(s)} for s in g["notice"].first().to_numpy()])
+        {"notice_state": str(s), "prompt_t_ns": int(t), "notice_decision": after[(r, c)]}
+        for s, t, r, c in zip(g["notice"].first().to_numpy(), out["first_t_ns"], out["run"], out["category"],
+                              strict=True)])
 
 
 def _refusals(ctx: Context) -> pd.DataFrame:
@@ -119,10 +163,20 @@ def permission_without_rationale(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
         {"rationale_window_s": cfg.rationale_window_s, "prompts_without_rationale": int(n)} for n in g.size().to_numpy()])
 
 
+LOGIN_AGREEMENT = "login_agreement"
+
+
 def preticked_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
-    """A privacy-notice screen whose consent checkbox was already ticked when it appeared."""
+    """A privacy-notice screen, or a login/sign-up page's agreement checkbox (`login_agreement`),
+    already ticked when it appeared (MIIT 3.4: consent by default is not consent)."""
     shows = ctx.shows
-    if shows.empty:
+    notices = shows[shows["precheck"].astype(bool)].assign(category=NOTICE) if not shows.empty else shows
+    ui = ctx.ui_trans
+    logins = ui[(ui["kind"] == LOGIN_AGREEMENT).to_numpy() & ui["precheck"].astype(bool).to_numpy()]
+    logins = logins.assign(category=LOGIN_AGREEMENT)
+    parts = [f[["run", "t_ns", "category"]] for f in (notices, logins) if not f.empty]
+    if not parts:
         return empty_hits()
-    sel = shows[shows["precheck"].astype(bool)].assign(category=NOTICE)
-    return _screen_hits(sel, ["run", "category"], lambda out, g: [{"precheck": True}] * len(out))
+    sel = pd.concat(parts, ignore_index=True).sort_values(["run", "t_ns"], kind="stable")
+    return _screen_hits(sel, ["run", "category"], lambda out, g: [
+        {"precheck": True, "screen": str(c)} for c in out["category"]])

@@ -14,6 +14,8 @@ from typing import Any
 from harness.scenario.model import Scenario
 
 TICK_POLL_S = 0.3
+ACT_WAIT_S = 0.5  # the consent step has just seen the notice when it acts
+PROGRESS_CAP = 4  # the consent step's deadline moves with progress, up to this many times its timeout
 
 
 def _first_permission_decision(scenario: Scenario) -> bool:
@@ -61,23 +63,55 @@ class Responder:
         return None
 
     def consent(self, decision: str, step_id: Any, timeout_s: float) -> Any:
-        """Wait for the privacy notice (answering permission prompts in its way), then accept or
-        refuse it; later notices get the same answer."""
+        """Answer the privacy notice with `decision` (accept | refuse); later notices get the same
+        answer. Permission prompts in the way (over the notice, or raised by the app after the
+        tap) get the standing answer, else the scenario's first permission decision. The step is
+        done when a screen proves the decision (harness.ui.state); a tap that did not take is
+        tried again. The step gives up `timeout_s` after the last progress (a prompt answered, a tap
+        made), and after `PROGRESS_CAP` times `timeout_s` in all."""
         from harness.ui.actions import ActionOutcome
+        from harness.ui.state import NOTICE
 
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            obs = self.observer.wait_for({"consent_notice", "permission_dialog"}, max(0.1, deadline - time.monotonic()))
-            if obs is None:
-                break
-            if obs.classification.kind == "permission_dialog":
-                self.answer_pending(step_id, fallback=True)
+        wanted = "accepted" if decision == "accept" else "refused"
+        act = self.observer.accept_notice if decision == "accept" else self.observer.refuse_notice
+        tracker = self.observer.tracker
+        self.notice = decision  # later notices get the same answer, whatever this one does
+        start = time.monotonic()
+        deadline = start + timeout_s
+        last: Any = None
+        while time.monotonic() < min(deadline, start + PROGRESS_CAP * timeout_s):
+            if last is not None and last.t_ns is not None:
+                done = tracker.decision_since(NOTICE, last.t_ns)
+                if done is not None and done.state == wanted:
+                    return ActionOutcome("ok", f"{last.reason}; proven by a later screen", NOTICE, wanted, done.t_ns,
+                                         last.control, last.taps)
+            obs = self.observer.poll()
+            kind = obs.classification.kind
+            if kind == "permission_dialog":
+                if self.answer_pending(step_id, fallback=True) is not None:
+                    deadline = time.monotonic() + timeout_s  # progress: the prompt in the way is answered
                 continue
-            action = self.observer.accept_notice if decision == "accept" else self.observer.refuse_notice
-            outcome = action(step_id=step_id, timeout=5.0)
-            if outcome.ok:
-                self.notice = decision
-            return outcome
+            if kind == "consent_notice":
+                # The notice is on screen now: the action must not wait for it (a prompt coming up
+                # meanwhile is this loop's to answer).
+                outcome = act(step_id=step_id, timeout=ACT_WAIT_S)
+                if outcome.ok:
+                    return outcome
+                if outcome.taps:
+                    deadline = time.monotonic() + timeout_s
+                if outcome.status != "not-found" or last is None or last.status == "not-found":
+                    last = outcome  # a notice not ready yet (no control) keeps a pending tap's outcome
+                if outcome.status == "failed" and outcome.taps:
+                    # The tap changed nothing (a button not enabled yet): try again once the screen
+                    # changes, not blindly, since a prompt may come up where the next tap would land.
+                    current = self.observer.current
+                    if current is not None:
+                        self.observer.wait_change(current, self.observer.settle)
+                if outcome.status != "not-found":
+                    continue
+            time.sleep(self.observer.fast)
+        if last is not None:
+            return last
         return ActionOutcome("not-found", f"no privacy notice appeared within {timeout_s:.0f}s")
 
     def tick(self) -> None:

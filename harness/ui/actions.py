@@ -1,14 +1,17 @@
-"""Scenario actions on consent screens: find the control, tap it, record the decision at the host
-time of the tap (`via='step'`), and say what happened.
+"""Scenario actions on consent screens: find the control, tap it, register the tap with the consent
+tracker, and say what happened.
 
-A decision is recorded only when the screen actually changed after the tap (the notice or prompt
-went away, or the next step of a refusal appeared): a tap that did nothing is a `failed` outcome,
-not a consent. The time recorded is still the tap's, taken right before `input tap` is sent."""
+The decision is recorded (at the host time of the tap, taken right before `input tap` is sent, with
+`via='step'`) only when a later screen proves it (harness.ui.state): the app's window without the
+notice, the prompt gone. A tap after which the same screen stays is a `failed` outcome and is
+dropped; a tap after which a system window (a permission prompt) or another app covers the app is
+`pending`: the decision is recorded when the app's window is seen again without the notice, and
+dropped if the notice is still there."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import DeviceError
@@ -22,7 +25,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ActionOutcome:
-    status: str  # ok | not-found | failed
+    status: str  # ok | pending | not-found | failed
     reason: str
     subject: str | None = None
     state: str | None = None  # the state recorded (accepted, refused, granted, denied)
@@ -53,25 +56,45 @@ def _evidence(step_id: Any, shot: str | None, control: Control, taps: list[tuple
             "taps": [{"t_ns": t, "text": s} for t, s in taps]}
 
 
-def _gone(after: Observation, kind: str, before_sig: tuple[Any, ...]) -> bool:
-    """The prompt went away, or the next prompt (another group) replaced it."""
-    c = after.classification
-    return c.kind not in (kind, "unknown") or (c.kind == kind and c.signature() != before_sig)
+def _unchanged(obs: UiObserver, seen: Observation) -> Observation | None:
+    """A fresh dump right before a tap: the same screen as `seen` (then the tap goes where it was
+    meant to), or None. A prompt that came up meanwhile would take the tap at the same place."""
+    fresh = obs.poll()
+    c, before = fresh.classification, seen.classification
+    same = c.kind == before.kind and c.signature() == before.signature() and fresh.package == seen.package
+    return fresh if same else None
 
 
-def _tap_past_notice(obs: UiObserver, control: Control, before: Observation, notice: Classification,
-                     verb: str, taps: list[tuple[int, str]]) -> tuple[int, Observation, ActionOutcome | None]:
-    """Tap `control` of `notice` and observe the screen after it: (tap time, new screen, None), or a
-    failed outcome when the same notice is still there or the screen became unreadable."""
-    t = _tap(obs, control)
-    taps.append((t, control.text))
+def _moved(subject: str | None, taps: list[tuple[int, str]]) -> ActionOutcome:
+    return ActionOutcome("failed", "the screen changed right before the tap: not tapped", subject, taps=tuple(taps))
+
+
+def _notice_decided(obs: UiObserver, since: int, state: str) -> Any:
+    t = obs.tracker.decision_since(NOTICE, since)
+    return t if t is not None and t.state == state else None
+
+
+def _after_notice_tap(obs: UiObserver, before: Observation, notice: Classification, control: Control, state: str,
+                      verb: str, taps: list[tuple[int, str]]) -> tuple[Observation, ActionOutcome | None]:
+    """Watch the screen after a tap on `control` of `notice`: (new screen, outcome) where the outcome
+    is `ok` (a later screen proved the decision; the tracker recorded it at the tap's time), `failed`
+    (the same notice stayed: the tap is dropped), `pending` (a system window or another app covers
+    the app: the decision waits for a screen that proves it), or None: the next step of a refusal."""
+    t = taps[-1][0]
     after = obs.wait_change(before, obs.settle)
+    done = _notice_decided(obs, t, state)
+    if done is not None:
+        return after, ActionOutcome("ok", f"{verb} tapped, notice gone", NOTICE, state, done.t_ns, control, tuple(taps))
     ac = after.classification
-    if ac.kind == "unknown" or (ac.kind == "consent_notice" and ac.signature() == notice.signature()):
-        why = f"the notice is still on screen after tapping {verb}" if ac.kind != "unknown" else \
-            f"screen unreadable after the tap ({ac.reason})"
-        return t, after, ActionOutcome("failed", why, NOTICE, control=control, taps=tuple(taps))
-    return t, after, None
+    if ac.kind == "consent_notice" and (not after.changed or ac.signature() == notice.signature()):
+        obs.drop_tap(NOTICE)
+        return after, ActionOutcome("failed", f"the notice is still on screen after tapping {verb}", NOTICE,
+                                    control=control, taps=tuple(taps))
+    if ac.kind == "consent_notice" and after.layer == "app":
+        return after, None
+    where = ac.reason if ac.kind == "unknown" else f"{after.layer or 'unknown'} window {after.package or ac.package}"
+    return after, ActionOutcome("pending", f"{verb} tapped; the app is covered ({where}): the decision is recorded "
+                                "when a later screen shows the notice gone", NOTICE, state, t, control, tuple(taps))
 
 
 def accept_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0) -> ActionOutcome:
@@ -84,7 +107,6 @@ def accept_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
     if c.accept is None:
         return ActionOutcome("not-found", f"notice without an agree control ({c.reason})", NOTICE)
     taps: list[tuple[int, str]] = []
-    obs.tracker.begin_step(NOTICE)
     try:
         with obs.lock:
             if c.checkbox is not None and c.checkbox.checked is not True:
@@ -95,16 +117,19 @@ def accept_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
                     c = seen.classification
             accept = c.accept
             assert accept is not None
-            shot = obs.screenshot(obs.now(), "accept")
-            t, _, failed = _tap_past_notice(obs, accept, seen, c, "agree", taps)
-            if failed is not None:
-                return failed
-            obs.record_step(t, NOTICE, "accepted", _evidence(step_id, shot, accept, taps, seen))
-            return ActionOutcome("ok", "agree tapped, notice gone", NOTICE, "accepted", t, accept, tuple(taps))
+            shot = obs.evidence_shot("accept")
+            if _unchanged(obs, seen) is None:
+                return _moved(NOTICE, taps)
+            taps.append((_tap(obs, accept), accept.text))
+            obs.record_tap(taps[-1][0], NOTICE, "accepted", _evidence(step_id, shot, accept, taps, seen))
+            after, outcome = _after_notice_tap(obs, seen, c, accept, "accepted", "agree", taps)
+            if outcome is None:  # another notice screen (a second page): agree there too
+                return ActionOutcome("pending", "another notice screen came after tapping agree", NOTICE,
+                                     "accepted", taps[-1][0], accept, tuple(taps))
+            return outcome
     except DeviceError as exc:
+        obs.drop_tap(NOTICE)
         return ActionOutcome("failed", str(exc), NOTICE, taps=tuple(taps))
-    finally:
-        obs.tracker.end_step(NOTICE)
 
 
 def refuse_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0, max_steps: int = 4) -> ActionOutcome:
@@ -116,37 +141,40 @@ def refuse_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
     if seen.classification.refuse is None:
         return ActionOutcome("not-found", f"notice without a refuse control ({seen.classification.reason})", NOTICE)
     taps: list[tuple[int, str]] = []
-    obs.tracker.begin_step(NOTICE)
     try:
         with obs.lock:
-            first_shot = obs.screenshot(obs.now(), "refuse")
+            first_shot = obs.evidence_shot("refuse")
             current = seen
             for _ in range(max_steps):
                 c = current.classification
                 refuse = c.refuse
                 if refuse is None:
+                    obs.drop_tap(NOTICE)
                     return ActionOutcome("not-found", f"refusal step without a refuse control ({c.reason})", NOTICE,
                                          taps=tuple(taps))
-                t, after, failed = _tap_past_notice(obs, refuse, current, c, "refuse", taps)
-                if failed is not None:
-                    return failed
-                ac = after.classification
-                if ac.kind != "consent_notice":
-                    obs.record_step(t, NOTICE, "refused", _evidence(step_id, first_shot, refuse, taps, seen))
-                    return ActionOutcome("ok", f"refused in {len(taps)} step(s)", NOTICE, "refused", t, refuse,
-                                         tuple(taps))
+                if _unchanged(obs, current) is None:
+                    obs.drop_tap(NOTICE)
+                    return _moved(NOTICE, taps)
+                taps.append((_tap(obs, refuse), refuse.text))
+                obs.record_tap(taps[-1][0], NOTICE, "refused", _evidence(step_id, first_shot, refuse, taps, seen))
+                after, outcome = _after_notice_tap(obs, current, c, refuse, "refused", "refuse", taps)
+                if outcome is not None:
+                    if outcome.ok:
+                        return replace(outcome, reason=f"refused in {len(taps)} step(s)")
+                    return outcome
                 current = after  # a second step ("are you sure?"): refuse again
+            obs.drop_tap(NOTICE)
             return ActionOutcome("failed", f"still asked after {max_steps} refusals", NOTICE, taps=tuple(taps))
     except DeviceError as exc:
+        obs.drop_tap(NOTICE)
         return ActionOutcome("failed", str(exc), NOTICE, taps=tuple(taps))
-    finally:
-        obs.tracker.end_step(NOTICE)
 
 
 def answer_permission(obs: UiObserver, grant: bool, group: str | None = None, *, step_id: Any = None,
                       timeout: float = 10.0) -> ActionOutcome:
     """Answer the system permission prompt: grant (While using the app / Allow / 允许 ...) or deny
-    (Deny / Don't allow / 拒绝 / 禁止). With `group`, only a prompt for that group is answered."""
+    (Deny / Don't allow / 拒绝 / 禁止). With `group`, only a prompt for that group is answered. The
+    state recorded is the package manager's when the device tells it (else the tapped choice's)."""
     seen = obs.wait_for(("permission_dialog",), timeout)
     want = group.upper() if group else None
     if seen is None:
@@ -160,26 +188,29 @@ def answer_permission(obs: UiObserver, grant: bool, group: str | None = None, *,
     if control is None:
         return ActionOutcome("not-found", f"prompt without a {'grant' if grant else 'deny'} choice ({c.reason})", subject)
     state = "granted" if grant else "denied"
-    obs.tracker.begin_step(subject)
     try:
         with obs.lock:
-            shot = obs.screenshot(obs.now(), "permission")
+            shot = obs.evidence_shot("permission")
+            if _unchanged(obs, seen) is None:
+                return _moved(subject, [])
             t = _tap(obs, control)
-            after = obs.wait_change(seen, obs.settle)
-            if not _gone(after, "permission_dialog", c.signature()):
+            obs.record_tap(t, subject, state, _evidence(step_id, shot, control, [(t, control.text)], seen))
+            obs.wait_change(seen, obs.settle)
+            done = obs.tracker.decision_since(subject, t)
+            if done is None:
+                obs.drop_tap(subject)
                 return ActionOutcome("failed", "the prompt is still on screen after the tap", subject, control=control,
                                      taps=((t, control.text),))
-            obs.record_step(t, subject, state, _evidence(step_id, shot, control, [(t, control.text)], seen))
-            return ActionOutcome("ok", f"{control.text} tapped", subject, state, t, control, ((t, control.text),))
+            return ActionOutcome("ok", f"{control.text} tapped", subject, done.state, t, control, ((t, control.text),))
     except DeviceError as exc:
+        obs.drop_tap(subject)
         return ActionOutcome("failed", str(exc), subject)
-    finally:
-        obs.tracker.end_step(subject)
 
 
 def note_tap(obs: UiObserver, x: int, y: int, t_ns: int, step_id: Any = None) -> ActionOutcome | None:
     """A tap made by another step (raw coordinates): when it hit a consent control of the screen
-    last seen, record the decision it made at its time. Returns None when it hit nothing relevant."""
+    last seen, register it as the harness's tap, recorded at its time once a later screen proves it
+    (`pending` outcome). Returns None when it hit nothing relevant."""
     cur = obs.current
     if cur is None:
         return None
@@ -191,6 +222,8 @@ def note_tap(obs: UiObserver, x: int, y: int, t_ns: int, step_id: Any = None) ->
     subject, yes, no = mapping[c.kind]
     for control, state in ((c.accept, yes), (c.refuse, no)):
         if control is not None and control.contains(x, y):
-            obs.record_step(t_ns, subject, state, {"step_id": step_id, "control": control.brief(), "tap": [x, y]})
-            return ActionOutcome("ok", "tap hit a consent control", subject, state, t_ns, control, ((t_ns, control.text),))
+            obs.record_tap(t_ns, subject, state, {"step_id": step_id, "control": control.brief(), "tap": [x, y],
+                                                  "taps": [{"t_ns": t_ns, "text": control.text}]})
+            return ActionOutcome("pending", "tap hit a consent control: recorded when a later screen proves it",
+                                 subject, state, t_ns, control, ((t_ns, control.text),))
     return None

@@ -24,7 +24,7 @@ from harness.ui.device import UiDevice
 from harness.ui.model import Classification
 from harness.ui.state import ConsentTracker, Transition
 
-RELEVANT = ("consent_notice", "permission_dialog", "permission_rationale")
+RELEVANT = ("consent_notice", "permission_dialog", "permission_rationale", "login_agreement")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Observation:
     classification: Classification
     screenshot: str | None  # path relative to the run directory
     changed: bool
+    layer: str | None = None  # app | overlay | away (harness.ui.state), None when unknown
 
 
 class UiObserver:
@@ -62,6 +63,7 @@ class UiObserver:
         self.current: Observation | None = None
         self.errors = 0
         self._signature: tuple[Any, ...] | None = None
+        self._shots: tuple[tuple[Any, ...] | None, str | None] = (None, None)  # (screen signature, screenshot)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -84,6 +86,14 @@ class UiObserver:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(png)
         return rel
+
+    def evidence_shot(self, tag: str) -> str | None:
+        """A screenshot of the screen on display now: the one taken when it appeared, if the screen
+        has not changed since (an action then taps without waiting for a new capture), else a new one."""
+        sig, shot = self._shots
+        if shot is not None and sig == self._signature:
+            return shot
+        return self.screenshot(self.now(), tag)
 
     def _event(self, kind: str, detail: dict[str, Any]) -> None:
         if self.journal is not None:
@@ -135,17 +145,28 @@ class UiObserver:
             shot = None
             if changed and c.kind in RELEVANT:
                 shot = self.screenshot(t_ns, c.kind)
-            obs = Observation(t_ns, fg[0], fg[1], c, shot, changed)
+                self._shots = (sig, shot)
+            evidence = {"screenshot": shot, "package": c.package, "reason": c.reason} if shot or c.kind in RELEVANT \
+                else {"foreground": fg[0], "kind": c.kind}
+            transitions = self.tracker.observe(t_ns, c, fg, evidence)
+            layer = self.tracker.layer if c.kind != "unknown" else None
+            obs = Observation(t_ns, fg[0], fg[1], c, shot, changed, layer)
             self.current = obs
             if changed:
                 self.interval = self.fast
                 self._write_ui(obs, xml)
             else:
                 self.interval = min(self.slow, self.interval * 1.5)
-            evidence = {"screenshot": shot, "package": c.package, "reason": c.reason} if shot or c.kind in RELEVANT \
-                else {"foreground": fg[0]}
-            self._write_transitions(self.tracker.observe(t_ns, c, fg, evidence))
+            self._write_transitions(transitions)
+            self._report_dropped()
             return obs
+
+    def _report_dropped(self) -> None:
+        """Journal the taps a later screen disproved (nothing is recorded in `consent` for them)."""
+        while self.tracker.dropped:
+            tap = self.tracker.dropped.pop(0)
+            self._event("ui:tap-without-effect", {"t_ns": tap.t_ns, "subject": tap.subject, "meant": tap.state,
+                                                   "step_id": tap.evidence.get("step_id")})
 
     def _write_ui(self, obs: Observation, xml: str) -> None:
         if self.journal is None:
@@ -234,12 +255,17 @@ class UiObserver:
             self._write_transitions(out)
             return out
 
-    def record_step(self, t_ns: int, subject: str, state: str, evidence: dict[str, Any]) -> Transition:
+    def record_tap(self, t_ns: int, subject: str, state: str, evidence: dict[str, Any]) -> None:
+        """The harness tapped a consent control at `t_ns`: the decision is recorded (at that time)
+        when a later screen proves it (harness.ui.state)."""
         with self.lock:
-            t = self.tracker.record_step(t_ns, subject, state, evidence)
-            self._write_transitions([t])
+            self.tracker.tap(t_ns, subject, state, evidence)
             self.interval = self.fast
-            return t
+
+    def drop_tap(self, subject: str) -> None:
+        with self.lock:
+            self.tracker.drop(subject)
+            self._report_dropped()
 
     def accept_notice(self, step_id: int | str | None = None, timeout: float = 10.0) -> Any:
         from harness.ui.actions import accept_notice

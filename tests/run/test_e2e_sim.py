@@ -27,6 +27,17 @@ CONSENTRY = [sys.executable, "-m", "harness"]
 DATA = ROOT / "tests" / "data" / "sim_apps"
 
 
+SCENARIOS = ("baseline", "refuse", "accept", "accept-grant", "background")
+_DEMO_RUNS: dict[str, Path] = {}  # the demo suite's runs folder, once it ran in this session
+_SAMPLE_RUNS: dict[str, Path] = {}  # sample name -> runs folder of that sample alone
+
+
+def _sample_names() -> list[str]:
+    from harness.sim.samples import sample_models
+
+    return sorted(sample_models())
+
+
 def _cli(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CONSENTRY, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
 
@@ -56,7 +67,51 @@ def demo_suite(tmp_path_factory, adb_server):
         for sim in sims:
             _adb("disconnect", sim.serial)
             sim.stop()
+    _DEMO_RUNS["runs"] = out / "runs"
     return out, proc
+
+
+def _sample_runs(name: str, root: Path) -> Path:
+    """The runs of sample `name` under the demo scenarios: the demo suite's when it already ran in
+    this session, else the demo's scenarios and time scale for that app alone on two sim devices."""
+    if "runs" in _DEMO_RUNS:
+        return _DEMO_RUNS["runs"]
+    if name in _SAMPLE_RUNS:
+        return _SAMPLE_RUNS[name]
+    from harness.sim.samples import sample_app_paths
+    from harness.sim.server import SimDevice
+
+    apk = sample_app_paths()[name]
+    suite = root / "one.yaml"
+    suite.write_text(f"name: {name}\napps: [{apk}]\nscenarios: [{', '.join(SCENARIOS)}]\ntime_scale: 0.2\n",
+                     encoding="utf-8")
+    sims = [SimDevice(root / f"sim{i}", apps=[apk]) for i in range(2)]
+    try:
+        for sim in sims:
+            sim.start()
+            for _ in range(50):
+                if "connected to" in _adb("connect", sim.serial) and _adb("-s", sim.serial, "get-state").strip() == "device":
+                    break
+                time.sleep(0.1)
+        proc = _cli("suite", str(suite), "--devices", ",".join(s.serial for s in sims), "--out", str(root / "out"),
+                    "--no-report")
+    finally:
+        for sim in sims:
+            _adb("disconnect", sim.serial)
+            sim.stop()
+    # Not asserted here: a run that failed to start shows as not `complete` in the tests that read it.
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    out = root / "out"
+    _SAMPLE_RUNS[name] = out / "runs" if (out / "runs").is_dir() else out  # runs/ beside report/ when reporting
+    return _SAMPLE_RUNS[name]
+
+
+def _run_dir(runs: Path, package: str, scenario: str) -> Path:
+    for manifest in runs.glob("*/manifest.json"):
+        m = json.loads(manifest.read_text())
+        if m["app"]["package"] == package and m["scenario"]["name"] == scenario:
+            return manifest.parent
+    raise AssertionError(f"no run of {package} / {scenario} under {runs}")
 
 
 def _findings_by_run(runs: Path) -> dict[tuple[str, str], tuple[str, set[str]]]:
@@ -93,6 +148,85 @@ def test_every_sample_app_yields_exactly_its_declared_findings(demo_suite):
                 mismatches.append(f"{model.package} / {scenario}: missing {sorted(want - got)}, extra {sorted(got - want)}")
     assert not mismatches, "\n".join(mismatches)
     assert runs[("com.consentry.sample.compliant", "accept-grant")][1] == set()
+
+
+@pytest.mark.parametrize("name", _sample_names())
+def test_sample_app_yields_its_declared_findings(name, tmp_path_factory, adb_server):
+    """One sample under every demo scenario (`-k <sample>` runs it alone; after the demo suite it
+    reads the suite's runs)."""
+    from harness.sim.samples import sample_models
+
+    model = sample_models()[name]
+    runs = _findings_by_run(_sample_runs(name, tmp_path_factory.mktemp(name)))
+    mismatches = []
+    for scenario in SCENARIOS:
+        status, got = runs[(model.package, scenario)]
+        want = set(model.expect.get(scenario, ()))
+        if status != "complete" or got != want:
+            mismatches.append(f"{scenario} ({status}): missing {sorted(want - got)}, extra {sorted(got - want)}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def _consent(run_dir: Path) -> pd.DataFrame:
+    c = pd.read_parquet(run_dir / "consent.parquet")
+    c["ev"] = [json.loads(e) if isinstance(e, str) else {} for e in c["evidence"]]
+    return c
+
+
+def test_permissions_over_notice_prompt_before_consent_has_tap_precise_evidence(tmp_path_factory, adb_server):
+    """A system prompt over the unanswered notice: the notice stays `shown` under it (never
+    `accepted (observed)`), and the finding names the prompt's time and the host time of the tap
+    that accepted the notice afterwards."""
+    run = _run_dir(_sample_runs("permissions_over_notice", tmp_path_factory.mktemp("po")),
+                   "com.consentry.sample.permsover", "accept")
+    c = _consent(run)
+    notice = c[c["subject"] == "privacy_notice"]
+    assert "observed" not in set(notice.loc[notice["state"] != "shown", "via"])
+    accepted = notice[notice["state"] == "accepted"]
+    assert len(accepted) == 1 and accepted["via"].iloc[0] == "step"
+    tap = int(accepted["t_ns"].iloc[0])
+    ev = accepted["ev"].iloc[0]
+    assert ev["taps"][-1]["t_ns"] == tap and ev["taps"][-1]["text"] == "同意" and ev["proof_t_ns"] >= tap
+    prompts = c[c["subject"].str.startswith("permission:") & (c["state"] == "shown")]
+    assert len(prompts) and int(prompts["t_ns"].min()) < tap
+    assert prompts["ev"].iloc[0].get("covers") in ("privacy_notice", None)
+    f = pd.read_parquet(run / "findings.parquet")
+    pbc = f[f["rule"] == "permission-before-consent"]
+    assert len(pbc)
+    for evidence in pbc["evidence"]:
+        detail = json.loads(evidence)["detail"]
+        assert detail["notice_state"] in ("none", "shown")
+        assert detail["notice_decision"]["t_ns"] == tap and detail["notice_decision"]["via"] == "step"
+        assert detail["prompt_t_ns"] < tap and detail["notice_decision"]["after_prompt_ms"] > 0
+
+
+def test_second_chance_refusal_is_recorded_at_the_exit_tap(tmp_path_factory, adb_server):
+    run = _run_dir(_sample_runs("second_chance", tmp_path_factory.mktemp("sc")),
+                   "com.consentry.sample.secondchance", "refuse")
+    c = _consent(run)
+    notice = c[c["subject"] == "privacy_notice"]
+    assert not notice["state"].isin(["accepted", "dismissed"]).any()
+    refused = notice[notice["state"] == "refused"]
+    assert len(refused) and set(refused["via"]) == {"step"}
+    first = refused["ev"].iloc[0]
+    assert [t["text"] for t in first["taps"]] == ["不同意", "退出应用"]
+    assert int(refused["t_ns"].iloc[0]) == first["taps"][-1]["t_ns"]
+
+
+def test_notice_autoclose_is_dismissed_and_collection_after_it_is_before_consent(tmp_path, make_sim_device):
+    from harness.sim.samples import sample_app_paths
+
+    apk = sample_app_paths()["notice_autoclose"]
+    sim = make_sim_device(apps=[apk])
+    scenario = parse_scenario("name: wait\nsteps:\n  - launch\n  - wait: 9\n", "wait")
+    result = execute_run(connect_device(sim.serial), read_apk(apk), scenario, RunOptions(out=tmp_path / "runs"))
+    assert result.status == "complete", result.reason
+    c = _consent(result.run_dir)
+    notice = c[c["subject"] == "privacy_notice"].sort_values("t_ns")
+    assert notice["state"].tolist() == ["shown", "dismissed"], notice[["t_ns", "state", "via"]]
+    assert notice["via"].tolist() == ["observed", "observed"]
+    f = pd.read_parquet(result.run_dir / "findings.parquet")
+    assert set(f["rule"]) == {"collect-before-consent"}
 
 
 def test_events_200ms_either_side_of_the_accept_tap_are_placed_correctly(tmp_path, make_sim_device):

@@ -15,6 +15,8 @@ from harness.ui.observer import UiObserver
 APP = ("com.example.news", "com.example.news.MainActivity")
 HOME = "neg_33.xml"
 LAUNCHER = ("com.google.android.apps.nexuslauncher", "com.google.android.apps.nexuslauncher.NexusLauncherActivity")
+PROMPT = ("com.google.android.permissioncontroller",
+          "com.android.permissioncontroller.permission.ui.GrantPermissionsActivity")
 
 
 def _observer(tmp_path, device, journal=None):
@@ -98,35 +100,42 @@ def test_answer_permission_deny_and_group_check(tmp_path):
     assert obs.state("permission:LOCATION") == "denied"
 
 
-def test_observed_transitions_and_revocation(tmp_path):
-    # A notice accepted by a tap the observer did not make, then a prompt answered outside.
+def test_notice_closed_by_a_tap_the_harness_did_not_make_is_dismissed_not_accepted(tmp_path):
+    # Someone else taps Agree: the harness cannot know what was tapped, so the notice is `dismissed`
+    # (gone without a decision). The prompt that follows is answered outside the harness too: its
+    # outcome is the package manager's grant state.
     moves = {("notice_en_00.xml", "Agree"): "perm_en_09.xml", ("perm_en_09.xml", "While using the app"): HOME}
-    fg = {"notice_en_00.xml": APP, HOME: APP, "perm_en_09.xml": ("com.google.android.permissioncontroller", "x.Grant")}
+    fg = {"notice_en_00.xml": APP, HOME: APP, "perm_en_09.xml": PROMPT}
     dev = ScriptedDevice("notice_en_00.xml", moves, fg)
     obs, _ = _observer(tmp_path, dev)
     c = obs.poll().classification
     dev.tap(*c.accept.center)
     obs.poll()
-    assert obs.state("privacy_notice") == "accepted"
+    assert obs.state("privacy_notice") == "shown"  # covered by the prompt: nothing known yet
     assert obs.state("permission:LOCATION") == "shown"
     dev.grants = {"android.permission.ACCESS_FINE_LOCATION": True}
     dev.tap(*obs.current.classification.accept.center)
     obs.poll()
     assert obs.state("permission:LOCATION") == "granted"
+    assert obs.state("privacy_notice") == "dismissed"
     vias = {(t.subject, t.state): t.via for t in obs.transitions}
-    assert vias[("privacy_notice", "accepted")] == "observed"
+    assert vias == {("privacy_notice", "shown"): "observed", ("permission:LOCATION", "shown"): "observed",
+                    ("permission:LOCATION", "granted"): "observed", ("privacy_notice", "dismissed"): "observed"}
     dev.grants = {"android.permission.ACCESS_FINE_LOCATION": False}
     assert [t.state for t in obs.check_grants()] == ["revoked"]
 
 
-def test_notice_gone_with_app_is_refused(tmp_path):
+def test_notice_gone_with_the_app_stays_shown(tmp_path):
+    # The app leaves the screen (exit, HOME) with its notice unanswered: the notice is not gone from
+    # the app's window, and nobody decided anything.
     dev = ScriptedDevice("notice_en_00.xml", {("notice_en_00.xml", "Disagree"): HOME},
                          {"notice_en_00.xml": APP, HOME: LAUNCHER})
     obs, _ = _observer(tmp_path, dev)
     c = obs.poll().classification
     dev.tap(*c.refuse.center)
     obs.poll()
-    assert obs.state("privacy_notice") == "refused"
+    assert obs.state("privacy_notice") == "shown"
+    assert obs.current.layer == "away"
 
 
 def test_unknown_screens_change_nothing(tmp_path):
