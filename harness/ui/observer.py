@@ -9,6 +9,8 @@ time is taken on the host right before `input tap` is sent (DESIGN.md, Clocks)."
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import threading
 import time
@@ -19,7 +21,7 @@ from typing import Any
 
 from analysis.permissions import PERMISSION_GROUPS
 from harness.errors import DeviceError
-from harness.ui.classify import classify
+from harness.ui.classify import classify, classify_screen
 from harness.ui.device import UiDevice
 from harness.ui.model import Classification
 from harness.ui.state import ConsentTracker, Transition
@@ -46,7 +48,7 @@ class UiObserver:
     def __init__(self, device: UiDevice, journal: Any | None, run_dir: str | Path, t0: int, *,
                  app_package: str | None = None, fast: float = 0.2, slow: float = 1.5,
                  screenshots: bool = True, save_dumps: bool = False, settle: float = 4.0,
-                 clock: Callable[[], int] = time.time_ns):
+                 ocr: bool = True, ocr_every: float = 5.0, clock: Callable[[], int] = time.time_ns):
         self.device = device
         self.journal = journal
         self.run_dir = Path(run_dir)
@@ -56,6 +58,9 @@ class UiObserver:
         self.screenshots = screenshots
         self.save_dumps = save_dumps
         self.settle = settle  # how long a tap may take to change the screen
+        self.ocr = ocr  # read textless screens (WebView, Flutter, images) from the screenshot
+        self.ocr_every = ocr_every  # at most one OCR per this many seconds on an unchanged dump
+        self._ocr_last: tuple[Any, str, float, Classification] | None = None  # (dump sig, png sha1, at, result)
         self.clock = clock
         self.interval = fast
         self.lock = threading.RLock()
@@ -139,6 +144,8 @@ class UiObserver:
                 self.current = obs
                 return obs
             c = classify(xml)
+            if c.kind == "unknown" and self.ocr and c.source == "hierarchy" and self.screenshots:
+                c = self._read_pixels(xml, fg, c)
             sig = (fg, c.signature())
             changed = sig != self._signature
             self._signature = sig
@@ -160,6 +167,29 @@ class UiObserver:
             self._write_transitions(transitions)
             self._report_dropped()
             return obs
+
+    def _read_pixels(self, xml: str, fg: tuple[str, str], c: Classification) -> Classification:
+        """A dump with no readable text in its top window: classify the screenshot with OCR
+        (`source: "ocr"`). OCR costs seconds, so an unchanged dump is read again at most every
+        `ocr_every` seconds, and only when its pixels changed; a failed engine or screenshot keeps
+        `unknown` with the reason (the run goes on)."""
+        dump_sig = (fg, hashlib.sha1(xml.encode("utf-8", "replace")).hexdigest())
+        last = self._ocr_last
+        if last is not None and last[0] == dump_sig and time.monotonic() - last[2] < self.ocr_every:
+            return last[3]
+        try:
+            png = self.device.screenshot_png()
+        except DeviceError as exc:
+            return dataclasses.replace(c, reason=f"{c.reason}; no screenshot for OCR: {exc}")
+        png_sig = hashlib.sha1(png).hexdigest()
+        if last is not None and last[0] == dump_sig and last[1] == png_sig:
+            self._ocr_last = (dump_sig, png_sig, time.monotonic(), last[3])
+            return last[3]
+        got = classify_screen(xml, png)
+        self._ocr_last = (dump_sig, png_sig, time.monotonic(), got)
+        if got.source == "ocr":
+            self._event("ui:ocr", {"kind": got.kind, "reason": got.reason[:300]})
+        return got
 
     def _report_dropped(self) -> None:
         """Journal the taps a later screen disproved (nothing is recorded in `consent` for them)."""
