@@ -66,8 +66,16 @@ demo: setup
 test: setup
 	@$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# Every benchmark runs (one missing its goal does not stop the others); each appends its rows to
+# one JSON lines file (bench/_report.py), then one summary table; exit 1 if any goal was missed.
+# The table is also kept as Markdown in bench/last-run.md (the README's figures come from it).
+BENCH_RESULTS := $(STAMPS)/bench-results.jsonl
 bench: setup
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@rm -f $(BENCH_RESULTS); failed=""; \
+	for b in $$(ls bench/*.py | grep -v '/_'); do \
+	  echo "== $$b"; CONSENTRY_BENCH_RESULTS=$(BENCH_RESULTS) $(PY) $$b || failed="$$failed $$b"; \
+	done; \
+	$(PY) bench/_report.py summary $(BENCH_RESULTS) --failed "$$failed" --markdown bench/last-run.md
 
 lint: setup
 	@$(VENV)/bin/ruff check harness analysis tests bench

@@ -76,7 +76,7 @@ def report(title: str, items, fn) -> None:
             print(f"  mistake: {m[0]} expected {m[1]} got {m[2]} ({m[3]})")
 
 
-def main() -> None:
+def main() -> int:
     corpus = load_corpus(CORPUS)
     report("corpus (classifier)", corpus, classify)
     report("corpus (naive regex baseline)", corpus, naive_regex)
@@ -97,7 +97,13 @@ def main() -> None:
     print(f"  naive regex         {base_re:8.0f} dumps/s  (classifier/regex ratio {ours / base_re:.2f})")
     print(f"  naive minidom       {base_dom:8.0f} dumps/s  (classifier/minidom ratio {ours / base_dom:.2f})")
     print(f"  goal >= 500 dumps/s: {'met' if ours >= 500 else 'NOT met'}")
+    from _report import Report
+
+    results = Report("ui_classify")
+    results.figure("hierarchy dumps classified/s", ours, "dumps/s", baseline=base_dom,
+                  baseline_name="naive minidom", goal_min=500)
+    return results.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

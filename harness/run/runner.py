@@ -26,6 +26,7 @@ from harness.run.apk import ApkInfo
 from harness.run.context import RunAborted, RunContext
 from harness.run.identity import plant_canaries, read_identity, write_identity
 from harness.run.manifest import new_manifest, read_manifest, utc_now, write_manifest
+from harness.run.secrets import mask, protect
 from harness.run.steps import run_steps
 from harness.scenario.model import Scenario
 
@@ -57,6 +58,7 @@ class RunResult:
     waited_s: float
     steps_s: float
     findings: int | None
+    timings: dict[str, float] | None = None  # prepare, attach (agent attach and launch gating), teardown, compact, steps
 
     @property
     def overhead_s(self) -> float:
@@ -118,7 +120,9 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     info = device.info()
     run_id = make_run_id(app.package, scenario.name, device.serial)
     run_dir = Path(options.out) / run_id
-    run_dir.mkdir(parents=True, exist_ok=False)
+    Path(options.out).mkdir(parents=True, exist_ok=True)
+    run_dir.mkdir(mode=0o700)  # identity values, traffic and screens: readable by the owner only
+    run_dir.chmod(0o700)  # whatever the umask
     (run_dir / "screenshots").mkdir()
     t0 = time.time_ns()
     journal = Journal(run_dir)
@@ -148,6 +152,7 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
         _fresh_state(ctx, scenario)
         ident, notes = read_identity(device)
         notes += plant_canaries(device, ident)
+        protect(ident)  # from here on no log line or diagnostic event carries these values
         write_identity(run_dir, ident)
         for note in notes:
             ctx.event("runner", "identity:note", note=note)
@@ -183,7 +188,8 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     counts = compact(run_dir)
     timings["compact"] = time.monotonic() - mark
     timings["steps"] = ctx.steps_s
-    manifest.update(status=status, reason=reason, ended=utc_now(), rows=counts,
+    timings["attach"] = ctx.attach_s
+    manifest.update(status=status, reason=mask(reason) if reason else reason, ended=utc_now(), rows=counts,
                     timings={k: round(v, 3) for k, v in timings.items()},
                     duration_s=round(time.monotonic() - started, 3), waited_s=round(ctx.waited_s, 3),
                     steps_s=round(ctx.steps_s, 3))
@@ -194,7 +200,7 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
         manifest["timings"]["analyse"] = round(time.monotonic() - mark, 3)
         write_manifest(run_dir, manifest)
     return RunResult(run_id, run_dir, app.package, scenario.name, device.serial, status, reason,
-                     time.monotonic() - started, ctx.waited_s, ctx.steps_s, n_findings)
+                     time.monotonic() - started, ctx.waited_s, ctx.steps_s, n_findings, dict(timings))
 
 
 def recover_run(run_dir: Path, *, analyse: bool = True) -> dict:
