@@ -14,17 +14,21 @@ from harness.scenario.model import Scenario
 log = logging.getLogger("consentry.run")
 
 
-def _proxy_host_for(ctx: RunContext, override: str | None) -> tuple[str, str]:
-    """(listen address on the host, address the device dials). An emulator reaches the host's
-    loopback as 10.0.2.2; the sim device and `adb reverse` setups use loopback itself."""
-    if override:
-        return ("0.0.0.0" if override not in ("127.0.0.1", "localhost") else "127.0.0.1"), override
-    if ctx.device_kind == "emulator":
-        return "0.0.0.0", "10.0.2.2"
-    return "127.0.0.1", "127.0.0.1"
+def proxy_addresses(device_kind: str, dial: str | None, listen: str | None = None) -> tuple[str, str]:
+    """(listen address on the host, address the device dials). The proxy listens only where the
+    device can reach it: the sim device is on this host (loopback); an emulator's 10.0.2.2 is the
+    host's own loopback, so loopback again; a phone given `--proxy-host ADDR` dials ADDR, one of
+    this host's addresses, and only that one is listened on. `listen` widens it explicitly."""
+    if dial is None:
+        dial = "10.0.2.2" if device_kind == "emulator" else "127.0.0.1"
+    if listen:
+        return listen, dial
+    if dial in ("10.0.2.2", "localhost") or dial.startswith("127."):
+        return "127.0.0.1", dial
+    return dial, dial
 
 
-def launch_capture(ctx: RunContext, proxy_host: str | None) -> None:
+def launch_capture(ctx: RunContext, proxy_host: str | None, proxy_listen: str | None = None) -> None:
     """Start the proxy process (mitmproxy allows one per process, a suite runs several devices)
     without waiting for it: it starts while the device is prepared."""
     from harness.capture import device_setup
@@ -42,7 +46,7 @@ def launch_capture(ctx: RunContext, proxy_host: str | None) -> None:
                 kwargs["upstream_ca"] = ca_path
             else:
                 kwargs["upstream_insecure"] = True
-    listen, dial = _proxy_host_for(ctx, proxy_host)
+    listen, dial = proxy_addresses(ctx.device_kind, proxy_host, proxy_listen)
     ctx.proxy = ProxyProcess(ctx.run_dir, ctx.t0_ns, listen_host=listen, listen_port=0, **kwargs)
     ctx.proxy.dial = dial
     ctx.proxy.launch()

@@ -43,6 +43,7 @@ class RunOptions:
     analyse: bool = True
     install: bool = True
     proxy_host: str | None = None  # address the device uses to reach the proxy (default by device kind)
+    proxy_listen: str | None = None  # address the proxy listens on (default: only where the device reaches it)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     timings: dict[str, float] = {}
     try:
         if options.capture:
-            parts.launch_capture(ctx, options.proxy_host)
+            parts.launch_capture(ctx, options.proxy_host, options.proxy_listen)
         if options.install and not device.app_installed(app.package):
             device.app_install(app.path)
         _fresh_state(ctx, scenario)
