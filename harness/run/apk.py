@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ MAX_APK_BYTES = 2 * 1024**3
 MAX_ENTRY_BYTES = 512 * 1024**2
 MAX_RATIO = 200  # uncompressed / compressed, per entry (zip bombs)
 SIM_MODEL = "consentry-sim-app.yaml"
+MAX_MODEL_BYTES = 4 * 1024**2
 MAX_SDK_PREFIXES = 400
 
 
@@ -99,7 +101,21 @@ def _sdk_prefixes(class_names: list[str]) -> list[str]:
 
 def _read_sim(path: Path, zf: zipfile.ZipFile, digest: str) -> ApkInfo:
     try:
-        model = yaml.safe_load(zf.read(SIM_MODEL).decode("utf-8"))
+        # read in small pieces with a cap: the sizes in the zip headers may lie, and one large
+        # read would inflate a whole bomb before its declared size is applied
+        with zf.open(SIM_MODEL) as fh:
+            chunks, total = [], 0
+            while chunk := fh.read(64 * 1024):
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > MAX_MODEL_BYTES:
+                    raise InputError(f"{SIM_MODEL} is larger than {MAX_MODEL_BYTES} bytes", source=str(path))
+        raw = b"".join(chunks)
+    except (zipfile.BadZipFile, NotImplementedError, zlib.error, EOFError, OSError, ValueError) as exc:
+        # a damaged archive: bad CRC, unsupported method or flag, truncated stream
+        raise InputError(f"{SIM_MODEL} cannot be read from the archive: {exc}", source=str(path)) from None
+    try:
+        model = yaml.safe_load(raw.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"{SIM_MODEL} does not parse: {exc}", source=str(path)) from None
     if not isinstance(model, dict) or not isinstance(model.get("package"), str):
@@ -157,12 +173,18 @@ def read_apk(path: str | Path) -> ApkInfo:
         except (TypeError, ValueError):
             return None
 
-    return ApkInfo(
-        path=str(path), sha256=digest, package=apk.get_package(),
-        version_name=apk.get_androidversion_name(), version_code=_int(apk.get_androidversion_code()),
-        label=apk.get_app_name(), permissions=sorted(apk.get_permissions()),
-        activities=list(apk.get_activities()), services=list(apk.get_services()),
-        receivers=list(apk.get_receivers()), providers=list(apk.get_providers()),
-        launcher_activity=apk.get_main_activity(), min_sdk=_int(apk.get_min_sdk_version()),
-        target_sdk=_int(apk.get_target_sdk_version()), sdk_packages=_sdk_prefixes(classes), native_libs=libs,
-    )
+    try:  # androguard's getters parse lazily and raise anything on a damaged manifest
+        fields = dict(
+            package=apk.get_package(), version_name=apk.get_androidversion_name(),
+            version_code=_int(apk.get_androidversion_code()), label=apk.get_app_name(),
+            permissions=sorted(apk.get_permissions()), activities=list(apk.get_activities()),
+            services=list(apk.get_services()), receivers=list(apk.get_receivers()),
+            providers=list(apk.get_providers()), launcher_activity=apk.get_main_activity(),
+            min_sdk=_int(apk.get_min_sdk_version()), target_sdk=_int(apk.get_target_sdk_version()))
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(f"AndroidManifest.xml could not be read: {type(exc).__name__}: {exc}",
+                         source=str(path)) from None
+    if not isinstance(fields["package"], str) or not fields["package"]:
+        raise InputError("AndroidManifest.xml names no package: not a valid APK", source=str(path))
+    return ApkInfo(path=str(path), sha256=digest, sdk_packages=_sdk_prefixes(classes), native_libs=libs,
+                   **fields)  # type: ignore[arg-type]
