@@ -50,3 +50,12 @@ def expect(fn: Callable[[], Any], *allowed: type[BaseException], **bounds: float
         return bounded(fn, **bounds)
     except allowed as exc:
         return exc
+
+
+def examples(per_example_s: float) -> int:
+    """Examples for a target whose one example costs about `per_example_s` seconds: the profile's
+    count, scaled down so a CI target stays within about ten seconds (`make fuzz` is not scaled)."""
+    current = settings.default.max_examples
+    if os.environ.get("HYPOTHESIS_PROFILE", "ci") != "ci":
+        return current
+    return max(3, min(current, int(10 / per_example_s)))
