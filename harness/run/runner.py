@@ -102,6 +102,7 @@ def _monitor_factory(ctx: RunContext) -> Callable[[], None]:
             raise DeviceLost(f"device {ctx.device.serial} disappeared")
         if ctx.proxy is not None and not ctx.proxy.alive():
             raise RunAborted("the capture proxy died")
+        lost = ctx.instrument.lost(ctx.pid) if ctx.instrument is not None and ctx.pid is not None else None
         if ctx.pid is not None and not exited[0] and ctx.device.app_pid(ctx.app.package) is None:
             exited[0] = True
             log = ctx.device.logcat_dump()
@@ -111,6 +112,9 @@ def _monitor_factory(ctx: RunContext) -> Callable[[], None]:
                 ctx.event("runner", "app:crash", pid=ctx.pid, logcat=crash[-5:])
                 raise RunAborted(f"{ctx.app.package} crashed (pid {ctx.pid}): {crash[-1].strip()[:200]}")
             ctx.event("runner", "app:exit", pid=ctx.pid)
+        if lost and not exited[0]:  # API calls from here on would be missing: the run cannot be complete
+            ctx.event("runner", "agent:lost", pid=ctx.pid, reason=lost)
+            raise RunAborted(f"{lost}; API calls after it were not recorded")
     return monitor
 
 
