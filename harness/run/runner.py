@@ -100,6 +100,8 @@ def _monitor_factory(ctx: RunContext) -> Callable[[], None]:
         last[0] = now
         if not ctx.device.alive():
             raise DeviceLost(f"device {ctx.device.serial} disappeared")
+        if ctx.journal.error:
+            raise RunAborted(f"the run directory cannot be written ({ctx.journal.error})")
         if ctx.proxy is not None and not ctx.proxy.alive():
             raise RunAborted("the capture proxy died")
         lost = ctx.instrument.lost(ctx.pid) if ctx.instrument is not None and ctx.pid is not None else None
@@ -129,6 +131,7 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     run_dir.mkdir(mode=0o700)  # identity values, traffic and screens: readable by the owner only
     run_dir.chmod(0o700)  # whatever the umask
     (run_dir / "screenshots").mkdir()
+    reserve = _reserve_space(run_dir)
     t0 = time.time_ns()
     journal = Journal(run_dir)
     manifest = new_manifest(
@@ -188,9 +191,20 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     for err in teardown_errors:
         ctx.event("runner", "teardown:error", error=err)
     journal.close()
+    reserve.unlink(missing_ok=True)  # room for compaction and the manifest, even on a full disk
+    if journal.error and status == "complete":
+        status, reason = "incomplete", f"the run directory cannot be written ({journal.error})"
+    if journal.rows_dropped():
+        manifest["rows_dropped"] = journal.rows_dropped()
     timings["teardown"] = time.monotonic() - mark
     mark = time.monotonic()
-    counts = compact(run_dir)
+    try:
+        counts = compact(run_dir)
+    except OSError as exc:  # the journal stays: `consentry recover` compacts it once there is room
+        counts = {}
+        status = "incomplete"
+        reason = f"{reason or 'compaction failed'}; compaction failed ({exc.strerror or exc}): the journal is kept, " \
+                 f"run `consentry recover {run_dir}` once there is space"
     timings["compact"] = time.monotonic() - mark
     timings["steps"] = ctx.steps_s
     timings["attach"] = ctx.attach_s
@@ -206,6 +220,21 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
         write_manifest(run_dir, manifest)
     return RunResult(run_id, run_dir, app.package, scenario.name, device.serial, status, reason,
                      time.monotonic() - started, ctx.waited_s, ctx.steps_s, n_findings, dict(timings))
+
+
+RESERVE_BYTES = 1 << 20
+
+
+def _reserve_space(run_dir: Path) -> Path:
+    """A 1 MB file that the run gives back at its end, so that a run whose disk fills up can
+    still compact what it journalled and write its final manifest."""
+    path = run_dir / ".space-reserve"
+    try:
+        with open(path, "wb") as fh:
+            fh.write(b"\0" * RESERVE_BYTES)
+    except OSError:
+        path.unlink(missing_ok=True)
+    return path
 
 
 def recover_run(run_dir: Path, *, analyse: bool = True) -> dict:
