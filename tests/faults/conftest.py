@@ -116,6 +116,10 @@ def leftovers(ctx: RunContext, sim: Any, out: Path, run_dir: Path, tmp: Path) ->
             value = None
         if value not in (None, "", ":0", "null"):
             found.append(f"device global http_proxy left at {value!r}")
+    if run_dir.stat().st_mode & 0o077:
+        found.append(f"run directory readable by others (mode {run_dir.stat().st_mode & 0o777:o})")
+    if (run_dir / ".space-reserve").exists():
+        found.append("the run's space reserve was not given back")
     strays = [p.name for p in out.iterdir() if p != run_dir]
     if strays:
         found.append(f"files beside the run directory: {strays}")
