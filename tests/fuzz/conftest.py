@@ -12,7 +12,7 @@ import os
 import time
 import tracemalloc
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 
@@ -24,13 +24,11 @@ settings.register_profile("fuzz", max_examples=int(os.environ.get("CONSENTRY_FUZ
                                                  HealthCheck.function_scoped_fixture])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-T = TypeVar("T")
-
 CPU_BOUND_S = 5.0  # per input: a small input taking longer is a complexity defect (CPU time: load-proof)
 MEMORY_BOUND_MB = 256.0  # peak Python allocations per input
 
 
-def bounded(fn: Callable[[], T], *, cpu_s: float = CPU_BOUND_S, memory_mb: float = MEMORY_BOUND_MB) -> T:
+def bounded[T](fn: Callable[[], T], *, cpu_s: float = CPU_BOUND_S, memory_mb: float = MEMORY_BOUND_MB) -> T:
     """Call `fn`, failing when it used more CPU time or allocated more memory than the bounds."""
     tracemalloc.start()
     c0 = time.process_time()
