@@ -21,7 +21,7 @@ def main(path: str) -> None:
     print("|---|---|---|---|---|---|---|")
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
-        reason = (r.get("reason") or "").split(":")[0][:90].replace("|", "\\|") if r.get("reason") else ""
+        reason = (r.get("reason") or "")[:100].replace("|", "\\|")
         lost = "none" if not r.get("lost") else ", ".join(f"{k} {v}" for k, v in r["lost"].items())
         left = "nothing" if not r.get("leftovers") else "; ".join(r["leftovers"])
         print(f"| {r['fault']} | {r['status']} | {reason} | {_rows(r['rows_before'])} | {_rows(r['rows_kept'])} "

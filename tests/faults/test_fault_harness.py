@@ -114,7 +114,7 @@ def test_run_directory_disk_full(fault_run, tmp_path):
                 except OSError:
                     pass
 
-        o = fault_run("run directory's disk full", fill, out=disk / "runs", scenario="launch\n  - wait: 8")
+        o = fault_run("run directory's disk full", fill, out=disk / "runs")
         assert o.status == "incomplete" and "space" in (o.reason or "").lower(), o
         assert not o.lost(), (o.rows_before, o.rows_kept)
         assert not o.leftovers, o.leftovers
