@@ -35,10 +35,13 @@ SCENARIO = parse_scenario("name: bench\nsteps:\n  - launch\n  - consent: accept\
 PHASES = ("prepare", "attach", "teardown", "compact")
 
 
-def _rows(run_dir: Path) -> dict:
-    import json
+def _agent_attached(run_dir: Path) -> bool:
+    """The agent measured the device clock at attach (an `events` row of kind `clock`): some sample
+    apps read nothing in this scenario, so API rows alone would not say the agent was there."""
+    import pandas as pd
 
-    return json.loads((run_dir / "manifest.json").read_text()).get("rows") or {}
+    events = run_dir / "events.parquet"
+    return events.exists() and bool((pd.read_parquet(events, columns=["kind"])["kind"] == "clock").any())
 
 
 def main() -> int:
@@ -84,7 +87,7 @@ def main() -> int:
         print(f"findings for the {len(runs.manifests)} runs of 1 device, computed once: "
               f"{time.monotonic() - t:.2f}s ({len(found)} findings)")
         report.figure("harness overhead per run (median, 1 device)", figures[1][1], "s", baseline=bare_med,
-                      baseline_name="bare run, no instrumentation", goal_max=3)
+                      baseline_name="bare run, no instrumentation", goal_max=3, lower_is_better=True)
         for ph in PHASES:
             report.figure(f"phase: {ph} (median)", phases[ph], "s")
         report.figure("throughput, 4 devices", figures[4][0], "runs/min", baseline=figures[1][0],
@@ -92,10 +95,10 @@ def main() -> int:
         complete = all(f[3] == f[4] for f in figures.values()) and all(r.status == "complete" for r in bare)
         report.check("every run complete", complete,
                      f"{sum(f[3] for f in figures.values())}/{sum(f[4] for f in figures.values())}")
-        captured = [_rows(r.run_dir) for r in results_1]
-        with_api = sum(1 for c in captured if c.get("api_calls", 0) > 0)
-        report.check("each instrumented run recorded API calls", with_api == len(captured),
-                     f"{with_api}/{len(captured)} runs")
+        done = [r for r in results_1 if r.status == "complete"]
+        attached = sum(1 for r in done if _agent_attached(r.run_dir))
+        report.check("the agent was attached in every complete instrumented run", attached == len(done) > 0,
+                     f"{attached}/{len(done)} runs")
     finally:
         for sim in sims:
             subprocess.run(["adb", "disconnect", sim.serial], capture_output=True, check=False)
