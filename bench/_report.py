@@ -149,7 +149,7 @@ def summary(results: Path, failed: list[str], markdown: Path | None) -> int:
     if markdown is not None:
         with open(markdown, "w", encoding="utf-8") as fh:
             when = rows[-1].at if rows else datetime.now(UTC).isoformat(timespec="seconds")
-            fh.write(f"Last `make bench`: {when}, {cores} cores, load average {min(loads or [0]):.1f}-"
+            fh.write(f"Last benchmark run (`make bench`): {when}, {cores} cores, load average {min(loads or [0]):.1f}-"
                      f"{max(loads or [0]):.1f}.\n\n")
             print_table(rows, fh, markdown=True)
     ok = rows and not missed and not failed
