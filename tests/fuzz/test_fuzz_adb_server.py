@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from harness.sim import adb_proto as W
 from tests.fuzz.conftest import bounded
 
+pytestmark = pytest.mark.fuzz
+
 SERVICES = ["shell:getprop ro.product.model", "shell,v2,raw:echo hi", "shell:", "sync:", "exec:cat /proc/version",
             "framebuffer:", "host:features", "shell,v2,pty:ls /", "reverse:list-forward", "jdwp:1", "tcp:80",
             "shell:uiautomator dump /sdcard/x.xml", "shell:dumpsys window", "shell:logcat -d -t 5", "\x00\xff", ""]

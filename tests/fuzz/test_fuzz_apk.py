@@ -9,12 +9,15 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.errors import InputError
 from harness.run.apk import SIM_MODEL, ApkInfo, read_apk
 from tests.fuzz.conftest import expect
+
+pytestmark = pytest.mark.fuzz
 
 NAMES = ["AndroidManifest.xml", SIM_MODEL, "classes.dex", "../../evil.txt", "/etc/evil", "lib/x86_64/libx.so",
          "..\\..\\evil.txt", "res/../../../x", "a" * 300, "META-INF/MANIFEST.MF", "dir/", "\u202eevil"]

@@ -8,6 +8,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +16,8 @@ from analysis.pii import Scanner
 from analysis.pii.identity import PiiInputError
 from analysis.pii.readers import read_capture
 from tests.fuzz.conftest import expect
+
+pytestmark = pytest.mark.fuzz
 
 IDENTITY = {"android_id": "9774d56d682e549c", "imei": "358240051111110", "location": {"lat": 31.2304, "lon": 121.4737}}
 SCANNER = Scanner(IDENTITY)

@@ -18,6 +18,8 @@ from analysis.report import write_reports
 from tests.analysis.factories import consent_flow_run
 from tests.fuzz.conftest import examples, expect
 
+pytestmark = pytest.mark.fuzz
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -3,6 +3,7 @@ naming the file, never another exception."""
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +12,8 @@ from harness.errors import InputError
 from harness.scenario.loader import parse_scenario
 from harness.scenario.model import Scenario
 from tests.fuzz.conftest import expect
+
+pytestmark = pytest.mark.fuzz
 
 ACTIONS = ["launch", "wait", "consent", "tap", "home", "resume", "permission", "explore", "back", "swipe", "text",
            "screenshot", "relaunch", "kill", "optional", "when", "repeat", "grant", "deny", "x"]

@@ -6,12 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.ui.classify import classify
 from harness.ui.hierarchy import parse
 from tests.fuzz.conftest import bounded
+
+pytestmark = pytest.mark.fuzz
 
 KINDS = {"consent_notice", "permission_dialog", "permission_rationale", "login_agreement", "other", "unknown"}
 CORPUS = sorted((Path(__file__).resolve().parents[1] / "data" / "ui_corpus" / "dumps").glob("*.xml"))
