@@ -82,7 +82,17 @@ def test_zip_bomb_and_lying_sizes_are_refused_or_bounded():
     raw = bytearray(bomb.getvalue())
     central = raw.rfind(b"PK\x01\x02")
     raw[central + 24:central + 28] = (100).to_bytes(4, "little")  # uncompressed size in the central directory
-    _read(bytes(raw))
+    got = _read(bytes(raw))
+    assert isinstance(got, InputError) and "more than the 100 bytes" in str(got)
+    # the same lie in a real APK's manifest entry, which androguard would inflate whole
+    apk = io.BytesIO()
+    with zipfile.ZipFile(apk, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("AndroidManifest.xml", b"\0" * (60 << 20))
+    raw = bytearray(apk.getvalue())
+    central = raw.rfind(b"PK\x01\x02")
+    raw[central + 24:central + 28] = (1000).to_bytes(4, "little")
+    got = _read(bytes(raw))
+    assert isinstance(got, InputError) and "zip bomb" in str(got)
 
 
 def test_zip_slip_names_are_read_not_extracted():
