@@ -158,14 +158,34 @@ def _read_sim(path: Path, zf: zipfile.ZipFile, digest: str) -> ApkInfo:
         raise InputError(f"{SIM_MODEL} does not parse: {exc}", source=str(path)) from None
     if not isinstance(model, dict) or not isinstance(model.get("package"), str):
         raise InputError(f"{SIM_MODEL}: `package` missing", source=str(path))
-    activities = [a if isinstance(a, str) else a.get("name", "") for a in model.get("activities", []) or []]
+    def names(key: str, field: str) -> list[str]:
+        """A list of names, each a string or a mapping with a string `field`; anything else names the key."""
+        items = model.get(key) or []
+        if not isinstance(items, list):
+            raise InputError(f"{SIM_MODEL}: `{key}` must be a list", source=str(path))
+        out = []
+        for i, item in enumerate(items):
+            value = item.get(field) if isinstance(item, dict) else item
+            if value is None and isinstance(item, dict):
+                continue
+            if not isinstance(value, str):
+                raise InputError(f"{SIM_MODEL}: `{key}[{i}]` must be a name", source=str(path))
+            out.append(value)
+        return out
+
+    activities = names("activities", "name")
     launcher = model.get("launcher_activity") or (activities[0] if activities else None)
-    sdks = [s.get("package") if isinstance(s, dict) else s for s in model.get("sdks", []) or []]
+    sdks = names("sdks", "package")
+    permissions = names("permissions", "name")
+    for key, kinds in (("launcher_activity", str), ("version_code", int), ("target_sdk", int), ("label", str)):
+        value = model.get(key)
+        if value is not None and (not isinstance(value, kinds) or isinstance(value, bool)):
+            raise InputError(f"{SIM_MODEL}: `{key}` must be a {kinds.__name__}", source=str(path))
     return ApkInfo(
         path=str(path), sha256=digest, package=model["package"],
         version_name=str(model.get("version_name")) if model.get("version_name") is not None else None,
         version_code=model.get("version_code"), label=model.get("label"),
-        permissions=list(model.get("permissions", []) or []), activities=activities, services=[], receivers=[],
+        permissions=permissions, activities=activities, services=[], receivers=[],
         providers=[], launcher_activity=launcher, min_sdk=None, target_sdk=model.get("target_sdk"),
         sdk_packages=[s for s in sdks if s], native_libs=[], kind="sim",
     )
