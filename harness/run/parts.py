@@ -123,7 +123,10 @@ def teardown(ctx: RunContext) -> list[str]:
         guard("observer", ctx.observer.stop)
     if ctx.instrument is not None:
         guard("agent", ctx.instrument.stop)
-    alive = ctx.device.alive()
+    alive = ctx.device.alive() or reconnect(ctx.device.serial)
+    if not alive:
+        ctx.event("runner", "teardown:device-gone", detail="the app and the device's proxy setting could not be "
+                                                            "cleaned up: the device is gone")
     if alive:
         guard("app stop", lambda: ctx.device.app_stop(ctx.app.package))
         if ctx.proxy is not None:
@@ -134,6 +137,35 @@ def teardown(ctx: RunContext) -> list[str]:
     if ctx.proxy is not None:
         guard("proxy", ctx.proxy.stop)
     return errors
+
+
+RECONNECT_WITHIN_S = 10.0
+
+
+def reconnect(serial: str, within_s: float = RECONNECT_WITHIN_S) -> bool:
+    """Bring back a device whose adb transport dropped, so teardown can stop the app and clear
+    the proxy setting it left pointing at a proxy that is about to stop (the device would be
+    without network). A network device (`host:port`) is connected again; any device is then
+    waited for, until `within_s`. False when it does not come back (it was killed)."""
+    import time
+
+    from harness.device import core
+    from harness.errors import DeviceError
+
+    deadline = time.monotonic() + within_s
+    if ":" in serial:
+        try:
+            core._client().connect(serial, timeout=max(1.0, within_s / 2))
+        except Exception:  # noqa: BLE001 - adbutils raises AdbError or OSError; the wait below decides
+            pass
+    while time.monotonic() < deadline:
+        try:
+            if serial in core.list_devices():
+                return True
+        except DeviceError:
+            return False
+        time.sleep(0.2)
+    return False
 
 
 def analyse(run_dir: Path) -> int | None:

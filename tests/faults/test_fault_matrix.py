@@ -25,6 +25,17 @@ def test_adb_transport_dropped_mid_run(fault_run):
     _assert_clean(o)
 
 
+def test_adb_transport_dropped_and_not_reconnected(fault_run):
+    """The host's side of the transport goes (`adb disconnect`): the adb server does not bring the
+    device back by itself. The run ends incomplete; teardown connects it again to stop the app and
+    clear the proxy setting it would otherwise leave pointing at a stopped proxy."""
+    from tests.conftest import adb_cli
+
+    o = fault_run("adb transport dropped, not reconnected", lambda run: adb_cli("disconnect", run.sim.serial))
+    assert o.status == "incomplete" and "disappeared" in (o.reason or ""), o
+    _assert_clean(o)
+
+
 def test_device_killed(fault_run):
     o = fault_run("device killed", lambda run: run.sim.device.stop())
     assert o.status == "incomplete" and ("lost" in o.reason or "disappeared" in o.reason), o
