@@ -9,7 +9,14 @@ AGENT_SRC := $(shell find hooks -path hooks/node_modules -prune -o -type f \( -n
 SIMLIB := harness/sim/_native/libsimprop.so
 SIMLIB_SRC := harness/sim/native/simprop.c
 
-.PHONY: setup system venv agent simlib demo test bench lint e2e-emulator clean
+.PHONY: setup system venv agent simlib demo test bench fuzz faults lint e2e-emulator clean
+
+# Set-up prints consentry's own progress lines; what pip, npm, apt and the compiler say goes to
+# one log file, named (with its last lines) only when a step fails.
+SETUP_LOG := $(STAMPS)/setup.log
+QUIET = _quiet() { mkdir -p $(STAMPS); echo "== $$(date -u +%FT%TZ) $$*" >>$(SETUP_LOG); \
+	"$$@" >>$(SETUP_LOG) 2>&1 || { rc=$$?; echo "consentry setup: failed: $$*" >&2; \
+	echo "--- last lines of $(SETUP_LOG) (full output there):" >&2; tail -n 25 $(SETUP_LOG) >&2; exit $$rc; }; }; _quiet
 
 setup: system venv simlib agent
 
@@ -31,20 +38,20 @@ $(STAMPS)/system: Makefile
 	if [ -n "$$missing" ]; then \
 	  echo "consentry setup: installing system packages:$$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "run as root, or install:$$missing" >&2; exit 1; fi; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  $(QUIET) apt-get update -qq && $(QUIET) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 	@touch $@
 
 system: $(STAMPS)/system
 
 $(VENV)/bin/python:
-	@PYBIN=$$(scripts/find-python) && echo "consentry setup: creating $(VENV) with $$PYBIN" && $$PYBIN -m venv $(VENV)
-	@$(PY) -m pip install -q --upgrade pip
+	@PYBIN=$$(scripts/find-python) && echo "consentry setup: creating $(VENV) with $$PYBIN" && $(QUIET) $$PYBIN -m venv $(VENV)
+	@$(QUIET) $(PY) -m pip install --upgrade pip
 
 $(STAMPS)/venv: pyproject.toml | $(VENV)/bin/python
 	@mkdir -p $(STAMPS)
 	@echo "consentry setup: installing the project and its dependencies into $(VENV)"
-	@$(PY) -m pip install -q -e '.[dev]'
+	@$(QUIET) $(PY) -m pip install -e '.[dev]'
 	@touch $@
 
 venv: $(STAMPS)/venv
@@ -55,14 +62,14 @@ venv: $(STAMPS)/venv
 $(SIMLIB): $(SIMLIB_SRC) harness/sim/native/__init__.py | $(STAMPS)/system
 	@mkdir -p $(dir $@)
 	@echo "consentry setup: building the sim's native libraries"
-	@PY=$$(test -x $(PY) && echo $(PY) || scripts/find-python) && $$PY -m harness.sim.native $(dir $@) >/dev/null
+	@PY=$$(test -x $(PY) && echo $(PY) || scripts/find-python) && $(QUIET) $$PY -m harness.sim.native $(dir $@)
 
 simlib: $(SIMLIB)
 
 $(AGENT): $(AGENT_SRC) $(STAMPS)/venv
 	@echo "consentry setup: building the Frida agent"
-	@cd hooks && npm ci --no-audit --no-fund --loglevel=error
-	@$(PY) -m harness.agent_build
+	@$(QUIET) bash -c 'cd hooks && npm ci --no-audit --no-fund'
+	@$(QUIET) $(PY) -m harness.agent_build
 
 agent: $(AGENT)
 
@@ -72,8 +79,26 @@ demo: setup
 test: setup
 	@$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# Every benchmark runs (one missing its goal does not stop the others); each appends its rows to
+# one JSON lines file (bench/_report.py), then one summary table; exit 1 if any goal was missed.
+# The table is also kept as Markdown in bench/last-run.md (the README's figures come from it).
+BENCH_RESULTS := $(STAMPS)/bench-results.jsonl
 bench: setup
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@rm -f $(BENCH_RESULTS); failed=""; \
+	for b in $$(ls bench/*.py | grep -v '/_'); do \
+	  echo "== $$b"; CONSENTRY_BENCH_RESULTS=$(BENCH_RESULTS) $(PY) $$b || failed="$$failed $$b"; \
+	done; \
+	$(PY) bench/_report.py summary $(BENCH_RESULTS) --failed "$$failed" --markdown bench/last-run.md
+
+# Longer fuzzing than the CI profile (tests/fuzz/conftest.py): FUZZ_EXAMPLES examples per target.
+FUZZ_EXAMPLES ?= 3000
+fuzz: setup
+	@echo "consentry fuzz: $(FUZZ_EXAMPLES) examples per target (tests/fuzz)"
+	@HYPOTHESIS_PROFILE=fuzz CONSENTRY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider tests/fuzz $(PYTEST_ARGS)
+
+# The fault matrix alone (also part of `make test`); docs/reliability.md has its last figures.
+faults: setup
+	@$(PY) -m pytest -q -p no:cacheprovider -m faults tests $(PYTEST_ARGS)
 
 lint: setup
 	@$(VENV)/bin/ruff check harness analysis tests bench

@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _report import Report  # noqa: E402
+
 from harness.catalogue import Catalogue, Hook, load_catalogue  # noqa: E402
 from harness.instrument import AgentOptions, Instrument  # noqa: E402
 from harness.journal import Journal  # noqa: E402
@@ -164,17 +166,20 @@ def main() -> int:
         t.close()
         ours = run_consentry(lib, tmp, N_CONSENTRY)
         naive = run_naive(lib, tmp, N_NAIVE)
-    ratio = ours["rate"] / naive["rate"]
     print(f"target per call, no hook:      {base_us:.3f} us")
     print(f"consentry agent: {ours['rate']:>10,.0f} events/s to the journal ({ours['rows']:,} of {N_CONSENTRY:,} rows, "
           f"lost {ours['lost']}, dropped {ours['dropped']}); target {ours['per_call_us']:.2f} us/call "
           f"(+{ours['per_call_us'] - base_us:.2f})")
     print(f"naive agent:     {naive['rate']:>10,.0f} events/s to the journal ({naive['rows']:,} of {N_NAIVE:,} rows, "
           f"lost {naive['lost']}); target {naive['per_call_us']:.2f} us/call (+{naive['per_call_us'] - base_us:.2f})")
-    print(f"ratio: {ratio:.1f}x the naive rate (goal >= 20x, no event lost); per-call slowdown "
-          f"{(naive['per_call_us'] - base_us) / max(ours['per_call_us'] - base_us, 1e-9):.1f}x smaller")
-    ok = ours["lost"] == 0 and ours["dropped"] == 0
-    return 0 if ok else 1
+    report = Report("hook_throughput")
+    report.figure("hooked events/s to the journal", ours["rate"], "events/s", baseline=naive["rate"],
+                  baseline_name="send() per call", goal_ratio=20)
+    report.figure("added cost per hooked call", ours["per_call_us"] - base_us, "us",
+                  baseline=naive["per_call_us"] - base_us, baseline_name="send() per call", lower_is_better=True)
+    report.check("no event lost or dropped", ours["lost"] == 0 and ours["dropped"] == 0,
+                 f"{ours['rows']:,}/{N_CONSENTRY:,} rows, {ours['dropped']} dropped")
+    return report.finish()
 
 
 if __name__ == "__main__":

@@ -173,11 +173,19 @@ def main() -> int:
         ms, note = ocr_timing()
         print("\nOCR (only when the top window has no text):")
         print(f"  {f'{ms:.0f} ms per screenshot' if ms is not None else 'skipped'}  ({note})")
+    from _report import Report
+
+    results = Report("ui_classify")
+    results.figure("hierarchy dumps classified/s", ours, "dumps/s", baseline=base, baseline_name="naive regex",
+                   goal_min=RATE_GOAL)
+    for k, (p_goal, r_goal) in GOALS.items():
+        if real_dumps:
+            tp, fp, fn_ = pooled[k]
+            results.check(f"{k} on real screens P>={p_goal} R>={r_goal}", f"{k} on real screens" not in failures,
+                          f"P={tp / max(1, tp + fp):.2f} R={tp / max(1, tp + fn_):.2f}")
     if failures:
         print(f"\nGOALS MISSED: {', '.join(failures)}")
-        return 1
-    print("\nall goals met")
-    return 0
+    return results.finish()
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ class _TableWriter:
         self.pending_rows = 0
         self.fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
         self.rows_written = 0
+        self.error: str | None = None  # the first write error (disk full): later rows are dropped, counted
+        self.rows_dropped = 0
 
     def add(self, line: str, rows: int) -> None:
         with self.lock:
@@ -53,17 +55,27 @@ class _TableWriter:
     def _flush_locked(self) -> None:
         if not self.pending:
             return
-        self.fh.write("\n".join(self.pending) + "\n")
-        self.fh.flush()
-        self.rows_written += self.pending_rows
+        if self.error is None:
+            try:
+                self.fh.write("\n".join(self.pending) + "\n")
+                self.fh.flush()
+                self.rows_written += self.pending_rows
+            except OSError as exc:  # disk full, I/O error: what reached the file stays readable
+                self.error = f"{self.path.name}: {exc.strerror or exc}"
+                self.rows_dropped += self.pending_rows
+        else:
+            self.rows_dropped += self.pending_rows
         self.pending.clear()
         self.pending_rows = 0
 
     def flush(self, fsync: bool = False) -> None:
         with self.lock:
             self._flush_locked()
-            if fsync:
-                os.fsync(self.fh.fileno())
+            if fsync and self.error is None:
+                try:
+                    os.fsync(self.fh.fileno())
+                except OSError as exc:
+                    self.error = f"{self.path.name}: {exc.strerror or exc}"
 
     def close(self) -> None:
         with self.lock:
@@ -72,7 +84,10 @@ class _TableWriter:
                 os.fsync(self.fh.fileno())
             except OSError:
                 pass
-            self.fh.close()
+            try:
+                self.fh.close()
+            except OSError as exc:  # the buffered tail could not be written
+                self.error = self.error or f"{self.path.name}: {exc.strerror or exc}"
 
 
 class Journal:
@@ -126,6 +141,18 @@ class Journal:
         if "\n" in json_array:
             json_array = json_array.replace("\n", " ")
         self._writer(table).add(json_array, rows)
+
+    @property
+    def error(self) -> str | None:
+        """The first write error of any table (e.g. no space left on device), else None. After it
+        that table's rows are dropped and counted (`rows_dropped`); rows written before stay."""
+        for w in list(self._writers.values()):
+            if w.error:
+                return w.error
+        return None
+
+    def rows_dropped(self) -> dict[str, int]:
+        return {t: w.rows_dropped for t, w in self._writers.items() if w.rows_dropped}
 
     def rows_written(self) -> dict[str, int]:
         return {t: w.rows_written + w.pending_rows for t, w in self._writers.items()}

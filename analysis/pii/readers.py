@@ -39,7 +39,13 @@ class Capture:
 
 
 def _split_url(url: str) -> tuple[str, str, str, int | None, str]:
-    parts = urllib.parse.urlsplit(url)
+    """(scheme, host, path, port, query); a URL that does not split (an unclosed IPv6 bracket) is
+    kept whole as the path, so its text is still scanned."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        path, _, query = url.partition("?")
+        return "", "", path, None, query
     try:
         port = parts.port
     except ValueError:
@@ -91,6 +97,11 @@ def read_run(run_dir: str | os.PathLike[str]) -> Capture:
     return Capture(str(run_dir), "run", flows, run_body_loader(run))
 
 
+def _as_list(value: Any) -> list[Any]:
+    """A HAR field that should be a list; anything else (a damaged file) counts as empty."""
+    return value if isinstance(value, list) else []
+
+
 def _har_body(post: Any) -> bytes | None:
     if not isinstance(post, dict):
         return None
@@ -128,12 +139,13 @@ def read_har(path: str | os.PathLike[str]) -> Capture:
             notes.append((str(i), "entry", "skipped: no request.url"))
             continue
         scheme, host, upath, port, query = _split_url(req["url"])
-        headers = [[str(h.get("name", "")), str(h.get("value", ""))] for h in req.get("headers") or []
+        headers = [[str(h.get("name", "")), str(h.get("value", ""))] for h in _as_list(req.get("headers"))
                    if isinstance(h, dict)]
-        if not any(h[0].lower() == "cookie" for h in headers) and req.get("cookies"):
-            cookie = "; ".join(f"{c.get('name')}={c.get('value')}" for c in req["cookies"] if isinstance(c, dict))
-            headers.append(["cookie", cookie])
-        rows.append({"flow_id": str(i), "t_ns": None, "method": req.get("method"), "scheme": scheme, "host": host,
+        cookies = [c for c in _as_list(req.get("cookies")) if isinstance(c, dict)]
+        if not any(h[0].lower() == "cookie" for h in headers) and cookies:
+            headers.append(["cookie", "; ".join(f"{c.get('name')}={c.get('value')}" for c in cookies)])
+        method = req.get("method")
+        rows.append({"flow_id": str(i), "t_ns": None, "method": method if isinstance(method, str) else None, "scheme": scheme, "host": host,
                      "port": port, "path": upath, "query": query, "req_headers": json.dumps(headers),
                      "req_body_ref": None, "req_body_truncated": False, "_body": _har_body(req.get("postData"))})
     return Capture(str(path), "har", pd.DataFrame(rows, columns=[*FLOW_COLUMNS, "_body"]), None, notes)
@@ -157,10 +169,13 @@ def read_flowfile(path: str | os.PathLike[str]) -> Capture:
                                  "scheme": req.scheme, "host": req.pretty_host, "port": req.port, "path": upath,
                                  "query": query, "req_headers": json.dumps([[k, v] for k, v in req.headers.items(True)]),
                                  "req_body_ref": None, "req_body_truncated": False, "_body": req.raw_content or b""})
-            except exceptions.FlowReadException as exc:
+            except (exceptions.FlowReadException, ValueError, KeyError, TypeError, AttributeError, IndexError,
+                    UnicodeError, OverflowError, RecursionError) as exc:
+                # mitmproxy validates a flow's state as it rebuilds it: a damaged file raises any of these
+                why = f"{type(exc).__name__}: {exc}" if not isinstance(exc, exceptions.FlowReadException) else str(exc)
                 if not rows:
-                    raise PiiInputError(f"not a mitmproxy flow file ({exc})", source=p) from None
-                notes.append(("", "file", f"stopped after {len(rows)} flows: {exc}"))
+                    raise PiiInputError(f"not a mitmproxy flow file ({why[:200]})", source=p) from None
+                notes.append(("", "file", f"stopped after {len(rows)} flows: {why[:200]}"))
     except OSError as exc:
         raise PiiInputError(f"cannot read: {exc.strerror}", source=p) from None
     return Capture(str(path), "flows", pd.DataFrame(rows, columns=[*FLOW_COLUMNS, "_body"]), None, notes)

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from analysis.errors import AnalysisInputError
 
 FORMATS = ("html", "xlsx", "json", "junit")
@@ -40,9 +42,12 @@ def parse_formats(formats) -> tuple[str, ...]:
 
 
 def write_reports(run_dirs, out_dir, formats=FORMATS, fail_on=None, *, config=None, sdk_db=None,
-                  write_findings_files: bool = True) -> ReportResult:
-    """Evaluate the runs and write the requested reports into `out_dir`.
+                  write_findings_files: bool = True, redact: bool = False) -> ReportResult:
+    """Evaluate the runs and write the requested reports into `out_dir` (created readable by its
+    owner only: reports carry the device's identity values and the app's traffic).
 
+    `redact`: mask identity values in everything written, and withhold screenshots that showed
+    one (analysis.report.redact), for reports that will be shared.
     `fail_on`: None, "high" (a severity: that and above), or rule ids ("collect-before-consent,...").
     Raises AnalysisInputError on bad input (missing run dirs, bad options)."""
     from analysis.findings import at_or_above, evaluate_with_context, write_findings
@@ -60,14 +65,22 @@ def write_reports(run_dirs, out_dir, formats=FORMATS, fail_on=None, *, config=No
     if write_findings_files:
         write_findings(runset, findings)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out)
+    withheld: set[tuple[str, str]] = set()
+    if redact:
+        from analysis.report.redact import Redactor, redact_runset, withheld_screenshots
+
+        redactor = Redactor(runset.identities)
+        withheld = withheld_screenshots(runset, redactor)
+        runset, findings = redact_runset(runset, redactor), redactor.frame(findings)
+        ctx = _redact_context(ctx, redactor)
     apps = summarize(runset, findings, db)
     files: dict[str, Path] = {}
     if "html" in fmts:
         from analysis.report.html import render_html
 
         files["html"] = out / FILE_NAMES["html"]
-        files["html"].write_text(render_html(runset, findings, apps, ctx, db), encoding="utf-8")
+        files["html"].write_text(render_html(runset, findings, apps, ctx, db, withheld), encoding="utf-8")
     if "xlsx" in fmts:
         from analysis.report.xlsx import write_xlsx
 
@@ -80,8 +93,27 @@ def write_reports(run_dirs, out_dir, formats=FORMATS, fail_on=None, *, config=No
         from analysis.report.junit import write_junit
 
         files["junit"] = write_junit(out / FILE_NAMES["junit"], apps)
+    for path in files.values():
+        path.chmod(0o600)
     return ReportResult(out_dir=out, files=files, runs=len(runset.manifests), findings=len(findings),
                         matched=len(matched), verdicts={a.app: a.verdict for a in apps})
+
+
+def private_dir(path: Path) -> None:
+    """Create `path` (and parents) with the directory itself readable by its owner only."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def _redact_context(ctx, redactor):
+    """The evaluation context's tables the HTML draws from (timelines use only times and SDKs)."""
+    from dataclasses import fields, is_dataclass, replace
+
+    if not is_dataclass(ctx):
+        return ctx
+    changes = {f.name: redactor.frame(getattr(ctx, f.name)) for f in fields(ctx)
+               if isinstance(getattr(ctx, f.name), pd.DataFrame)}
+    return replace(ctx, **changes)
 
 
 def report_json(runset, findings, apps) -> dict:

@@ -34,11 +34,12 @@ THUMB = (180, 320)
 class Thumbs:
     """Screenshot -> data URI, cached and capped."""
 
-    def __init__(self):
+    def __init__(self, withheld: set[tuple[str, str]] | None = None):
         self.cache: dict[Path, str | None] = {}
+        self.withheld = withheld or set()  # (run_dir, screenshot) not to embed (--redact)
 
     def get(self, run_dir: str, rel: str | None) -> str | None:
-        if not rel or not run_dir:
+        if not rel or not run_dir or (run_dir, rel) in self.withheld:
             return None
         base = Path(run_dir).resolve()
         path = (base / rel).resolve()
@@ -139,13 +140,15 @@ def _timelines(runset, ctx_api: pd.DataFrame, ctx_flows: pd.DataFrame, app: str,
     return out
 
 
-def render_html(runset, findings: pd.DataFrame, apps: list[AppSummary], ctx, db: SdkDb) -> str:
+def render_html(runset, findings: pd.DataFrame, apps: list[AppSummary], ctx, db: SdkDb,
+                withheld: set[tuple[str, str]] | None = None) -> str:
+    """`withheld`: (run_id, screenshot) pairs not to embed (a shared report, `--redact`)."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("analysis.report", "templates"),
                              autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
                              undefined=jinja2.ChainableUndefined)
     sdk_names = {k: e.name for k, e in db.entries.items()}
     run_dirs = dict(zip(runset.manifests["run_id"].astype(str), runset.manifests["path"].astype(str), strict=True))
-    thumbs = Thumbs()
+    thumbs = Thumbs({(run_dirs.get(r, ""), shot) for r, shot in (withheld or set())})
     app_views = []
     for a in apps:
         f = a.findings.sort_values(["first_t_ns"], kind="stable") if not a.findings.empty else a.findings

@@ -143,15 +143,22 @@ def combine(*parts: pd.DataFrame) -> pd.DataFrame:
     if not nonempty:
         return empty_hits()
     both = pd.concat(nonempty, ignore_index=True)
-    both["category"] = both["category"].astype(object)
-    both["sdk"] = both["sdk"].astype(object)
+    # Missing keys (no SDK) become one sentinel while grouping: a key column of nulls only would
+    # come out of groupby as float64 and no longer merge with the object column it came from.
+    for col in ("category", "sdk"):
+        values = both[col].astype(object)
+        both[col] = values.where(values.notna(), _NO_KEY)
     keys = ["run", "category", "sdk"]
-    # The detail of the earliest part, taken within the groupby: merging it back on the keys failed
-    # when a key was all missing (the grouped key comes back float NaN, the other side object None).
+    # The detail of the earliest part, taken within the groupby (no merge back on the keys).
     both = both.sort_values("first_t_ns", kind="stable")
-    g = both.groupby(keys, dropna=False, sort=False)
+    g = both.groupby(keys, sort=False)
     agg = g.agg(first_t_ns=("first_t_ns", "min"), last_t_ns=("last_t_ns", "max"), count=("count", "sum"),
                 first_api=("first_api", "max"), last_api=("last_api", "max"),
                 first_flow=("first_flow", "max"), last_flow=("last_flow", "max"),
                 detail=("detail", "first")).reset_index()
+    for col in ("category", "sdk"):
+        agg[col] = agg[col].astype(object).where(agg[col] != _NO_KEY, None)
     return agg[list(HIT_COLUMNS)]
+
+
+_NO_KEY = "\x00none"

@@ -21,6 +21,10 @@ def report(
                           "(info|low|medium|high: that severity and above).")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="Rule thresholds (YAML/JSON), see docs/rules.md.")] = None,
     db: Annotated[list[Path] | None, typer.Option("--db", help="Extra SDK database file(s) (YAML/CSV).")] = None,
+    redact: Annotated[bool, typer.Option(
+        "--redact", help="For reports to share: mask identity values (device ids, phone number, canaries, "
+                         "location, contacts) in excerpts, tables and screen texts, and withhold screenshots "
+                         "that showed one.")] = False,
 ) -> None:
     """Evaluate the rules over runs and write reports (also refreshes each run's findings.parquet)."""
     from analysis.errors import AnalysisInputError
@@ -29,7 +33,7 @@ def report(
 
     try:
         cfg = RuleConfig.from_file(config) if config else None
-        result = write_reports(run_dirs, out, fmt, fail_on, config=cfg, sdk_db=db)
+        result = write_reports(run_dirs, out, fmt, fail_on, config=cfg, sdk_db=db, redact=redact)
     except AnalysisInputError as exc:
         raise InputError(str(exc)) from exc
     for kind, path in result.files.items():

@@ -31,6 +31,10 @@ def run_cmd(
     no_agent: Annotated[bool, typer.Option("--no-agent", help="Do not instrument the app with Frida.")] = False,
     no_proxy: Annotated[bool, typer.Option("--no-proxy", help="Do not capture traffic.")] = False,
     proxy_host: Annotated[str | None, typer.Option(help="Address the device uses to reach the proxy (emulator default 10.0.2.2).")] = None,
+    proxy_listen: Annotated[str | None, typer.Option(
+        help="Address the proxy listens on. Default: only where the device can reach it (loopback for the sim and "
+             "emulators, whose 10.0.2.2 is the host's loopback; the --proxy-host address for a phone). "
+             "Widen it explicitly, e.g. 0.0.0.0.")] = None,
     fail_on: FailOn = None,
 ) -> None:
     """Run one app through one scenario on one device and write a run directory."""
@@ -45,7 +49,7 @@ def run_cmd(
     dev = connect_device(device)
     apk = resolve_app(app_ref, dev)
     options = RunOptions(out=out, time_scale=time_scale, instrument=not no_agent, capture=not no_proxy,
-                         proxy_host=proxy_host)
+                         proxy_host=proxy_host, proxy_listen=proxy_listen)
     typer.echo(f"running {apk.package} / {sc.name} on {dev.serial} ...")
     result = execute_run(dev, apk, sc, options)
     typer.echo(f"{result.status}{': ' + result.reason if result.reason else ''}")

@@ -47,6 +47,8 @@ class _Session:
         self.session = session
         self.script = script
         self.detached: Detach | None = None
+        self.script_destroyed_ns: int | None = None  # the agent's script went away while attached
+        self.detached_event = threading.Event()
         self.clock_start: int = 0
         self.clock_rtt: int = 0
         self.clock_end: int | None = None
@@ -119,6 +121,7 @@ class Instrument:
         s = _Session(pid, session, script)
         script.on("message", lambda message, data: self.writer.on_message(pid, message, data))
         session.on("detached", lambda reason, crash: self._on_detached(s, reason, crash))
+        script.on("destroyed", lambda: self._on_script_destroyed(s))
         script.load()
         sample = measure(script.exports_sync.clock)
         s.clock_start = sample.offset_ns
@@ -141,11 +144,35 @@ class Instrument:
                           "process_name": getattr(crash, "process_name", None)}
         t_ns = time.time_ns() - self.t0_ns
         s.detached = Detach(pid=s.pid, reason=str(reason), t_ns=t_ns, crash=crash_info)
+        s.detached_event.set()
         if self._stopped and str(reason) == "application-requested":
             return  # our own detach at stop(): not an event of the run
         self.writer.event("detach", {"pid": s.pid, "reason": str(reason)}, t_ns)
         if crash_info is not None:
             self.writer.event("crash", {"pid": s.pid, **crash_info}, t_ns)
+
+    def _on_script_destroyed(self, s: _Session) -> None:
+        if self._stopped or s.detached is not None:
+            return  # our own unload, or a consequence of a detach already recorded
+        s.script_destroyed_ns = time.time_ns() - self.t0_ns
+        self.writer.event("script-destroyed", {"pid": s.pid}, s.script_destroyed_ns)
+
+    def lost(self, pid: int) -> str | None:
+        """Why the agent no longer watches `pid` while the process may still run (detached for
+        any reason but the process ending, or its script destroyed); None while it watches."""
+        s = self._sessions.get(pid)
+        if s is None or self._stopped:
+            return None
+        if s.detached is not None and s.detached.reason not in ("process-terminated", "process-replaced"):
+            return f"the agent was detached from pid {pid} ({s.detached.reason})"
+        if s.script_destroyed_ns is not None:
+            # A dying process destroys the script first and detaches a moment later: wait for
+            # that detach (an event, bounded) so a crash is reported as a crash, not a lost agent.
+            if s.detached_event.wait(2.0) and s.detached is not None and \
+                    s.detached.reason in ("process-terminated", "process-replaced"):
+                return None
+            return f"the agent's script in pid {pid} was destroyed"
+        return None
 
     def flush(self) -> None:
         """Ask every live agent to send what it holds, and wait until it is in the journal."""

@@ -39,6 +39,7 @@ class RunContext:
     pid: int | None = None
     waited_s: float = 0.0  # scenario waits actually slept
     steps_s: float = 0.0  # time inside scenario steps (waits, taps, exploration): not harness overhead
+    attach_s: float = 0.0  # agent attach and launch gating inside launch steps: harness overhead
     stop_event: threading.Event = field(default_factory=threading.Event)
     notes: list[str] = field(default_factory=list)
 
@@ -46,6 +47,9 @@ class RunContext:
         return time.time_ns() - self.t0_ns
 
     def event(self, source: str, kind: str, **detail: Any) -> None:
-        """Record something that happened to the run itself (warnings, crashes, losses)."""
+        """Record something that happened to the run itself (warnings, crashes, losses). A
+        diagnostic line, so identity values in it are masked (harness.run.secrets)."""
+        from harness.run.secrets import mask
+
         self.journal.append("events", {"t_ns": self.now_ns(), "source": source, "kind": kind,
-                                       "detail": json.dumps(detail, ensure_ascii=False, default=str)})
+                                       "detail": mask(json.dumps(detail, ensure_ascii=False, default=str))})

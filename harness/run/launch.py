@@ -30,7 +30,18 @@ def _wait_pid(ctx: RunContext, timeout_s: float = 10.0) -> int:
 
 
 def launch_app(ctx: RunContext, *, fresh_process: bool = True) -> str:
-    """Start the app and attach the agent before it runs; returns a detail for the steps table."""
+    """Start the app and attach the agent before it runs; returns a detail for the steps table.
+    The whole of it is harness time when the agent is on (start held, attach, release): counted
+    in `ctx.attach_s`, not in the scenario's step time."""
+    started = time.monotonic()
+    try:
+        return _launch(ctx)
+    finally:
+        if ctx.instrument is not None:
+            ctx.attach_s += time.monotonic() - started
+
+
+def _launch(ctx: RunContext) -> str:
     component = ctx.app.component()
     if ctx.instrument is None:
         result = ctx.device.app_start(component)
@@ -79,5 +90,7 @@ def relaunch_app(ctx: RunContext) -> str:
     if pid and pid != ctx.pid and ctx.instrument is not None:
         # The process had died; the new one must be instrumented too.
         ctx.pid = pid
+        started = time.monotonic()
         ctx.instrument.attach(pid)
+        ctx.attach_s += time.monotonic() - started
     return "resumed" if result.ok else f"resume: {result.error}"

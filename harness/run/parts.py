@@ -14,17 +14,21 @@ from harness.scenario.model import Scenario
 log = logging.getLogger("consentry.run")
 
 
-def _proxy_host_for(ctx: RunContext, override: str | None) -> tuple[str, str]:
-    """(listen address on the host, address the device dials). An emulator reaches the host's
-    loopback as 10.0.2.2; the sim device and `adb reverse` setups use loopback itself."""
-    if override:
-        return ("0.0.0.0" if override not in ("127.0.0.1", "localhost") else "127.0.0.1"), override
-    if ctx.device_kind == "emulator":
-        return "0.0.0.0", "10.0.2.2"
-    return "127.0.0.1", "127.0.0.1"
+def proxy_addresses(device_kind: str, dial: str | None, listen: str | None = None) -> tuple[str, str]:
+    """(listen address on the host, address the device dials). The proxy listens only where the
+    device can reach it: the sim device is on this host (loopback); an emulator's 10.0.2.2 is the
+    host's own loopback, so loopback again; a phone given `--proxy-host ADDR` dials ADDR, one of
+    this host's addresses, and only that one is listened on. `listen` widens it explicitly."""
+    if dial is None:
+        dial = "10.0.2.2" if device_kind == "emulator" else "127.0.0.1"
+    if listen:
+        return listen, dial
+    if dial in ("10.0.2.2", "localhost") or dial.startswith("127."):
+        return "127.0.0.1", dial
+    return dial, dial
 
 
-def launch_capture(ctx: RunContext, proxy_host: str | None) -> None:
+def launch_capture(ctx: RunContext, proxy_host: str | None, proxy_listen: str | None = None) -> None:
     """Start the proxy process (mitmproxy allows one per process, a suite runs several devices)
     without waiting for it: it starts while the device is prepared."""
     from harness.capture import device_setup
@@ -42,7 +46,7 @@ def launch_capture(ctx: RunContext, proxy_host: str | None) -> None:
                 kwargs["upstream_ca"] = ca_path
             else:
                 kwargs["upstream_insecure"] = True
-    listen, dial = _proxy_host_for(ctx, proxy_host)
+    listen, dial = proxy_addresses(ctx.device_kind, proxy_host, proxy_listen)
     ctx.proxy = ProxyProcess(ctx.run_dir, ctx.t0_ns, listen_host=listen, listen_port=0, **kwargs)
     ctx.proxy.dial = dial
     ctx.proxy.launch()
@@ -119,7 +123,10 @@ def teardown(ctx: RunContext) -> list[str]:
         guard("observer", ctx.observer.stop)
     if ctx.instrument is not None:
         guard("agent", ctx.instrument.stop)
-    alive = ctx.device.alive()
+    alive = ctx.device.alive() or reconnect(ctx.device.serial)
+    if not alive:
+        ctx.event("runner", "teardown:device-gone", detail="the app and the device's proxy setting could not be "
+                                                            "cleaned up: the device is gone")
     if alive:
         guard("app stop", lambda: ctx.device.app_stop(ctx.app.package))
         if ctx.proxy is not None:
@@ -130,6 +137,35 @@ def teardown(ctx: RunContext) -> list[str]:
     if ctx.proxy is not None:
         guard("proxy", ctx.proxy.stop)
     return errors
+
+
+RECONNECT_WITHIN_S = 10.0
+
+
+def reconnect(serial: str, within_s: float = RECONNECT_WITHIN_S) -> bool:
+    """Bring back a device whose adb transport dropped, so teardown can stop the app and clear
+    the proxy setting it left pointing at a proxy that is about to stop (the device would be
+    without network). A network device (`host:port`) is connected again; any device is then
+    waited for, until `within_s`. False when it does not come back (it was killed)."""
+    import time
+
+    from harness.device import core
+    from harness.errors import DeviceError
+
+    deadline = time.monotonic() + within_s
+    if ":" in serial:
+        try:
+            core._client().connect(serial, timeout=max(1.0, within_s / 2))
+        except Exception:  # noqa: BLE001 - adbutils raises AdbError or OSError; the wait below decides
+            pass
+    while time.monotonic() < deadline:
+        try:
+            if serial in core.list_devices():
+                return True
+        except DeviceError:
+            return False
+        time.sleep(0.2)
+    return False
 
 
 def analyse(run_dir: Path) -> int | None:

@@ -26,6 +26,7 @@ from harness.run.apk import ApkInfo
 from harness.run.context import RunAborted, RunContext
 from harness.run.identity import plant_canaries, read_identity, write_identity
 from harness.run.manifest import new_manifest, read_manifest, utc_now, write_manifest
+from harness.run.secrets import mask, protect
 from harness.run.steps import run_steps
 from harness.scenario.model import Scenario
 
@@ -42,6 +43,7 @@ class RunOptions:
     analyse: bool = True
     install: bool = True
     proxy_host: str | None = None  # address the device uses to reach the proxy (default by device kind)
+    proxy_listen: str | None = None  # address the proxy listens on (default: only where the device reaches it)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class RunResult:
     waited_s: float
     steps_s: float
     findings: int | None
+    timings: dict[str, float] | None = None  # prepare, attach (agent attach and launch gating), teardown, compact, steps
 
     @property
     def overhead_s(self) -> float:
@@ -97,8 +100,11 @@ def _monitor_factory(ctx: RunContext) -> Callable[[], None]:
         last[0] = now
         if not ctx.device.alive():
             raise DeviceLost(f"device {ctx.device.serial} disappeared")
+        if ctx.journal.error:
+            raise RunAborted(f"the run directory cannot be written ({ctx.journal.error})")
         if ctx.proxy is not None and not ctx.proxy.alive():
             raise RunAborted("the capture proxy died")
+        lost = ctx.instrument.lost(ctx.pid) if ctx.instrument is not None and ctx.pid is not None else None
         if ctx.pid is not None and not exited[0] and ctx.device.app_pid(ctx.app.package) is None:
             exited[0] = True
             log = ctx.device.logcat_dump()
@@ -108,6 +114,9 @@ def _monitor_factory(ctx: RunContext) -> Callable[[], None]:
                 ctx.event("runner", "app:crash", pid=ctx.pid, logcat=crash[-5:])
                 raise RunAborted(f"{ctx.app.package} crashed (pid {ctx.pid}): {crash[-1].strip()[:200]}")
             ctx.event("runner", "app:exit", pid=ctx.pid)
+        if lost and not exited[0]:  # API calls from here on would be missing: the run cannot be complete
+            ctx.event("runner", "agent:lost", pid=ctx.pid, reason=lost)
+            raise RunAborted(f"{lost}; API calls after it were not recorded")
     return monitor
 
 
@@ -118,8 +127,11 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     info = device.info()
     run_id = make_run_id(app.package, scenario.name, device.serial)
     run_dir = Path(options.out) / run_id
-    run_dir.mkdir(parents=True, exist_ok=False)
+    Path(options.out).mkdir(parents=True, exist_ok=True)
+    run_dir.mkdir(mode=0o700)  # identity values, traffic and screens: readable by the owner only
+    run_dir.chmod(0o700)  # whatever the umask
     (run_dir / "screenshots").mkdir()
+    reserve = _reserve_space(run_dir)
     t0 = time.time_ns()
     journal = Journal(run_dir)
     manifest = new_manifest(
@@ -142,12 +154,13 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     timings: dict[str, float] = {}
     try:
         if options.capture:
-            parts.launch_capture(ctx, options.proxy_host)
+            parts.launch_capture(ctx, options.proxy_host, options.proxy_listen)
         if options.install and not device.app_installed(app.package):
             device.app_install(app.path)
         _fresh_state(ctx, scenario)
         ident, notes = read_identity(device)
         notes += plant_canaries(device, ident)
+        protect(ident)  # from here on no log line or diagnostic event carries these values
         write_identity(run_dir, ident)
         for note in notes:
             ctx.event("runner", "identity:note", note=note)
@@ -178,12 +191,24 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     for err in teardown_errors:
         ctx.event("runner", "teardown:error", error=err)
     journal.close()
+    reserve.unlink(missing_ok=True)  # room for compaction and the manifest, even on a full disk
+    if journal.error and status == "complete":
+        status, reason = "incomplete", f"the run directory cannot be written ({journal.error})"
+    if journal.rows_dropped():
+        manifest["rows_dropped"] = journal.rows_dropped()
     timings["teardown"] = time.monotonic() - mark
     mark = time.monotonic()
-    counts = compact(run_dir)
+    try:
+        counts = compact(run_dir)
+    except OSError as exc:  # the journal stays: `consentry recover` compacts it once there is room
+        counts = {}
+        status = "incomplete"
+        reason = f"{reason or 'compaction failed'}; compaction failed ({exc.strerror or exc}): the journal is kept, " \
+                 f"run `consentry recover {run_dir}` once there is space"
     timings["compact"] = time.monotonic() - mark
     timings["steps"] = ctx.steps_s
-    manifest.update(status=status, reason=reason, ended=utc_now(), rows=counts,
+    timings["attach"] = ctx.attach_s
+    manifest.update(status=status, reason=mask(reason) if reason else reason, ended=utc_now(), rows=counts,
                     timings={k: round(v, 3) for k, v in timings.items()},
                     duration_s=round(time.monotonic() - started, 3), waited_s=round(ctx.waited_s, 3),
                     steps_s=round(ctx.steps_s, 3))
@@ -194,7 +219,22 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
         manifest["timings"]["analyse"] = round(time.monotonic() - mark, 3)
         write_manifest(run_dir, manifest)
     return RunResult(run_id, run_dir, app.package, scenario.name, device.serial, status, reason,
-                     time.monotonic() - started, ctx.waited_s, ctx.steps_s, n_findings)
+                     time.monotonic() - started, ctx.waited_s, ctx.steps_s, n_findings, dict(timings))
+
+
+RESERVE_BYTES = 1 << 20
+
+
+def _reserve_space(run_dir: Path) -> Path:
+    """A 1 MB file that the run gives back at its end, so that a run whose disk fills up can
+    still compact what it journalled and write its final manifest."""
+    path = run_dir / ".space-reserve"
+    try:
+        with open(path, "wb") as fh:
+            fh.write(b"\0" * RESERVE_BYTES)
+    except OSError:
+        path.unlink(missing_ok=True)
+    return path
 
 
 def recover_run(run_dir: Path, *, analyse: bool = True) -> dict:

@@ -176,6 +176,7 @@ def run_steps(ctx: RunContext, scenario: Scenario, monitor: Callable[[], None]) 
     """Execute every step, recording each in the `steps` table. Aborts propagate."""
     for step_id, step in enumerate(scenario.steps):
         t_start = ctx.now_ns()
+        attach_before = ctx.attach_s
         outcome, error = "ok", None
         detail = ""
         try:
@@ -189,6 +190,7 @@ def run_steps(ctx: RunContext, scenario: Scenario, monitor: Callable[[], None]) 
             outcome, error = "failed", str(exc)
         finally:
             ctx.steps_s += (ctx.now_ns() - t_start) / 1e9
+            ctx.steps_s -= ctx.attach_s - attach_before  # attach and gating are the harness's, not the app's
             ctx.journal.append("steps", {
                 "step_id": step_id, "t_start_ns": t_start, "t_end_ns": ctx.now_ns(), "action": step.action,
                 "target": step.describe(), "outcome": outcome,

@@ -18,6 +18,7 @@ from harness.errors import ScenarioError
 from harness.scenario.model import ACTIONS, BARE_ACTIONS, Scenario, Suite
 
 MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 50_000  # values after expanding YAML aliases: a "billion laughs" file stops here
 
 
 def _compose(text: str, source: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
@@ -29,21 +30,26 @@ def _compose(text: str, source: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
         where = f"line {mark.line + 1}" if mark else None
         raise ScenarioError(f"not valid YAML ({getattr(exc, 'problem', exc)})", source=source, where=where) from None
     lines: dict[tuple[Any, ...], int] = {}
+    built = [0]
+    loader = yaml.SafeLoader("")  # one constructor for every scalar (building one per value was most of the time)
 
     def build(node: yaml.Node | None, path: tuple[Any, ...]) -> Any:
         if node is None:
             return None
+        built[0] += 1
+        if built[0] > MAX_NODES:
+            raise ScenarioError(f"more than {MAX_NODES} values once aliases are expanded (an alias bomb?)",
+                                source=source, where=f"line {node.start_mark.line + 1}")
         lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = yaml.SafeLoader.construct_scalar(yaml.SafeLoader(""), key_node)  # type: ignore[arg-type]
+                key = loader.construct_scalar(key_node)  # type: ignore[arg-type]
                 lines[path + (key,)] = key_node.start_mark.line + 1
                 out[key] = build(value_node, path + (key,))
             return out
         if isinstance(node, yaml.SequenceNode):
             return [build(item, path + (i,)) for i, item in enumerate(node.value)]
-        loader = yaml.SafeLoader("")
         return loader.construct_object(node, deep=True)
 
     return build(root, ()), lines
@@ -122,6 +128,8 @@ def _read(path: Path) -> str:
 
 
 def parse_scenario(text: str, source: str) -> Scenario:
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(f"too large ({len(text)} characters; limit {MAX_FILE_BYTES})", source=source)
     data, lines = _compose(text, source)
     if not isinstance(data, dict):
         raise ScenarioError("a scenario is a mapping with `name` and `steps`", source=source, where="line 1")

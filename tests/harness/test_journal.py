@@ -59,7 +59,14 @@ def test_a_killed_writer_loses_at_most_the_unflushed_batch(tmp_path):
                 time.sleep(0.01)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script])
-    time.sleep(1.5)
+    # kill it once it has flushed some thousand rows (not after a fixed time: on a loaded machine
+    # the child may still be importing), mid-stream
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        files = list((tmp_path / "journal").glob("events.*.jsonl"))
+        if files and files[0].stat().st_size > 60_000:
+            break
+        time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     counts = compact(tmp_path)

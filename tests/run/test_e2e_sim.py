@@ -269,7 +269,18 @@ def test_a_device_that_disappears_ends_the_run_incomplete_with_its_data(tmp_path
     sim = make_sim_device()
     apk = next(p for p in sample_apks() if "sdkearly" in p.name)
     scenario = parse_scenario("name: long\nsteps:\n  - launch\n  - wait: 30\n", "long")
-    threading.Timer(5.0, sim.device.stop).start()
+    def stop_once_the_sdk_was_seen() -> None:
+        # after the launch and the SDK's first reads and request were journalled (not after a
+        # fixed time: on a loaded machine preparing the device alone can take longer)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            journal = list(tmp_path.glob("*/journal"))
+            if journal and list(journal[0].glob("api_calls.*.jsonl")) and list(journal[0].glob("flows.*.jsonl")):
+                break
+            time.sleep(0.1)
+        sim.device.stop()
+
+    threading.Thread(target=stop_once_the_sdk_was_seen, daemon=True).start()
     result = execute_run(connect_device(sim.serial), read_apk(apk), scenario, RunOptions(out=tmp_path))
     assert result.status == "incomplete"
     assert "lost" in result.reason or "disappeared" in result.reason, result.reason
