@@ -1,8 +1,9 @@
 """Indexes over the SDK entries: Java package prefix, native library name and host suffix -> Sdk.
 
-Every lookup is a handful of dict probes whatever the database size: a class name is cut back at its
-dots (longest prefix first), a host name at its labels (longest suffix first), a library name at the
-places where a letter run ends (`libjcore247` -> `libjcore`). Lookups never raise: anything that is
+Every lookup is a handful of dict probes whatever the database size: a class name walks a trie of
+package segments from its first segment (the deepest entry passed wins), a host name walks a trie of
+labels from its top-level domain, a library name is probed whole and then cut where a letter run ends
+(`libjcore247` -> `libjcore`). Lookups never raise: anything that is
 not a usable name (empty, not text, absurdly long) has no attribution."""
 
 from __future__ import annotations
@@ -10,6 +11,17 @@ from __future__ import annotations
 from analysis.sdk.entry import Sdk
 
 MAX_QUERY_CHARS = 1024
+# A trie node: [entry or None, {segment: node}]
+
+
+def _insert(root: list, segments: list[str], entry: Sdk) -> None:
+    node = root
+    for seg in segments:
+        nxt = node[1].get(seg)
+        if nxt is None:
+            nxt = node[1][seg] = [None, {}]
+        node = nxt
+    node[0] = entry
 
 
 def _under(name: str, package: str) -> bool:
@@ -38,6 +50,12 @@ class SdkDb:
                 self.hosts[h] = e
             for n in e.native:
                 self.native[n] = e
+        self._class_trie: list = [None, {}]
+        for p, e in self.packages.items():
+            _insert(self._class_trie, p.split("."), e)
+        self._host_trie: list = [None, {}]
+        for h, e in self.hosts.items():
+            _insert(self._host_trie, h.split(".")[::-1], e)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -49,21 +67,22 @@ class SdkDb:
         package is not used (`com.tencent.*` inside `com.tencent.news` is the app's own code)."""
         if not isinstance(name, str) or not name or len(name) > MAX_QUERY_CHARS:
             return None
-        s = name.split("(", 1)[0].split("$", 1)[0].strip().rstrip(".")
+        s = name.partition("(")[0].partition("$")[0].strip()
         if app and _under(s, app):
             return None
-        get = self.packages.get
-        while s:
-            hit = get(s)
-            if hit is not None:
-                if hit.fallback and app and any(_under(app, p) for p in hit.packages if _under(s, p)):
-                    return None
-                return hit
-            i = s.rfind(".")
-            if i < 0:
+        node, best, depth, best_depth = self._class_trie, None, 0, 0
+        for seg in s.split("."):
+            node = node[1].get(seg)
+            if node is None:
+                break
+            depth += 1
+            if node[0] is not None:
+                best, best_depth = node[0], depth
+        if best is not None and best.fallback and app:
+            prefix = ".".join(s.split(".")[:best_depth])
+            if _under(app, prefix):
                 return None
-            s = s[:i]
-        return None
+        return best
 
     def by_library(self, lib: str) -> Sdk | None:
         """A native library (`libjcore247.so`, `/data/app/x/lib/arm64/libumeng_sim.so`): the exact
@@ -87,17 +106,14 @@ class SdkDb:
         """Longest domain suffix of a host name (`a.b.umeng.com` -> `umeng.com`)."""
         if not isinstance(host, str) or not host or len(host) > MAX_QUERY_CHARS:
             return None
-        s = host.strip().strip(".").lower()
-        get = self.hosts.get
-        while s:
-            hit = get(s)
-            if hit is not None:
-                return hit
-            i = s.find(".")
-            if i < 0:
-                return None
-            s = s[i + 1:]
-        return None
+        node, best = self._host_trie, None
+        for label in reversed(host.strip().strip(".").lower().split(".")):
+            node = node[1].get(label)
+            if node is None:
+                break
+            if node[0] is not None:
+                best = node[0]
+        return best
 
     def by_frame(self, frame: str, app: str | None = None) -> Sdk | None:
         """A stack frame: Java (`pkg.Class.method(File.java:1)`) or native (`libx.so!sym+0x1`)."""
