@@ -25,9 +25,9 @@ from pathlib import Path
 
 from analysis.errors import AnalysisInputError
 from analysis.sdk.build import build, read_sources
-from analysis.sdk.build.classify import company_key
-from analysis.sdk.build.readers import RawEntry
-from analysis.sdk.build.sources import Source, discover
+from analysis.sdk.builder.classify import company_key
+from analysis.sdk.builder.readers import RawEntry
+from analysis.sdk.builder.sources import Source, discover
 from analysis.sdk.entry import Sdk
 from analysis.sdk.index import SdkDb
 

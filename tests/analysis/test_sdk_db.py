@@ -15,8 +15,8 @@ import pytest
 from analysis.errors import AnalysisInputError
 from analysis.sdk import load_db, lookup
 from analysis.sdk.build import build, write
-from analysis.sdk.build.readers import host_suffixes, native_prefix, package_prefix
-from analysis.sdk.build.sources import SOURCES_DIR, discover
+from analysis.sdk.builder.readers import host_suffixes, native_prefix, package_prefix
+from analysis.sdk.builder.sources import SOURCES_DIR, discover
 from analysis.sdk.db import COMPILED
 
 CHINESE_VENDOR_SERVICES = {"huawei-hms-services", "xiaomi-miui-services", "oppo-heytap-services", "vivo-services",
