@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from analysis_factories import NATIVE_JPUSH, UMENG_IMEI, consent_flow_run
+from analysis_factories import NATIVE_JPUSH, consent_flow_run
 from openpyxl import load_workbook
 
 from analysis.report import write_reports

@@ -11,9 +11,9 @@ one company, a fallback entry stands for that company's other, unlisted SDKs."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from analysis.sdk.builder import classify
 from analysis.sdk.builder.readers import RawEntry

@@ -110,7 +110,7 @@ def read_exodus(directory: Path, files: list[str]) -> list[RawEntry]:
             if not isinstance(code, str) or not isinstance(net, str) or not isinstance(cats, list):
                 raise AnalysisInputError("code_signature/network_signature must be strings, categories a list",
                                          source=str(path), where=f"{where} ({t['name']})")
-            desc = t.get("description") if isinstance(t.get("description"), str) else ""
+            desc: str = t["description"] if isinstance(t.get("description"), str) else ""
             owner = _section(desc, "Ownership")
             out.append({
                 "ref": f"exodus:{t.get('id', i)}", "name": t["name"].strip(),
