@@ -77,19 +77,24 @@ def attribute_stacks(stacks: pd.DataFrame, db: SdkDb | None = None,
     exploded = base["frames"].explode()
     exploded = exploded[exploded.notna()]
     depth = exploded.groupby(level=0).cumcount()
-    app_of = base["run_id"].map(apps).astype(object) if apps else pd.Series(None, index=base.index, dtype=object)
-    keyed = exploded.astype(str) + "\x00" + app_of.reindex(exploded.index).fillna("").astype(str)
-    codes, uniques = pd.factorize(keyed)
+    frame_codes, frame_text = pd.factorize(exploded.astype(str))
+    if apps:
+        app_of = base["run_id"].astype(str).map(apps).reindex(exploded.index)
+        app_codes, app_names = pd.factorize(app_of)  # -1: no app known for the run
+    else:
+        app_codes, app_names = np.full(len(exploded), -1, dtype=np.int64), pd.Index([])
+    pair = frame_codes.astype(np.int64) * (len(app_names) + 1) + (app_codes.astype(np.int64) + 1)
+    codes, pairs = pd.factorize(pair)
     decided = []
-    for key in uniques:  # one probe per unique (frame, app)
-        frame, _, app = key.partition("\x00")
-        decided.append(frame_sdk(frame, db, app or None))
+    for p in np.asarray(pairs, dtype=np.int64):  # one probe per unique (frame, app), not per event
+        f, a = divmod(int(p), len(app_names) + 1)
+        decided.append(frame_sdk(frame_text[f], db, app_names[a - 1] if a else None))
     ids = np.array([s.id if s is not None and not s.transparent else None for s in decided], dtype=object)
     frame_ids = ids[codes]
-    frame_text = np.asarray([k.partition("\x00")[0] for k in uniques], dtype=object)
+    pair_frame = np.asarray(frame_text, dtype=object)[np.asarray(pairs, dtype=np.int64) // (len(app_names) + 1)]
     hit = pd.notna(frame_ids)
     hits = pd.DataFrame(
-        {"row": exploded.index[hit], "sdk": frame_ids[hit], "sdk_frame": frame_text[codes[hit]],
+        {"row": exploded.index[hit], "sdk": frame_ids[hit], "sdk_frame": pair_frame[codes[hit]],
          "sdk_depth": depth.to_numpy()[hit]}
     )
     first = hits.drop_duplicates("row", keep="first").set_index("row")

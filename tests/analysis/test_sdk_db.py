@@ -167,3 +167,17 @@ def test_cli_list_filters_and_lookup_fields():
     lib, okhttp = (json.loads(line) for line in proc.stdout.splitlines())
     assert lib["kind"] == "library" and lib["sdk"].startswith("JPush") and lib["transparent"] is False
     assert okhttp["category"] == "library" and okhttp["transparent"] is True and okhttp["source"]
+
+
+def test_stack_attribution_knows_each_runs_app():
+    import pandas as pd
+
+    from analysis.sdk import attribute_stacks
+
+    frames = ["android.telephony.TelephonyManager.getImei(TelephonyManager.java:1)",
+              "com.tencent.news.push.Ids.imei(Ids.java:4)"]
+    stacks = pd.DataFrame({"run_id": ["news", "shop"], "stack_id": ["s1", "s1"], "frames": [frames, frames]})
+    got = attribute_stacks(stacks, load_db(), {"news": "com.tencent.news", "shop": "com.example.shop"})
+    by_run = got.set_index("run_id")["sdk"].to_dict()
+    assert pd.isna(by_run["news"])  # Tencent News's own code
+    assert by_run["shop"] == "vendor-tencent"  # inside another app, Tencent code is Tencent's SDK
