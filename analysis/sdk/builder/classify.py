@@ -4,7 +4,7 @@ Each source's own taxonomy is mapped explicitly (Exodus categories, LibRadar typ
 categories). A source with no taxonomy (LibChecker's rules) gets, in order: the category of an entry
 of another source or of the hand-written data that shares one of its signatures (done in the merge),
 then the category its own description names (a small bilingual vocabulary of SDK kinds, the same for
-every entry), then `library` for open-source projects hosted on a code forge, else `other`."""
+every entry), else `library`."""
 
 from __future__ import annotations
 
@@ -52,14 +52,13 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def category_from_text(label: str, description: str, url: str | None) -> str:
+    """The SDK kind a rule's label or description names; a rule that names none is a library (LibChecker
+    lists libraries of every sort: SQLite, Flutter, image codecs), hence transparent."""
     text = f"{label} {description}"
     for cat, rx in _KIND_RES:
         if rx.search(text):
             return cat
-    host = urlsplit(url or "").hostname or ""
-    if host.endswith(_FORGES):
-        return "library"
-    return "other"
+    return "library"
 
 
 def exodus_category(categories: list[str]) -> str:

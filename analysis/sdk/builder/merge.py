@@ -217,6 +217,7 @@ def vendor_fallbacks(entries: list[Sdk]) -> list[Sdk]:
         if dom not in owned_hosts and dom not in _SHARED_DOMAINS:
             consider(dom, members, "hosts")
     out = []
+    taken_ids: set[str] = set()
     for company_key, slot in sorted(per_company.items()):
         members = sorted(slot["members"].values(), key=lambda m: m.id)
         company = Counter(m.company for m in members).most_common(1)[0][0]
@@ -224,8 +225,12 @@ def vendor_fallbacks(entries: list[Sdk]) -> list[Sdk]:
         category, n = cats.most_common(1)[0]
         category = category if n / len(members) >= 0.6 else "other"
         countries = Counter(m.country for m in members if m.country)
+        first_key = (sorted(slot["packages"]) or sorted(slot["hosts"]))[0]
+        sdk_id = f"vendor-{_slug(company_key) if _slug(company_key) and not classify.has_cjk(company_key) else _slug(first_key)}"
+        sdk_id = sdk_id[:64] if sdk_id not in taken_ids else f"vendor-{_slug(first_key)}"[:64]
+        taken_ids.add(sdk_id)
         out.append(Sdk(
-            id=f"vendor-{_slug(company_key) or 'x'}"[:64], name=f"{company} (other SDK)", company=company,
+            id=sdk_id, name=f"{company} (other SDK)", company=company,
             category=category, country=countries.most_common(1)[0][0] if countries else None,
             packages=tuple(sorted(slot["packages"])), hosts=tuple(sorted(slot["hosts"])),
             source="vendor namespace of: " + ", ".join(m.id for m in members[:12]),
