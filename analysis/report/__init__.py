@@ -75,19 +75,22 @@ def write_reports(run_dirs, out_dir, formats=FORMATS, fail_on=None, *, config=No
         runset, findings = redact_runset(runset, redactor), redactor.frame(findings)
         ctx = _redact_context(ctx, redactor)
     apps = summarize(runset, findings, db)
+    from analysis.sdk.inventory import sdk_inventory
+
+    inventory = sdk_inventory(ctx, db)
     files: dict[str, Path] = {}
     if "html" in fmts:
         from analysis.report.html import render_html
 
         files["html"] = out / FILE_NAMES["html"]
-        files["html"].write_text(render_html(runset, findings, apps, ctx, db, withheld), encoding="utf-8")
+        files["html"].write_text(render_html(runset, findings, apps, ctx, db, withheld, inventory), encoding="utf-8")
     if "xlsx" in fmts:
         from analysis.report.xlsx import write_xlsx
 
-        files["xlsx"] = write_xlsx(out / FILE_NAMES["xlsx"], runset, findings, apps)
+        files["xlsx"] = write_xlsx(out / FILE_NAMES["xlsx"], runset, findings, apps, inventory)
     if "json" in fmts:
         files["json"] = out / FILE_NAMES["json"]
-        files["json"].write_text(json.dumps(report_json(runset, findings, apps), ensure_ascii=False, indent=1,
+        files["json"].write_text(json.dumps(report_json(runset, findings, apps, inventory), ensure_ascii=False, indent=1,
                                             default=str), encoding="utf-8")
     if "junit" in fmts:
         from analysis.report.junit import write_junit
@@ -116,9 +119,10 @@ def _redact_context(ctx, redactor):
     return replace(ctx, **changes)
 
 
-def report_json(runset, findings, apps) -> dict:
+def report_json(runset, findings, apps, inventory=None) -> dict:
     from analysis.report.model import parse_evidence
     from analysis.rules import RULES
+    from analysis.sdk.inventory import inventory_records
 
     runs = runset.manifests.drop(columns=["manifest"], errors="ignore").to_dict("records")
     rows = []
@@ -129,7 +133,8 @@ def report_json(runset, findings, apps) -> dict:
         "schema": 1,
         "rules": [{"id": r.id, "severity": r.severity, "explanation": r.explanation, "refs": list(r.refs)} for r in RULES],
         "runs": runs,
-        "apps": [{"app": a.app, "verdict": a.verdict, "counts": a.counts, "sdks_seen": a.sdks_seen} for a in apps],
+        "apps": [{"app": a.app, "verdict": a.verdict, "counts": a.counts, "sdks_seen": a.sdks_seen,
+                  "sdk_inventory": inventory_records(inventory, a.app) if inventory is not None else []} for a in apps],
         "findings": rows,
     }
 

@@ -141,7 +141,7 @@ def _timelines(runset, ctx_api: pd.DataFrame, ctx_flows: pd.DataFrame, app: str,
 
 
 def render_html(runset, findings: pd.DataFrame, apps: list[AppSummary], ctx, db: SdkDb,
-                withheld: set[tuple[str, str]] | None = None) -> str:
+                withheld: set[tuple[str, str]] | None = None, sdk_inventory: pd.DataFrame | None = None) -> str:
     """`withheld`: (run_id, screenshot) pairs not to embed (a shared report, `--redact`)."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("analysis.report", "templates"),
                              autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
@@ -160,6 +160,8 @@ def render_html(runset, findings: pd.DataFrame, apps: list[AppSummary], ctx, db:
         app_views.append({"app": a.app, "verdict": a.verdict, "runs": a.runs, "counts": a.counts, "findings": views,
                           "omitted": max(0, len(f) - MAX_FINDINGS_PER_APP), "sdks_in_apk": a.sdks_in_apk,
                           "sdks_seen": [(sdk_names.get(s, s), sdk_color(s)) for s in a.sdks_seen],
+                          "sdk_inventory": [] if sdk_inventory is None else
+                          sdk_inventory[sdk_inventory["app"] == a.app].to_dict("records"),
                           "timelines": _timelines(runset, ctx.api, ctx.pi_flows, a.app, sdk_names)})
     template = env.get_template("report.html")
     return template.render(

@@ -53,7 +53,7 @@ def summarize(runset, findings: pd.DataFrame, db: SdkDb) -> list[AppSummary]:
         seen_ids = set()
         for pkgs in runs["sdks"]:
             for pkg in pkgs or []:
-                hit = db.by_class(str(pkg))
+                hit = db.by_class(str(pkg), str(app))  # the app's own package is never an SDK
                 if hit and hit.id not in seen_ids:
                     seen_ids.add(hit.id)
                     declared.append({"package": str(pkg)[:200], "sdk": hit.name, "company": hit.company,

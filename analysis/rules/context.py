@@ -293,7 +293,9 @@ def build_context(runset, config: RuleConfig | None = None, db: SdkDb | None = N
     run_ids = pd.Index(manifests["run_id"].astype(str))
     consent = ConsentStates(runset.consent, run_ids)
     fg = foreground_changes(runset.ui, runset.steps, manifests, int(config.ui_settle_s * 1e9), config.overlay_packages)
-    stack_sdk = attribute_stacks(runset.stacks, db)
+    apps = dict(zip(manifests["run_id"].astype(str), manifests["app"].astype(str), strict=True)) \
+        if "app" in manifests else None
+    stack_sdk = attribute_stacks(runset.stacks, db, apps)  # the app's own package is never an SDK
     api_raw = timed_api(runset)
     api = prepare_api(runset, run_ids, consent, fg, stack_sdk, config, api_raw)
     pi_flows = prepare_pi_flows(runset, run_ids, consent, fg, db, config)

@@ -40,14 +40,14 @@ def test_database_size_and_coverage():
     ("com.google.android.gms.ads.identifier.AdvertisingIdClient", "class", "google-adid"),  # longest prefix
     ("com.google.android.gms.ads.AdView", "class", "admob"),
     ("com.mobfox.sdk.Banner", "class", "mobfox"),  # not MobTech's com.mob
-    ("libjcore247.so", "class", "jpush"),
-    ("libbugly_sim.so!report+0x1", "class", "bugly"),
+    ("libjcore247.so", "library", "jpush"),
+    ("libbugly_sim.so!report+0x1", "library", "bugly"),
     ("example.org", "host", None),
 ])
 def test_lookup(query, kind, sdk_id):
     row = lookup(query)
     assert row["kind"] == kind and row["sdk_id"] == sdk_id
-    assert set(row) >= {"query", "kind", "sdk", "company", "category", "country"}
+    assert set(row) >= {"query", "kind", "sdk", "company", "category", "country", "transparent", "source"}
 
 
 def test_stack_attribution_skips_framework_and_utilities():

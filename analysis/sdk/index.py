@@ -1,0 +1,125 @@
+"""Indexes over the SDK entries: Java package prefix, native library name and host suffix -> Sdk.
+
+Every lookup is a handful of dict probes whatever the database size: a class name walks a trie of
+package segments from its first segment (the deepest entry passed wins), a host name walks a trie of
+labels from its top-level domain, a library name is probed whole and then cut where a letter run ends
+(`libjcore247` -> `libjcore`). Lookups never raise: anything that is
+not a usable name (empty, not text, absurdly long) has no attribution."""
+
+from __future__ import annotations
+
+from analysis.sdk.entry import Sdk
+
+MAX_QUERY_CHARS = 1024
+# A trie node: [entry or None, {segment: node}]
+
+
+def _insert(root: list, segments: list[str], entry: Sdk) -> None:
+    node = root
+    for seg in segments:
+        nxt = node[1].get(seg)
+        if nxt is None:
+            nxt = node[1][seg] = [None, {}]
+        node = nxt
+    node[0] = entry
+
+
+def _under(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+class SdkDb:
+    """The entries and their indexes. A later entry with the same id replaces the earlier one; where two
+    entries claim the same prefix, suffix or library, the later one wins, and a precise entry always
+    wins over a vendor-namespace fallback."""
+
+    def __init__(self, entries: list[Sdk]):
+        by_id: dict[str, Sdk] = {}
+        for e in entries:
+            by_id.pop(e.id, None)  # re-insert so the override keeps its own (later) position
+            by_id[e.id] = e
+        self.entries: dict[str, Sdk] = by_id
+        self.packages: dict[str, Sdk] = {}
+        self.hosts: dict[str, Sdk] = {}
+        self.native: dict[str, Sdk] = {}
+        ordered = [e for e in by_id.values() if e.fallback] + [e for e in by_id.values() if not e.fallback]
+        for e in ordered:
+            for p in e.packages:
+                self.packages[p] = e
+            for h in e.hosts:
+                self.hosts[h] = e
+            for n in e.native:
+                self.native[n] = e
+        self._class_trie: list = [None, {}]
+        for p, e in self.packages.items():
+            _insert(self._class_trie, p.split("."), e)
+        self._host_trie: list = [None, {}]
+        for h, e in self.hosts.items():
+            _insert(self._host_trie, h.split(".")[::-1], e)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def by_class(self, name: str, app: str | None = None) -> Sdk | None:
+        """Longest package/class prefix of a dotted Java name; a frame's method and `(File.java:1)`
+        part, inner classes (`Foo$Bar`) and obfuscated tails (`com.umeng.a.b`) are fine. Code under
+        the app's own package is never an SDK, and a vendor-namespace fallback that contains the app's
+        package is not used (`com.tencent.*` inside `com.tencent.news` is the app's own code)."""
+        if not isinstance(name, str) or not name or len(name) > MAX_QUERY_CHARS:
+            return None
+        s = name.partition("(")[0].partition("$")[0].strip()
+        if app and _under(s, app):
+            return None
+        node, best, depth, best_depth = self._class_trie, None, 0, 0
+        for seg in s.split("."):
+            node = node[1].get(seg)
+            if node is None:
+                break
+            depth += 1
+            if node[0] is not None:
+                best, best_depth = node[0], depth
+        if best is not None and best.fallback and app:
+            prefix = ".".join(s.split(".")[:best_depth])
+            if _under(app, prefix):
+                return None
+        return best
+
+    def by_library(self, lib: str) -> Sdk | None:
+        """A native library (`libjcore247.so`, `/data/app/x/lib/arm64/libumeng_sim.so`): the exact
+        name, else its longest prefix that ends where a letter run ends (`libjcore` claims
+        `libjcore247` but `libapp` never claims `libappguard`); case-insensitive."""
+        if not isinstance(lib, str) or not lib or len(lib) > MAX_QUERY_CHARS:
+            return None
+        base = lib.rsplit("/", 1)[-1].strip().lower()
+        base = base.split(".so", 1)[0] if ".so" in base else base
+        hit = self.native.get(base)
+        if hit is not None:
+            return hit
+        for i in range(len(base) - 1, 0, -1):
+            if not base[i].isalpha() and base[i - 1].isalnum():
+                hit = self.native.get(base[:i])
+                if hit is not None:
+                    return hit
+        return None
+
+    def by_host(self, host: str) -> Sdk | None:
+        """Longest domain suffix of a host name (`a.b.umeng.com` -> `umeng.com`)."""
+        if not isinstance(host, str) or not host or len(host) > MAX_QUERY_CHARS:
+            return None
+        node, best = self._host_trie, None
+        for label in reversed(host.strip().strip(".").lower().split(".")):
+            node = node[1].get(label)
+            if node is None:
+                break
+            if node[0] is not None:
+                best = node[0]
+        return best
+
+    def by_frame(self, frame: str, app: str | None = None) -> Sdk | None:
+        """A stack frame: Java (`pkg.Class.method(File.java:1)`) or native (`libx.so!sym+0x1`)."""
+        from analysis.sdk.attribute import frame_library
+
+        if not isinstance(frame, str):
+            return None
+        lib = frame_library(frame)
+        return self.by_library(lib) if lib is not None else self.by_class(frame, app)
