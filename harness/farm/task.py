@@ -18,7 +18,7 @@ from typing import Any
 
 from harness.errors import ConsentryError
 from harness.farm.jobs import FarmJob
-from harness.farm.layout import ATTEMPTS, FarmOut
+from harness.farm.layout import ATTEMPTS, DUPLICATES, FarmOut
 from harness.farm.pool import DevicePool, device_pool
 from harness.run.manifest import read_manifest, utc_now, write_manifest
 
@@ -77,15 +77,22 @@ def run_job(job: FarmJob, out: str, settings: RunSettings, attempt: int = 1, max
         farm.write_attempt(record)
         emit("end", record)
         return {**outcome, "outcome": record["outcome"], "reason": record["reason"], "status": record["status"]}
-    record["outcome"] = "published"
-    farm.write_attempt(record)  # before publishing, so the manifest lists this attempt too
+    # The record says `publishing` until the rename is done: a worker killed in between leaves a
+    # staged run and a record that does not claim a result it never published.
+    record["outcome"] = "publishing"
+    farm.write_attempt(record)
+    history = [row for row in attempt_history(farm, job.job_key) if row["attempt_id"] != attempt_id]
+    history.append({**_history_row(record), "outcome": "published"})  # true once anyone can read it
     manifest["farm"] = {"job_key": job.job_key, "suite": job.suite, "repetition": job.repetition,
-                        "attempt_id": attempt_id, "worker": worker, "attempts": attempt_history(farm, job.job_key)}
+                        "attempt_id": attempt_id, "worker": worker, "attempts": history}
     write_manifest(run_dir, manifest)
     won = farm.publish(attempt_id, job.job_key)
+    record["outcome"] = "published" if won else "duplicate"
+    farm.write_attempt(record)
     if not won:
-        record["outcome"] = "duplicate"
-        farm.write_attempt(record)
+        kept = farm.root / DUPLICATES / job.job_key / attempt_id / run_dir.name
+        history[-1]["outcome"] = "duplicate"
+        write_manifest(kept, manifest)
     emit("end", record)
     final = farm.published_run(job.job_key)
     fields = _published_fields(final.run_dir, final.manifest) if final else {}
@@ -135,15 +142,19 @@ def attempt_history(farm: FarmOut, job_key: str) -> list[dict[str, Any]]:
     """Every attempt of the job so far, for the published manifest. An attempt still `running`
     here has no result: its worker or device went away (or it is still going, and will be kept
     aside as a duplicate)."""
-    keep = ("attempt_id", "attempt", "worker", "device", "started", "ended", "outcome", "status", "reason")
     history = []
     for rec in farm.attempts(job_key):
-        row = {k: rec.get(k) for k in keep}
-        if row["outcome"] == "running":
+        row = _history_row(rec)
+        if row["outcome"] in ("running", "publishing"):
             row["outcome"] = "no-result"
             row["reason"] = row["reason"] or "ended without a result: its worker or device went away"
         history.append(row)
     return history
+
+
+def _history_row(record: dict[str, Any]) -> dict[str, Any]:
+    keep = ("attempt_id", "attempt", "worker", "device", "started", "ended", "outcome", "status", "reason")
+    return {k: record.get(k) for k in keep}
 
 
 def _published_fields(run_dir: Path, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -176,11 +187,16 @@ def emit(kind: str, record: dict[str, Any]) -> None:
 
 
 def _shrink_resources(pool: DevicePool) -> None:
-    """Tell the scheduler this worker now has fewer devices."""
+    """Tell the scheduler this worker now has fewer devices; with none left the worker retires
+    (the scheduler moves its tasks elsewhere: a task already assigned to it would otherwise wait
+    for a device that will not come back)."""
     try:
         from distributed import get_worker
 
         w = get_worker()
     except (ImportError, ValueError):
         return
-    w.loop.add_callback(w.set_resources, emulator=pool.size())
+    if pool.size() == 0:
+        w.loop.add_callback(w.close_gracefully, reason="no device left in its pool")
+    else:
+        w.loop.add_callback(w.set_resources, emulator=pool.size())

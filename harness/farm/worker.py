@@ -18,6 +18,7 @@ from rich.console import Console
 from harness.errors import DeviceError
 from harness.farm.gate import device_passes_doctor
 from harness.farm.pool import device_pool, set_device_pool
+from harness.run.gate import EXIT_INFRA, EXIT_OK
 
 console = Console(stderr=True)
 
@@ -51,11 +52,17 @@ def serve_worker(scheduler: str, devices: str = "auto", *, name: str | None = No
     set_device_pool(serials)
     console.print(f"farm worker {name or ''} offering {len(serials)} device(s): {', '.join(serials)}")
     stopped_by = asyncio.run(_serve(scheduler, len(serials), name, host))
+    pool = device_pool()
+    for serial, why in pool.dropped.items():
+        console.print(f"[red]device {serial} taken out of the pool[/]: {why}")
     sys.stdout.flush()
     sys.stderr.flush()
     if stopped_by:
         os._exit(0)  # the runs' threads were abandoned on purpose; do not wait for them
-    return 0
+    if pool.size() == 0:
+        console.print("farm worker: no device left, left the farm")
+        return EXIT_INFRA
+    return EXIT_OK
 
 
 async def _serve(scheduler: str, n: int, name: str | None, host: str | None) -> str | None:
