@@ -62,9 +62,10 @@ class Farm:
         self.watch = Client(self.address, timeout=60)
 
     # processes -----------------------------------------------------------------------------
-    def _spawn(self, name: str, cmd: list[str]) -> subprocess.Popen[bytes]:
+    def _spawn(self, name: str, cmd: list[str], **env: str) -> subprocess.Popen[bytes]:
         log = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=_env(),
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env={**_env(), **env},
                                 cwd=ROOT, start_new_session=True)
         log.close()
         self.procs[name] = proc
@@ -84,6 +85,13 @@ class Farm:
         return self._spawn(name, consentry("farm", "worker", "--scheduler", self.address, "--name", name,
                                            "--host", "127.0.0.1", "--devices", ",".join(s.serial for s in sims),
                                            *extra))
+
+    def plain_dask_worker(self, name: str, sims: list[Any]) -> subprocess.Popen[bytes]:
+        """A `dask worker` launched by hand, as docs/farm.md shows: devices from CONSENTRY_DEVICES."""
+        return self._spawn(name, [sys.executable, "-m", "distributed.cli.dask_worker", self.address, "--name", name,
+                                  "--nthreads", str(len(sims)), "--resources", f"emulator={len(sims)}",
+                                  "--host", "127.0.0.1", "--no-nanny", "--no-dashboard"],
+                           CONSENTRY_DEVICES=",".join(s.serial for s in sims))
 
     def workers_now(self) -> dict[str, dict[str, Any]]:
         """name -> scheduler's view of the worker."""
@@ -196,6 +204,20 @@ class Farm:
                 assert (manifests[rec["job_key"]]["farm"]["attempt_id"] == rec["attempt_id"]
                         or any(staged.glob("*/*/manifest.json"))), rec
         return manifests
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`farm_long` tests (more kill variants of the same invariants) run only when asked for:
+    `-m farm_long` or CONSENTRY_FARM_LONG=1; the default set keeps CI within its time budget."""
+    wanted = "farm_long" in (config.getoption("-m") or "") or os.environ.get("CONSENTRY_FARM_LONG") == "1"
+    skip = pytest.mark.skip(reason="a longer farm variant: run with -m farm_long or CONSENTRY_FARM_LONG=1")
+    for item in items:
+        if "farm_long" in item.keywords and not wanted:
+            item.add_marker(skip)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "farm_long: longer farm kill variants, run on request")
 
 
 @pytest.fixture

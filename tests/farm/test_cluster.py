@@ -6,27 +6,35 @@ from __future__ import annotations
 
 import signal
 
+import pandas as pd
 import pytest
 
 FAST = ("--no-agent", "--no-proxy", "--no-report")
 
 
-def test_two_workers_publish_each_job_once_and_a_restart_does_nothing(farm):
+def test_full_runs_on_two_workers_publish_each_job_once_and_a_restart_does_nothing(farm):
+    """The whole pipeline (agent, proxy, findings, reports) on a `consentry farm worker` and on a
+    plain `dask worker` that takes its devices from CONSENTRY_DEVICES."""
     a, b = farm.sims(2)
     farm.worker("w1", [a])
-    farm.worker("w2", [b])
+    farm.plain_dask_worker("w2", [b])
     farm.wait_workers("w1", "w2")
-    suite = farm.suite(apps=3)
-    assert farm.finish(farm.client(suite, *FAST)) == 0, farm.log("client")
+    suite = farm.suite(apps=2)
+    assert farm.finish(farm.client(suite)) == 0, farm.log("client")
     manifests = farm.assert_exactly_once(suite)
     assert {m["device"]["serial"] for m in manifests.values()} == {a.serial, b.serial}
     assert all(len(m["farm"]["attempts"]) == 1 for m in manifests.values())
-    assert "consentry farm" in farm.log("client")  # the summary table
+    for key, m in manifests.items():  # the agent and the proxy ran on both workers
+        kinds = set(pd.read_parquet(farm.out / "runs" / key / m["run_id"] / "events.parquet")["kind"].astype(str))
+        assert {"agent:ready", "proxy:started"} <= kinds, (key, kinds)
+    log = farm.log("client")
+    assert "consentry farm" in log and "report:" in log  # the summary table, then the reports
+    assert (farm.out / "report" / "report.json").exists()
     # Started again with the same --out: everything is published, nothing runs.
     before = len(farm.attempts())
     assert farm.finish(farm.client(suite, *FAST, name="again"), "again") == 0, farm.log("again")
     assert len(farm.attempts()) == before
-    assert "3 before this start" in farm.log("again")
+    assert "2 before this start" in farm.log("again")
     farm.assert_exactly_once(suite)
 
 
@@ -41,7 +49,8 @@ def _two_workers(farm):
 WAIT3 = "name: quick\nsteps:\n  - launch\n  - wait: 3\n"
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, pytest.param(signal.SIGTERM, marks=pytest.mark.farm_long)],
+                         ids=["SIGKILL", "SIGTERM"])
 def test_worker_killed_mid_run(farm, sig):
     _two_workers(farm)
     suite = farm.suite(apps=4, scenario=WAIT3)
@@ -58,7 +67,8 @@ def test_worker_killed_mid_run(farm, sig):
     assert history[-1]["outcome"] == "published" and history[-1]["worker"] == "w2"
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("sig", [pytest.param(signal.SIGKILL, marks=pytest.mark.farm_long), signal.SIGTERM],
+                         ids=["SIGKILL", "SIGTERM"])
 def test_worker_killed_after_publishing(farm, sig):
     _two_workers(farm)
     suite = farm.suite(apps=4)
@@ -93,13 +103,16 @@ def test_device_stopped_mid_run_is_retried_elsewhere_and_leaves_the_pool(farm):
                    for m in manifests.values())
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, pytest.param(signal.SIGTERM, marks=pytest.mark.farm_long)],
+                         ids=["SIGKILL", "SIGTERM"])
 def test_client_restarted_mid_suite_does_only_what_is_left(farm, sig):
     _two_workers(farm)
     suite = farm.suite(apps=4)
     first = farm.client(suite, *FAST, name="first")
     farm.wait_for(lambda: [r for r in farm.attempts() if r.get("outcome") == "published"], "a first published run")
     farm.kill("first", sig)
+    # SIGTERM: the client unwinds and says it was interrupted (exit 3, as for `suite`).
+    assert first.returncode == (3 if sig == signal.SIGTERM else -signal.SIGKILL), farm.log("first")
     published_before = {p.name for p in (farm.out / "runs").iterdir()}
     assert farm.finish(farm.client(suite, *FAST, name="second"), "second") == 0, farm.log("second")
     manifests = farm.assert_exactly_once(suite)
