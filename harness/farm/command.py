@@ -60,12 +60,20 @@ def farm_suite(suite: str, scheduler: str, out: str, *, time_scale: float | None
 
 
 def _dashboard(client: object) -> str | None:
-    """The scheduler's dashboard address, when it runs one."""
+    """The scheduler's dashboard address, when it serves one. The scheduler's HTTP service runs
+    without bokeh too (health and metrics only), so the page itself is asked for."""
+    import urllib.error
+    import urllib.request
+
     try:
-        services = client.scheduler_info()["services"]  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - a display nicety only
+        if "dashboard" not in client.scheduler_info()["services"]:  # type: ignore[attr-defined]
+            return None
+        link = str(client.dashboard_link)  # type: ignore[attr-defined]
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(link, timeout=3) as reply:
+            return link if reply.status == 200 else None
+    except (OSError, urllib.error.URLError, KeyError, ValueError):
         return None
-    return str(client.dashboard_link) if "dashboard" in services else None  # type: ignore[attr-defined]
 
 
 def _finish(result: FarmResult, folder: Path, report: bool, fail_on: str | None, elapsed: float) -> int:

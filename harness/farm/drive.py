@@ -70,8 +70,7 @@ def run_farm(client: Any, jobs: list[FarmJob], out: Path, settings: RunSettings,
     def submit(job: FarmJob, attempt: int, avoid: tuple[str, ...], avoid_workers: tuple[str, ...]) -> None:
         restrict: dict[str, Any] = {}
         if avoid_workers:
-            others = [w["name"] if w.get("name") is not None else addr
-                      for addr, w in client.scheduler_info(n_workers=-1)["workers"].items()
+            others = [addr for addr, w in client.scheduler_info(n_workers=-1)["workers"].items()
                       if str(w.get("name")) not in avoid_workers and addr not in avoid_workers]
             if others:
                 restrict = {"workers": others, "allow_other_workers": True}

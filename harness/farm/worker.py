@@ -50,6 +50,9 @@ def serve_worker(scheduler: str, devices: str = "auto", *, name: str | None = No
     if not serials:
         raise DeviceError(f"no device for this worker ({devices}) passed doctor: nothing to offer the farm")
     set_device_pool(serials)
+    from harness.capture import process
+
+    process.keep_warm(len(serials))  # each run's proxy child is already past its imports, as in `suite`
     console.print(f"farm worker {name or ''} offering {len(serials)} device(s): {', '.join(serials)}")
     stopped_by = asyncio.run(_serve(scheduler, len(serials), name, host))
     pool = device_pool()
