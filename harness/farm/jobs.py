@@ -62,12 +62,13 @@ def build_jobs(suite_path: str, repeat: int = 1) -> tuple[list[FarmJob], float, 
         apps.append(read_apk(ref))
     if not apps:
         raise InputError("the suite names no apps", source=spec.source)
+    apk_bytes = {app.sha256: Path(app.path).read_bytes() for app in apps}  # one copy per app in memory
     jobs = []
     for name in spec.scenarios:
         scenario = resolve_scenario(name, base)
         text = Path(scenario.source).read_text(encoding="utf-8") if scenario.source else ""
         for app in apps:
-            data = Path(app.path).read_bytes()
+            data = apk_bytes[app.sha256]
             for rep in range(repeat):
                 key = job_key(spec.name, app.sha256, scenario.sha256 or "", rep, package=app.package,
                               scenario=scenario.name)

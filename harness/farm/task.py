@@ -108,7 +108,7 @@ def _execute(job: FarmJob, staging: Path, serial: str, settings: RunSettings,
     from harness.scenario.loader import parse_scenario
 
     scenario = parse_scenario(job.scenario_text, job.scenario_source)
-    apk = read_apk(_apk_file(job))
+    apk = _APKS.get(job.app_sha256) or _APKS.setdefault(job.app_sha256, read_apk(_apk_file(job)))
     staging.mkdir(parents=True, exist_ok=True)
     try:
         device = connect_device(serial)
@@ -124,6 +124,9 @@ def _execute(job: FarmJob, staging: Path, serial: str, settings: RunSettings,
     if not device.alive():
         return result.run_dir, f"device {serial} went away: {result.reason}"
     return result.run_dir, None  # the app's doing (crash, refusal to start): a result, not retried
+
+
+_APKS: dict[str, Any] = {}  # app sha256 -> ApkInfo, read once per worker process
 
 
 def _apk_file(job: FarmJob) -> Path:

@@ -50,6 +50,8 @@ def serve_worker(scheduler: str, devices: str = "auto", *, name: str | None = No
     if not serials:
         raise DeviceError(f"no device for this worker ({devices}) passed doctor: nothing to offer the farm")
     set_device_pool(serials)
+    import harness.run.runner  # noqa: F401 - imported now, not in the first task's run time
+    import harness.scenario.loader  # noqa: F401
     from harness.capture import process
 
     process.keep_warm(len(serials))  # each run's proxy child is already past its imports, as in `suite`
