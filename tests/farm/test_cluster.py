@@ -46,14 +46,14 @@ def _two_workers(farm):
     return a, b
 
 
-WAIT3 = "name: quick\nsteps:\n  - launch\n  - wait: 3\n"
+WAIT3 = "name: quick\nsteps:\n  - launch\n  - wait: 2\n"
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, pytest.param(signal.SIGTERM, marks=pytest.mark.farm_long)],
                          ids=["SIGKILL", "SIGTERM"])
 def test_worker_killed_mid_run(farm, sig):
     _two_workers(farm)
-    suite = farm.suite(apps=4, scenario=WAIT3)
+    suite = farm.suite(apps=3, scenario=WAIT3)
     client = farm.client(suite, *FAST)
     victim = farm.wait_for(lambda: farm.staged_run_on("w1"), "a run under way on w1")
     farm.kill("w1", sig)
@@ -71,7 +71,7 @@ def test_worker_killed_mid_run(farm, sig):
                          ids=["SIGKILL", "SIGTERM"])
 def test_worker_killed_after_publishing(farm, sig):
     _two_workers(farm)
-    suite = farm.suite(apps=4)
+    suite = farm.suite(apps=3)
     client = farm.client(suite, *FAST)
     done = farm.wait_for(lambda: farm.published_by("w1"), "a run published by w1")
     farm.kill("w1", sig)
@@ -84,7 +84,7 @@ def test_worker_killed_after_publishing(farm, sig):
 
 def test_device_stopped_mid_run_is_retried_elsewhere_and_leaves_the_pool(farm):
     a, _ = _two_workers(farm)
-    suite = farm.suite(apps=4, scenario=WAIT3)
+    suite = farm.suite(apps=3, scenario=WAIT3)
     client = farm.client(suite, *FAST)
     victim = farm.wait_for(lambda: farm.staged_run_on("w1"), "a run under way on w1's device")
     a.adb_cli("disconnect", a.serial)
@@ -107,7 +107,7 @@ def test_device_stopped_mid_run_is_retried_elsewhere_and_leaves_the_pool(farm):
                          ids=["SIGKILL", "SIGTERM"])
 def test_client_restarted_mid_suite_does_only_what_is_left(farm, sig):
     _two_workers(farm)
-    suite = farm.suite(apps=4)
+    suite = farm.suite(apps=3)
     first = farm.client(suite, *FAST, name="first")
     farm.wait_for(lambda: [r for r in farm.attempts() if r.get("outcome") == "published"], "a first published run")
     farm.kill("first", sig)
@@ -119,4 +119,4 @@ def test_client_restarted_mid_suite_does_only_what_is_left(farm, sig):
     for key in published_before:  # not run again
         assert sum(r["job_key"] == key for r in farm.attempts() if r.get("outcome") == "published") == 1
         assert len([r for r in farm.attempts() if r["job_key"] == key]) == 1, key
-    assert len(manifests) == 4
+    assert len(manifests) == 3
