@@ -59,13 +59,17 @@ def run_job(job: FarmJob, out: str, settings: RunSettings, attempt: int = 1, max
     infra: str | None = None
     run_dir: Path | None = None
     try:
-        run_dir, infra = _execute(job, farm.staging_dir(attempt_id, job.job_key), serial, settings, pool)
+        run_dir, infra, device_fault = _execute(job, farm.staging_dir(attempt_id, job.job_key), serial, settings,
+                                                pool)
+    except Exception as exc:  # noqa: BLE001 - a harness bug: the device goes back, the attempt is recorded
+        staged = sorted(farm.staging_dir(attempt_id, job.job_key).glob("*/manifest.json"))
+        run_dir, infra, device_fault = (staged[0].parent if staged else None), f"internal error: {exc!r}", False
     finally:
         pool.running.pop(attempt_id, None)
     manifest = read_manifest(run_dir) if run_dir else {}
     record.update(ended=utc_now(), status=manifest.get("status") or "failed",
                   reason=infra or manifest.get("reason"), run_id=manifest.get("run_id"))
-    left = pool.release(serial, failed=infra)
+    left = pool.release(serial, failed=infra if device_fault else None)
     if left:
         _shrink_resources(pool)
         emit("drop", {"worker": worker, "device": serial, "reason": pool.dropped[serial]})
@@ -100,8 +104,10 @@ def run_job(job: FarmJob, out: str, settings: RunSettings, attempt: int = 1, max
 
 
 def _execute(job: FarmJob, staging: Path, serial: str, settings: RunSettings,
-             pool: DevicePool) -> tuple[Path | None, str | None]:
-    """Run the job into `staging`; (run directory or None, infrastructure failure or None)."""
+             pool: DevicePool) -> tuple[Path | None, str | None, bool]:
+    """Run the job into `staging`: (run directory or None, infrastructure failure or None, whether
+    the device is at fault). A run that `failed` never started, so it says nothing about the app: it
+    is retried, but held against the device only when the device no longer answers."""
     from harness.device import connect_device
     from harness.run.apk import read_apk
     from harness.run.runner import RunOptions, execute_run
@@ -113,17 +119,19 @@ def _execute(job: FarmJob, staging: Path, serial: str, settings: RunSettings,
     try:
         device = connect_device(serial)
     except ConsentryError as exc:
-        return None, f"device {serial} unusable: {exc}"
+        return None, f"device {serial} unusable: {exc}", True
     options = RunOptions(out=staging, time_scale=settings.time_scale, instrument=settings.instrument,
                          capture=settings.capture, analyse=settings.analyse)
     result = execute_run(device, apk, scenario, options)
     if pool.closing:
-        return result.run_dir, pool.closing
+        return result.run_dir, pool.closing, False
     if result.status == "complete":
-        return result.run_dir, None
+        return result.run_dir, None, False
     if not device.alive():
-        return result.run_dir, f"device {serial} went away: {result.reason}"
-    return result.run_dir, None  # the app's doing (crash, refusal to start): a result, not retried
+        return result.run_dir, f"device {serial} went away: {result.reason}", True
+    if result.status == "failed":
+        return result.run_dir, f"the run could not start: {result.reason}", False
+    return result.run_dir, None, False  # incomplete with the device there: the app's doing (a crash), a result
 
 
 _APKS: dict[str, Any] = {}  # app sha256 -> ApkInfo, read once per worker process
