@@ -56,12 +56,12 @@ def summary_table(result: FarmResult) -> Table:
         status = str(m.get("status"))
         style = {"complete": "green", "incomplete": "yellow"}.get(status, "red")
         table.add_row(job.package, label, str((m.get("device") or {}).get("serial", "")), str(farm.get("worker", "")),
-                      f"[{style}]{status}[/]", _findings(run.run_dir, m), str(len(farm.get("attempts") or []) or 1),
+                      f"[{style}]{status}[/]", _findings(run.run_dir), str(len(farm.get("attempts") or []) or 1),
                       f"{float(m.get('duration_s') or 0):.1f}")
     return table
 
 
-def _findings(run_dir: Any, manifest: dict[str, Any]) -> str:
+def _findings(run_dir: Any) -> str:
     path = run_dir / "findings.parquet"
     if not path.exists():
         return "?"
