@@ -90,8 +90,15 @@ class RunSet:
         return dd.from_pandas(frame, npartitions=parts)
 
 
+def _set_aside(relative: Path) -> bool:
+    """Folders named `_*` or `.*` hold runs that are not results (a farm's staging, retried attempts,
+    duplicates: docs/farm.md), as pyarrow datasets and Hadoop skip such names."""
+    return any(part[:1] in "._" for part in relative.parts)
+
+
 def find_run_dirs(paths: Iterable[str | Path], max_depth: int = 3) -> list[Path]:
-    """Run directories (holding manifest.json) given directly or found below the given folders."""
+    """Run directories (holding manifest.json) given directly or found below the given folders;
+    only published runs: folders starting with `_` or `.` below a given folder are skipped."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -103,7 +110,10 @@ def find_run_dirs(paths: Iterable[str | Path], max_depth: int = 3) -> list[Path]
         if not path.is_dir():
             raise AnalysisInputError("not a run directory (no manifest.json)", source=str(path))
         below = sorted(
-            p.parent for depth in range(1, max_depth + 1) for p in path.glob("/".join(["*"] * depth) + "/manifest.json")
+            p.parent
+            for depth in range(1, max_depth + 1)
+            for p in path.glob("/".join(["*"] * depth) + "/manifest.json")
+            if not _set_aside(p.parent.relative_to(path))
         )
         if not below:
             raise AnalysisInputError("no run directories (manifest.json) found below it", source=str(path))

@@ -19,7 +19,6 @@ def register(app: typer.Typer) -> None:
     app.command("recover")(recover_cmd)
     app.command("demo")(demo_cmd)
     app.command("doctor")(doctor_cmd)
-    app.command("farm")(farm_cmd)
 
 
 def run_cmd(
@@ -108,16 +107,3 @@ def doctor_cmd(
 
     raise typer.Exit(run_doctor(device))
 
-
-def farm_cmd(
-    suite: Annotated[str, typer.Argument(help="Suite YAML file or built-in name.")],
-    scheduler: Annotated[str, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")],
-    out: Annotated[str, typer.Option(help="Where results go: a local folder or an fsspec URL.")] = "runs",
-    time_scale: Annotated[float | None, typer.Option()] = None,
-) -> None:
-    """Run a suite on a Dask cluster whose workers own emulators (resource `emulator`)."""
-    from harness.farm import submit_suite
-
-    results = submit_suite(suite, scheduler, out, time_scale=time_scale)
-    for r in results:
-        typer.echo(f"{r['status']:<10} {r['package']:<40} {r['scenario']:<14} {r['serial']:<22} {r['run_dir']}")
