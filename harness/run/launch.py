@@ -74,7 +74,7 @@ def _wait_first_frame(ctx: RunContext, timeout_s: float = FIRST_FRAME_TIMEOUT_S)
     wanted = {ctx.app.package, *PERMISSION_PACKAGES}
     while time.monotonic() < deadline:
         try:
-            package, _activity = ctx.device.ui().foreground()
+            package, _activity = ctx.device.ui.foreground()
         except DeviceError as exc:  # the run monitor reports a lost device; the launch itself is done
             return f"; first frame not checked ({type(exc).__name__})"
         if package in wanted:
