@@ -8,13 +8,17 @@ AGENT := harness/_agent/agent.js
 AGENT_SRC := $(shell find hooks -path hooks/node_modules -prune -o -type f \( -name '*.ts' -o -name 'package*.json' -o -name 'tsconfig.json' -o -name 'catalogue.yaml' \) -print 2>/dev/null)
 SIMLIB := harness/sim/_native/libsimprop.so
 SIMLIB_SRC := harness/sim/native/simprop.c
+JAVAFW := harness/sim/_java/framework.jar
+JAVAFW_SRC := $(shell find harness/sim/java -type f \( -name '*.py' -o -name '*.java' \) 2>/dev/null) harness/android_api.py hooks/catalogue.yaml
 
-.PHONY: setup system venv agent simlib demo test bench lint e2e-emulator clean
+.PHONY: setup system venv agent simlib javafw demo test bench lint e2e-emulator clean
 
-setup: system venv simlib agent
+setup: system venv simlib agent javafw
 
 # System packages: adb (Debian's real adb server), a C compiler for the sim's native library,
-# node/npm for the agent's dependencies, chromium for the report rendering test.
+# node/npm for the agent's dependencies, chromium for the report rendering test, Debian's
+# OpenJDK 17 (HotSpot; its libjvm.so carries the symbols frida-java-bridge needs) for the sim's
+# Java layer and `consentry hooks exercise`.
 $(STAMPS)/system:
 	@mkdir -p $(STAMPS)
 	@missing=""; \
@@ -22,6 +26,7 @@ $(STAMPS)/system:
 	command -v cc >/dev/null || missing="$$missing gcc libc6-dev"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v javac >/dev/null || missing="$$missing openjdk-17-jdk-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "consentry setup: installing system packages:$$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "run as root, or install:$$missing" >&2; exit 1; fi; \
@@ -60,6 +65,14 @@ $(AGENT): $(AGENT_SRC) $(STAMPS)/venv
 
 agent: $(AGENT)
 
+# The generated Android framework (API 34) and the exercise program, compiled with javac into
+# jars; harness.sim.java.build skips the work when the hash of its inputs is unchanged.
+$(JAVAFW): $(JAVAFW_SRC) $(AGENT) | $(STAMPS)/system
+	@echo "consentry setup: generating and compiling the sim's Android framework for the JVM"
+	@$(PY) -m harness.sim.java.build >/dev/null
+
+javafw: $(JAVAFW)
+
 demo: setup
 	@$(VENV)/bin/consentry demo --out demo-out
 
@@ -79,4 +92,4 @@ e2e-emulator: setup
 	@$(VENV)/bin/consentry suite scenarios/suites/full.yaml --devices "$$ANDROID_SERIAL" --out runs/e2e
 
 clean:
-	rm -rf $(STAMPS) $(VENV) hooks/node_modules $(AGENT) $(SIMLIB)
+	rm -rf $(STAMPS) $(VENV) hooks/node_modules $(AGENT) $(SIMLIB) harness/sim/_java
