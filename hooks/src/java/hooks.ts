@@ -110,6 +110,7 @@ export class JavaHooks {
     private ownPkg: string | null | undefined = undefined;
     private watch: LoaderWatch | null = null;
     private Throwable: any = null;
+    private Log: any = undefined;
     /** Hooked calls in progress per thread: a hooked method reached from inside another one
      * (AOSP's overload delegation, or our own extractor calling a hooked getter) is not an
      * app-level call and is not recorded. */
@@ -177,16 +178,33 @@ export class JavaHooks {
         return false;
     }
 
+    /**
+     * The Java stack as frame strings. `android.util.Log.getStackTraceString` formats the whole
+     * trace in one call (two JNI transitions); a JVM without that class (a plain HotSpot process)
+     * falls back to `Throwable.getStackTrace` and one `toString` per frame, several times slower.
+     */
     private stackId(): string | null {
         try {
             this.Throwable ??= Java.use("java.lang.Throwable");
-            const elems = this.Throwable.$new().getStackTrace();
-            const frames: string[] = [];
-            for (let i = 0; i < elems.length && frames.length < this.cfg.stack_depth; i++) {
-                const f = String(elems[i].toString());
-                if (f.startsWith("com.android.internal.os.")) continue;
-                frames.push(f);
+            let frames: string[];
+            if (this.Log === undefined) {
+                try {
+                    this.Log = Java.use("android.util.Log");
+                    this.Log.getStackTraceString.overload("java.lang.Throwable");
+                } catch {
+                    this.Log = null;
+                }
             }
+            if (this.Log !== null) {
+                frames = String(this.Log.getStackTraceString(this.Throwable.$new())).split("\n").slice(1)
+                    .map((l) => l.trim().replace(/^at /, ""));
+            } else {
+                frames = [];
+                const elems = this.Throwable.$new().getStackTrace();
+                for (let i = 0; i < elems.length && i < this.cfg.stack_depth + 8; i++) frames.push(String(elems[i].toString()));
+            }
+            frames = frames.filter((f) => f.length > 0 && !f.startsWith("com.android.internal.os."))
+                .slice(0, this.cfg.stack_depth);
             return this.batcher.stacks.intern(frames);
         } catch {
             return null;
