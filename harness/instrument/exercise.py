@@ -11,11 +11,8 @@ killed at the end (unloading hooks from a running JVM can crash it)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,13 +49,6 @@ class EntryResult:
                 "top_frame": self.top_frame, "reason": self.reason}
 
 
-def _java() -> str:
-    java = shutil.which("java")
-    if java is None:
-        raise AgentError("java not found: install openjdk-17-jdk-headless (make setup does)")
-    return os.path.realpath(java)
-
-
 def _windows(rows: list[dict[str, Any]]) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     """Split the api rows (in the agent's order) at the marker rows: (call index, its rows)."""
     current: int | None = None
@@ -91,10 +81,7 @@ def _top_frame(frames: list[str] | None, method: str) -> str | None:
 def run_exercise(catalogue: Catalogue | None = None, *, timeout: float = 180.0,
                  work: Path | None = None) -> list[EntryResult]:
     """Build (when stale) and run the exercise program; one result per planned call or skip."""
-    import pyarrow.parquet as pq
-
-    from harness.instrument import Instrument
-    from harness.journal import Journal, compact
+    from harness.instrument.jvm import run_jvm
     from harness.sim.java.build import JavaBuildError, build
 
     catalogue = catalogue or load_catalogue()
@@ -108,52 +95,14 @@ def run_exercise(catalogue: Catalogue | None = None, *, timeout: float = 180.0,
                     hooks=(*java_hooks, PROBE))
     own = work is None
     work = Path(tempfile.mkdtemp(prefix="consentry-exercise-")) if work is None else work
-    run_dir = work / "run"
     out = work / "errors.tsv"
-    journal = Journal(run_dir, writer_tag="exercise")
-    t0 = time.time_ns()
-    inst = Instrument(journal, run_dir, t0, catalogue=cat, hook_ids={h.id for h in cat.hooks})
-    pid = None
-    try:
-        pid = inst.spawn_and_attach([_java(), "-Xshare:auto", "-cp", jars.classpath, "consentry.exercise.Main",
-                                     str(out)])
-        inst.resume()
-        done = Path(str(out) + ".done")
-        deadline = time.monotonic() + timeout
-        while not done.exists():
-            if time.monotonic() > deadline:
-                raise AgentError(f"the exercise JVM (pid {pid}) did not finish within {timeout:.0f} s")
-            if not _alive(pid):
-                raise AgentError(f"the exercise JVM (pid {pid}) exited before finishing; see {out}")
-            time.sleep(0.05)
-        inst.flush()
-    finally:
-        if pid is not None and _alive(pid):
-            os.kill(pid, signal.SIGKILL)  # kill, never unload hooks from a live JVM
-        inst.stop()
-        journal.close()
-    compact(run_dir)
-    calls = pq.read_table(run_dir / "api_calls.parquet").to_pylist() if (run_dir / "api_calls.parquet").exists() else []
-    stacks = {}
-    if (run_dir / "stacks.parquet").exists():
-        stacks = {r["stack_id"]: r["frames"] for r in pq.read_table(run_dir / "stacks.parquet").to_pylist()}
+    run = run_jvm(cat, jars.classpath, "consentry.exercise.Main", [str(out)], Path(str(out) + ".done"),
+                  work / "run", timeout=timeout)
     errors = _errors(out)
-    results = _judge(plan, calls, stacks, errors, inst.writer.warnings, inst.writer.java_ready)
+    results = _judge(plan, run.rows, run.stacks, errors, run.warnings, run.java_ready)
     if own:
         shutil.rmtree(work, ignore_errors=True)
     return results
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        wpid, _ = os.waitpid(pid, os.WNOHANG)
-        return wpid == 0
-    except ChildProcessError:
-        return True
 
 
 def _errors(path: Path) -> dict[int, str]:

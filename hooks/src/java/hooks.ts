@@ -297,6 +297,8 @@ export class JavaHooks {
                 if (!this.installWith(Java, spec, true)) this.watch.add(spec);
             }
             this.watch.start();
+            const w = this.watch;
+            this.jobs.add("java:loader-poll", () => w.stop());
             const pending = this.watch.pendingIds();
             if (pending.length > 0) {
                 this.batcher.warn("class-missing", pending,
