@@ -48,6 +48,77 @@ RETURNS: dict[tuple[str, str], str] = {
     ("android.view.View", "getId"): "int",
 }
 
+# Exact parameter lists (API 34, developer.android.com reference / AOSP) of hooked methods whose
+# parameters include a numeric primitive: the declarations write them all as `number`, so the
+# generated framework takes them from here, never from the catalogue, and `hooks exercise` then
+# catches an int/long/short mistake in the catalogue (its overload does not exist on the JVM).
+_S, _PI, _L, _E = "java.lang.String", "android.app.PendingIntent", "android.location.LocationListener", \
+    "java.util.concurrent.Executor"
+PARAMS: dict[tuple[str, str], list[tuple[str, ...]]] = {
+    ("android.location.LocationManager", "requestLocationUpdates"): [
+        (_S, "long", "float", _PI), (_S, "long", "float", _L), (_S, "long", "float", _L, "android.os.Looper"),
+        (_S, "long", "float", _E, _L), ("long", "float", "android.location.Criteria", _PI),
+        ("long", "float", "android.location.Criteria", _L, "android.os.Looper"),
+        ("long", "float", "android.location.Criteria", _E, _L)],
+    ("android.location.LocationManager", "addProximityAlert"): [("double", "double", "float", "long", _PI)],
+    ("android.location.Geocoder", "getFromLocation"): [
+        ("double", "double", "int"), ("double", "double", "int", "android.location.Geocoder$GeocodeListener")],
+    ("android.location.Geocoder", "getFromLocationName"): [
+        (_S, "int"), (_S, "int", "android.location.Geocoder$GeocodeListener"),
+        (_S, "int", "double", "double", "double", "double"),
+        (_S, "int", "double", "double", "double", "double", "android.location.Geocoder$GeocodeListener")],
+    **{("android.telephony.TelephonyManager", m): [("int",)] for m in (
+        "getDeviceId", "getImei", "getMeid", "getTypeAllocationCode", "getManufacturerCode", "getSimState",
+        "getNetworkCountryIso", "getServiceState")},
+    ("android.telephony.TelephonyManager", "listen"): [("android.telephony.PhoneStateListener", "int")],
+    ("android.telephony.TelephonyManager", "registerTelephonyCallback"): [
+        ("int", _E, "android.telephony.TelephonyCallback")],
+    ("android.telephony.SubscriptionManager", "getActiveSubscriptionInfo"): [("int",)],
+    ("android.telephony.SubscriptionManager", "getActiveSubscriptionInfoForSimSlotIndex"): [("int",)],
+    ("android.telephony.SubscriptionManager", "getPhoneNumber"): [("int",), ("int", "int")],
+    **{("android.content.pm.PackageManager", m): [("int",)] for m in (
+        "getInstalledPackages", "getInstalledApplications", "getInstalledModules", "getPackagesForUid")},
+    **{("android.content.pm.PackageManager", m): [("android.content.Intent", "int")] for m in (
+        "queryIntentActivities", "queryIntentServices", "queryBroadcastReceivers")},
+    ("android.content.pm.PackageManager", "getPackageInfo"): [
+        ("android.content.pm.VersionedPackage", "int"), (_S, "int")],
+    ("android.content.pm.PackageManager", "getApplicationInfo"): [(_S, "int")],
+    ("android.content.pm.PackageManager", "setComponentEnabledSetting"): [("android.content.ComponentName", "int", "int")],
+    ("android.app.ActivityManager", "getRunningTasks"): [("int",)],
+    ("android.app.ActivityManager", "getRecentTasks"): [("int", "int")],
+    ("android.app.ActivityManager", "getRunningServices"): [("int",)],
+    ("android.app.usage.UsageStatsManager", "queryUsageStats"): [("int", "long", "long")],
+    ("android.app.usage.UsageStatsManager", "queryEvents"): [("long", "long")],
+    ("android.telephony.SmsManager", "sendTextMessage"): [(_S, _S, _S, _PI, _PI, "long")],
+    ("android.telephony.SmsManager", "sendMultipartTextMessage"): [
+        (_S, _S, "java.util.List", "java.util.List", "java.util.List", "long")],
+    # destinationPort is a short (SmsManager.sendDataMessage)
+    ("android.telephony.SmsManager", "sendDataMessage"): [(_S, _S, "short", "byte[]", _PI, _PI)],
+    ("android.hardware.Camera", "open"): [("int",)],
+    ("android.media.MediaRecorder", "setAudioSource"): [("int",)],
+    ("android.media.MediaRecorder", "setVideoSource"): [("int",)],
+    ("android.media.AudioRecord", "$init"): [("int", "int", "int", "int", "int")],
+    ("android.hardware.SensorManager", "registerListener"): [
+        ("android.hardware.SensorEventListener", "android.hardware.Sensor", "int"),
+        ("android.hardware.SensorEventListener", "android.hardware.Sensor", "int", "android.os.Handler"),
+        ("android.hardware.SensorEventListener", "android.hardware.Sensor", "int", "int"),
+        ("android.hardware.SensorEventListener", "android.hardware.Sensor", "int", "int", "android.os.Handler"),
+        ("android.hardware.SensorListener", "int"), ("android.hardware.SensorListener", "int", "int")],
+    ("android.hardware.SensorManager", "getSensorList"): [("int",)],
+    ("android.hardware.SensorManager", "getDefaultSensor"): [("int",), ("int", "boolean")],
+    ("android.app.Activity", "requestPermissions"): [("java.lang.String[]", "int"), ("java.lang.String[]", "int", "int")],
+    ("android.app.Activity", "shouldShowRequestPermissionRationale"): [(_S, "int")],
+    ("android.app.Fragment", "requestPermissions"): [("java.lang.String[]", "int")],
+    ("android.app.Activity", "startActivityForResult"): [
+        ("android.content.Intent", "int"), ("android.content.Intent", "int", "android.os.Bundle")],
+    ("android.content.ContextWrapper", "bindService"): [
+        ("android.content.Intent", "android.content.ServiceConnection", "int"),
+        ("android.content.Intent", "int", _E, "android.content.ServiceConnection")],
+    ("android.widget.PopupWindow", "showAtLocation"): [("android.view.View", "int", "int", "int")],
+    ("android.content.ContextWrapper", "openFileOutput"): [(_S, "int")],
+    ("android.media.projection.MediaProjectionManager", "getMediaProjection"): [("int", "android.content.Intent")],
+}
+
 # Abstract methods the declarations cannot show (zero-argument ones; the others are recognised by
 # their `paramN` names, which the declarations use for abstract methods).
 ABSTRACT: set[tuple[str, str]] = {

@@ -175,8 +175,11 @@ def plan(fw: Framework, catalogue: Catalogue) -> tuple[list[Call], list[str]]:
                 calls.append(Call(len(calls), h.id, h.class_ or "", h.method or "", label, "run"))
                 bodies.append(f'throw new IllegalArgumentException("not a Java parameter list: {label}");')
                 continue
-            args = [_value(fw, h, i, t, sig) for i, t in enumerate(sig)]
-            pre = [f"final {src(t)} a{i} = {a};" for i, (t, a) in enumerate(zip(sig, args, strict=True))]
+            # the framework's own parameter list: an app calls the real method, and a catalogue
+            # overload that differs (int for short) then fails to install
+            jsig = fw.java_sig.get((h.id, sig), sig)
+            args = [_value(fw, h, i, t, jsig) for i, t in enumerate(jsig)]
+            pre = [f"final {src(t)} a{i} = {a};" for i, (t, a) in enumerate(zip(jsig, args, strict=True))]
             arglist = ", ".join(f"a{i}" for i in range(len(sig)))
             if h.method == "$init":
                 call = f"new {src(h.class_ or '')}({arglist});"

@@ -17,12 +17,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.android_api import AndroidApi, ClassInfo, Overload, _dotted_to_java, signature_matches
+from harness.android_api import AndroidApi, ClassInfo, Overload, _dotted_to_java, java_to_ts, signature_matches
 from harness.catalogue import Catalogue, Hook
 from harness.sim.java import framework_spec as S
 from harness.sim.java.stubs import STUBS
 
 PRIMS = {"boolean", "byte", "char", "short", "int", "long", "float", "double", "void"}
+NUMERIC = {"byte", "char", "short", "int", "long", "float", "double"}
 JDK_PREFIXES = ("java.", "javax.", "org.w3c.", "org.xml.", "org.json.")
 # JDK supertypes kept as they are (marker interfaces, throwables); others are dropped because the
 # generated classes implement only the hooked part of each type.
@@ -127,6 +128,9 @@ class Framework:
         self.catalogue = catalogue
         self.classes: dict[str, JClass] = {}
         self.notes: list[str] = []  # entries left out, with the reason (the exercise reports them)
+        # (hook id, catalogue overload) -> the parameter list generated for it (framework_spec.PARAMS
+        # when it has numeric primitives: a catalogue mistake then has no such overload here)
+        self.java_sig: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
 
     # -- model -----------------------------------------------------------------------------------
     def _class(self, name: str) -> JClass:
@@ -191,6 +195,20 @@ class Framework:
             return
         info, ov = found if found is not None else (None, None)
         decl = info.name if info is not None and not is_jdk(info.name) else cls
+        if any(t in NUMERIC for t in sig):
+            exact = S.PARAMS.get((decl, method))
+            if exact is None:
+                raise GenerateError(f"{h.id}: {decl}.{method} has numeric parameters; add its exact Java "
+                                    "parameter lists to framework_spec.PARAMS")
+            want = tuple(java_to_ts(t) for t in sig)
+            match = [e for e in exact if tuple(java_to_ts(t) for t in e) == want]
+            if not match:
+                raise GenerateError(f"{h.id}({', '.join(sig)}): no parameter list of framework_spec.PARAMS "
+                                    f"has this shape")
+            sig_for_catalogue, sig = sig, match[0]
+            self.java_sig[(h.id, sig_for_catalogue)] = sig
+        else:
+            self.java_sig[(h.id, sig)] = sig
         target = self._class(decl)
         if method == "$init":
             if not any(m.name == "<init>" and m.params == sig for m in target.methods):

@@ -64,3 +64,19 @@ def test_javac_compiles_it(framework, tmp_path):
     r = subprocess.run(["javac", "-nowarn", "-d", str(tmp_path / "classes"), *files], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[:3000]
     assert (tmp_path / "classes" / "android" / "app" / "ApplicationPackageManager.class").is_file()
+
+
+def test_numeric_parameters_come_from_the_reference_not_the_catalogue(tmp_path):
+    """An int/long mistake in the catalogue (both are `number` in the declarations) does not
+    reach the framework: it keeps getImei(int), so the entry's overload cannot install and
+    `hooks exercise` fails it."""
+    from harness.catalogue import Catalogue
+
+    base = load_catalogue()
+    hooks = tuple(h.model_copy(update={"overloads": (("long",),)}) if h.id == "TelephonyManager.getImei" else h
+                  for h in base.hooks)
+    fw = generate(AndroidApi.load(DECLARATIONS), Catalogue(version=base.version, paths=base.paths, refs=base.refs,
+                                                           hooks=hooks), tmp_path)
+    assert fw.java_sig[("TelephonyManager.getImei", ("long",))] == ("int",)
+    params = [m.params for m in fw.classes["android.telephony.TelephonyManager"].methods if m.name == "getImei"]
+    assert ("int",) in params and ("long",) not in params
