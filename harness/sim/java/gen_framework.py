@@ -17,7 +17,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.android_api import AndroidApi, ClassInfo, Overload, _dotted_to_java, java_to_ts, signature_matches
+from harness.android_api import (
+    AndroidApi,
+    ClassInfo,
+    Overload,
+    _dotted_to_java,
+    java_to_ts,
+    signature_matches,
+)
 from harness.catalogue import Catalogue, Hook
 from harness.sim.java import framework_spec as S
 from harness.sim.java.stubs import STUBS
