@@ -85,6 +85,13 @@ def build(out: Path = DEFAULT_OUT, *, force: bool = False) -> Jars:
 
     result = jars(out)
     stamp = out / "inputs.sha256"
+    decl = REPO / "hooks" / DECL
+    if not decl.is_file():
+        # an installed package without the repo's hooks/node_modules: use what was built, if any
+        if result.framework.is_file() and result.exercise.is_file() and result.calls.is_file():
+            return result
+        raise JavaBuildError(f"{decl} not found: run `make agent` (npm ci in hooks/) to get the Android API "
+                             "declarations the framework is generated from")
     digest = _digest()
     if not force and stamp.is_file() and stamp.read_text().strip() == digest and result.framework.is_file() \
             and result.exercise.is_file():
