@@ -8,8 +8,10 @@ AGENT := harness/_agent/agent.js
 AGENT_SRC := $(shell find hooks -path hooks/node_modules -prune -o -type f \( -name '*.ts' -o -name 'package*.json' -o -name 'tsconfig.json' -o -name 'catalogue.yaml' \) -print 2>/dev/null)
 SIMLIB := harness/sim/_native/libsimprop.so
 SIMLIB_SRC := harness/sim/native/simprop.c
+JAVAFW := harness/sim/_java/framework.jar
+JAVAFW_SRC := $(shell find harness/sim/java -type f \( -name '*.py' -o -name '*.java' \) 2>/dev/null) harness/android_api.py hooks/catalogue.yaml
 
-.PHONY: setup system venv agent simlib demo test bench fuzz faults lint e2e-emulator clean
+.PHONY: setup system venv agent simlib javafw demo test bench fuzz faults lint e2e-emulator clean
 
 # Set-up prints consentry's own progress lines; what pip, npm, apt and the compiler say goes to
 # one log file, named (with its last lines) only when a step fails.
@@ -18,13 +20,15 @@ QUIET = _quiet() { mkdir -p $(STAMPS); echo "== $$(date -u +%FT%TZ) $$*" >>$(SET
 	"$$@" >>$(SETUP_LOG) 2>&1 || { rc=$$?; echo "consentry setup: failed: $$*" >&2; \
 	echo "--- last lines of $(SETUP_LOG) (full output there):" >&2; tail -n 25 $(SETUP_LOG) >&2; exit $$rc; }; }; _quiet
 
-setup: system venv simlib agent
+setup: system venv simlib agent javafw
 
 # System packages: adb (Debian's real adb server), a C compiler for the sim's native library,
 # node/npm for the agent's dependencies, chromium for the report rendering test, the Noto CJK font
-# (screenshots of notices rendered for the OCR tests) and tesseract with chi_sim/chi_tra/eng (the
+# (screenshots of notices rendered for the OCR tests), tesseract with chi_sim/chi_tra/eng (the
 # OCR engine compared with RapidOCR in bench/ui_ocr_engines.py; RapidOCR itself comes from PyPI,
-# and its OpenCV needs libGL). Re-checked whenever this Makefile changes (a new package here).
+# and its OpenCV needs libGL), and Debian's OpenJDK 17 (HotSpot; its libjvm.so carries the symbols
+# frida-java-bridge needs) for the sim's Java layer and `consentry hooks exercise`. Re-checked
+# whenever this Makefile changes (a new package here).
 $(STAMPS)/system: Makefile
 	@mkdir -p $(STAMPS)
 	@missing=""; \
@@ -35,6 +39,7 @@ $(STAMPS)/system: Makefile
 	[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
 	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng"; \
 	ldconfig -p | grep -q 'libGL.so.1 ' || missing="$$missing libgl1 libglib2.0-0"; \
+	command -v javac >/dev/null || missing="$$missing openjdk-17-jdk-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "consentry setup: installing system packages:$$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "run as root, or install:$$missing" >&2; exit 1; fi; \
@@ -73,6 +78,14 @@ $(AGENT): $(AGENT_SRC) $(STAMPS)/venv
 
 agent: $(AGENT)
 
+# The generated Android framework (API 34) and the exercise program, compiled with javac into
+# jars; harness.sim.java.build skips the work when the hash of its inputs is unchanged.
+$(JAVAFW): $(JAVAFW_SRC) $(AGENT) | $(STAMPS)/system
+	@echo "consentry setup: generating and compiling the sim's Android framework for the JVM"
+	@$(QUIET) $(PY) -m harness.sim.java.build
+
+javafw: $(JAVAFW)
+
 demo: setup
 	@$(VENV)/bin/consentry demo --out demo-out
 
@@ -110,4 +123,4 @@ e2e-emulator: setup
 	@$(VENV)/bin/consentry suite scenarios/suites/full.yaml --devices "$$ANDROID_SERIAL" --out runs/e2e
 
 clean:
-	rm -rf $(STAMPS) $(VENV) hooks/node_modules $(AGENT) $(SIMLIB)
+	rm -rf $(STAMPS) $(VENV) hooks/node_modules $(AGENT) $(SIMLIB) harness/sim/_java

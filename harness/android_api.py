@@ -18,12 +18,16 @@ MIN_API, MAX_API = 21, 37
 DECL = "node_modules/@nativescript/types-android/lib/android/android-platform-21-37-merged.d.ts"
 
 _OPEN = re.compile(r"^(?:declare |export )module ([\w$]+) \{")
-_CLASS = re.compile(r"^export (?:abstract )?(?:class|interface) ([\w$]+)(?:<.*?>)?(?: extends ([\w.$]+)(?:<.*?>)?)?"
-                    r"(?: implements (.*?))? \{")
-_METHOD = re.compile(r"^public (?:static )?(?:abstract )?([\w$]+)(?:<[^(]*?>)?\((.*)\)(?:: (.*))?;$")
+_CLASS = re.compile(r"^export (?:abstract )?(?:class|interface) ([\w$]+)(?:<.*?>)?(?:\s+extends ([\w.$]+)(?:<.*?>)?)?"
+                    r"(?:\s+implements (.*?))?\s*\{")
+_METHOD = re.compile(r"^public (static )?(?:abstract )?([\w$]+)(?:<[^(]*?>)?\((.*)\)(?:: (.*))?;$")
 _SINCE = re.compile(r"@since (\d+)")
 _REMOVED = re.compile(r"Removed in API (\d+)")
-_PRIM_NUM = {"int", "long", "short", "byte", "char", "float", "double"}
+_PRIM_NUM = {"int", "long", "short", "byte", "float", "double"}
+JAVA_PRIMITIVES = {"boolean", "byte", "char", "short", "int", "long", "float", "double"}
+# What the declarations write for a reference type they cannot express (java.util.function.*,
+# some generic interfaces): any reference type matches it, never a primitive.
+ANY_REF = "any /* any*/"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class Overload:
     since: int
     until: int  # last level where it exists
     names: tuple[str, ...] = ()
+    ret: str = ""  # TS return type as declared (generics kept), "" for constructors
+    static: bool = False
 
 
 @dataclass
@@ -42,6 +48,8 @@ class ClassInfo:
     extends: str | None
     implements: tuple[str, ...]
     methods: dict[str, list[Overload]] = field(default_factory=dict)
+    abstract: bool = False
+    interface: bool = False  # declared through the "instance of the ... interface" constructor
 
 
 def _strip_generics(t: str) -> str:
@@ -76,7 +84,7 @@ def java_to_ts(t: str) -> str:
         base = "number"
     elif t == "boolean":
         base = "boolean"
-    elif t in ("java.lang.String", "java.lang.CharSequence"):
+    elif t in ("java.lang.String", "java.lang.CharSequence", "char"):  # char is `string` there
         base = "string"
     elif t == "java.lang.Object":
         base = "any"
@@ -158,19 +166,23 @@ class AndroidApi:
                     outer = _outer_class(stack, classes)
                     since, until = _levels(comment, outer.since if outer else MIN_API)
                     impl = tuple(_strip_generics(x).strip() for x in _split_top(m.group(3) or ""))
-                    classes[name] = ClassInfo(name, since, until, m.group(2), impl)
+                    classes[name] = ClassInfo(name, since, until, m.group(2), impl,
+                                              abstract=line.startswith("export abstract "))
                     stack.append(("class", m.group(1), depth))
                     depth += opens - closes
                     comment = ""
                     continue
                 if line.startswith("public ") and stack and stack[-1][0] == "class" and depth == stack[-1][2] + 1:
+                    if line.startswith("public constructor(implementation:"):
+                        classes[_java_name(stack[:-1], stack[-1][1])].interface = True
                     mm = _METHOD.match(line)
                     if mm:
                         info = classes[_java_name(stack[:-1], stack[-1][1])]
-                        mname = "$init" if mm.group(1) == "constructor" else mm.group(1)
+                        mname = "$init" if mm.group(2) == "constructor" else mm.group(2)
                         since, until = _levels(comment, info.since)
                         info.methods.setdefault(mname, []).append(
-                            Overload(tuple(_split_params(mm.group(2))), since, until, _param_names(mm.group(2))))
+                            Overload(tuple(_split_params(mm.group(3))), since, until, _param_names(mm.group(3)),
+                                     (mm.group(4) or "").strip(), bool(mm.group(1))))
                 comment = ""
                 depth += opens - closes
                 while stack and depth <= stack[-1][2]:
@@ -232,6 +244,42 @@ def _dotted_to_java(name: str, classes: dict[str, ClassInfo]) -> str:
     return name
 
 
+def param_matches(java_t: str, ts_t: str) -> bool:
+    """One catalogue parameter type against one declared parameter type."""
+    if ts_t == ANY_REF:
+        return java_t.strip() not in JAVA_PRIMITIVES
+    return java_to_ts(java_t) == ts_t
+
+
+def signature_matches(sig: tuple[str, ...], ov: Overload) -> bool:
+    return len(sig) == len(ov.params) and all(param_matches(j, t) for j, t in zip(sig, ov.params, strict=True))
+
+
+def type_problem(api: AndroidApi, t: str) -> str | None:
+    """Why a catalogue type name is not an exact Java type name, or None. Primitives by their
+    Java names; classes by their binary names (nested with $) as the declarations list them;
+    JDK classes the declarations lack (java.util.function.*) are accepted only by the
+    ANY_REF positions, checked in check_hook."""
+    base = t.strip()
+    while base.endswith("[]"):
+        base = base[:-2].strip()
+    if base in JAVA_PRIMITIVES:
+        return None
+    if not re.fullmatch(r"[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)+", base):
+        return f"{t!r} is not a Java primitive or a fully qualified class name"
+    if base in api.classes or base.startswith(("java.", "javax.")):
+        return None
+    dotted = _dotted_to_java(base, api.classes)
+    if dotted != base and dotted in api.classes:
+        return f"{t!r}: a nested class is written with $ ({dotted})"
+    return f"unknown type {t!r} (not in Android API {MIN_API}-{MAX_API})"
+
+
+def _jdk_only(api: AndroidApi, t: str) -> bool:
+    base = t.replace("[]", "").strip()
+    return base.startswith(("java.", "javax.")) and base not in api.classes
+
+
 @dataclass(frozen=True)
 class Check:
     """Outcome of checking one catalogue entry: ok, failed or skipped, with the levels found."""
@@ -262,8 +310,13 @@ def check_hook(api: AndroidApi, hook_id: str, cls: str, method: str,
         return Check(hook_id, "ok", _range(max(lo, info.since), min(hi, info.until)), "every overload")
     levels, bad = [], []
     for sig in overloads:
+        problems = [p for p in (type_problem(api, t) for t in sig) if p]
+        if problems:
+            bad.append(f"({', '.join(sig)}): {'; '.join(problems)}")
+            continue
         want = tuple(java_to_ts(t) for t in sig)
-        match = [o for o in found if o.params == want]
+        match = [o for o in found if signature_matches(sig, o)
+                 and all(ts == ANY_REF or not _jdk_only(api, j) for j, ts in zip(sig, o.params, strict=True))]
         if not match:
             arity = [o for o in found if len(o.params) == len(want)]
             hint = f"; same arity: {', '.join('(' + ', '.join(o.params) + ')' for o in arity[:3])}" if arity else ""

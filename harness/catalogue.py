@@ -7,6 +7,7 @@ permission) and `consentry hooks list/validate`. Structure errors name the file 
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Literal
@@ -26,12 +27,12 @@ PI_CATEGORIES = (
     "call_log", "calendar", "accounts", "installed_apps", "clipboard", "wifi_info", "bluetooth",
     "sensors", "network_info", "storage", "app_launch", "install",
 )
-OTHER_CATEGORIES = ("permission_request", "ui", "network", "tls", "content_other", "browser")
+OTHER_CATEGORIES = ("permission_request", "ui", "network", "tls", "content_other", "browser", "process")
 CATEGORIES = PI_CATEGORIES + OTHER_CATEGORIES
 
 ORIGINS = ("sdk", "play-services", "androidx", "support-library", "vendor-oaid", "internal", "native")
 JAVA_EXTRACTORS = ("generic", "uri", "settings_key", "permissions", "intent", "package_arg", "list_size",
-                   "location", "view_text", "self_class")
+                   "location", "view_text", "self_class", "command", "prop")
 NATIVE_EXTRACTORS = ("raw", "path", "str2", "sockaddr", "prop", "java_call", "tls_write", "tls_read", "tls_write_ex",
                      "tls_read_ex")
 
@@ -57,6 +58,9 @@ class Hook(BaseModel):
     # java
     class_: str | None = Field(default=None, alias="class")
     method: str | None = None
+    # the class apps really reach (hidden implementation or overriding subclass): hooked instead
+    # of `class`, which stays the declared API that `hooks validate` checks
+    impl: str | None = None
     overloads: tuple[tuple[str, ...], ...] | None = None
     # native
     module: tuple[str, ...] | None = None
@@ -69,12 +73,14 @@ class Hook(BaseModel):
                 raise ValueError("a java entry needs `class` and `method`")
             if self.module or self.export:
                 raise ValueError("a java entry has no `module`/`export`")
+            if self.impl is not None and not re.fullmatch(r"[\w.$]+", self.impl):
+                raise ValueError(f"`impl` must be a Java class name, not {self.impl!r}")
             if self.extractor and self.extractor not in JAVA_EXTRACTORS:
                 raise ValueError(f"unknown java extractor {self.extractor!r} (known: {', '.join(JAVA_EXTRACTORS)})")
         else:
             if not self.module or not self.export:
                 raise ValueError("a native entry needs `module` (list of globs) and `export`")
-            if self.class_ or self.method or self.overloads:
+            if self.class_ or self.method or self.overloads or self.impl:
                 raise ValueError("a native entry has no `class`/`method`/`overloads`")
             if self.extractor and self.extractor not in NATIVE_EXTRACTORS:
                 raise ValueError(f"unknown native extractor {self.extractor!r} (known: {', '.join(NATIVE_EXTRACTORS)})")
@@ -95,7 +101,7 @@ class Hook(BaseModel):
         if self.cap is not None:
             spec["cap"] = self.cap
         if self.layer == "java":
-            spec.update({"class": self.class_, "method": self.method,
+            spec.update({"class": self.impl or self.class_, "method": self.method,
                          "overloads": [list(o) for o in self.overloads] if self.overloads is not None else None})
         else:
             spec.update({"module": list(self.module or ()), "export": self.export})

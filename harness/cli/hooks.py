@@ -91,3 +91,46 @@ def validate_cmd(
                   f"  (native entries: {sum(h.layer == 'native' for h in cat.hooks)}, not checked here)")
     if n["fail"]:
         raise typer.Exit(1)
+
+
+@hooks_app.command("exercise")
+def exercise_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per entry and overload")] = False,
+    catalogue: Annotated[Path | None, typer.Option("--catalogue", help="catalogue file (default: built-in)")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="seconds for the JVM program to finish")] = 180.0,
+) -> None:
+    """Call every Java entry (every overload) once on a JVM with the agent in, as an app would.
+
+    The JVM runs the generated Android framework (harness/sim/java, built by `make setup`); an
+    entry is ok only when it installs and gives exactly one event per app-level call. Entries
+    outside the framework run against stubs of their libraries or are skipped with the reason.
+    Exits 1 when any entry fails."""
+    import json
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    from harness.catalogue import load_catalogue
+    from harness.instrument.exercise import run_exercise
+
+    results = run_exercise(load_catalogue(catalogue), timeout=timeout)
+    console = Console(width=200, highlight=False)
+    style = {"ok": "green", "failed": "bold red", "skipped": "yellow"}
+    for r in results:
+        if as_json:
+            print(json.dumps(r.to_json(), default=str, ensure_ascii=False))
+        else:
+            detail = r.reason or (f"top frame {r.top_frame}" if r.top_frame else "")
+            console.print(f"[{style[r.status]}]{r.status:7}[/] {escape(r.id)}{escape(r.overload)}  {escape(detail)}")
+    n = {s: sum(r.status == s for r in results) for s in ("ok", "failed", "skipped")}
+    entries = {r.id for r in results}
+    skipped_entries = {r.id for r in results if r.status == "skipped"}
+    summary = (f"java calls: {len(results)}  ok: {n['ok']}  failed: {n['failed']}  skipped: {n['skipped']}"
+               f"  (entries: {len(entries)}, skipped entries: {len(skipped_entries)},"
+               f" {100 * len(skipped_entries) / max(1, len(entries)):.1f}%)")
+    if as_json:
+        typer.echo(summary, err=True)
+    else:
+        console.print(summary)
+    if n["failed"]:
+        raise typer.Exit(1)

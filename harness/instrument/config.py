@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.catalogue import Catalogue, Hook
+from harness.instrument.rows import PROP_CATEGORIES, PROP_PI
 
 # Identifier files an app (or its SDK) reads behind the Java APIs. Globs match the whole path;
 # "*" crosses "/", so a leading "*" also matches the sim device's files under its state dir
@@ -21,15 +22,10 @@ DEFAULT_PATHS: tuple[str, ...] = (
     "*/proc/net/udp*",
     "*/proc/net/dev",
     "*/proc/net/if_inet6",
-    "*/proc/cpuinfo",
-    "*/build.prop",
     "*/sys/block/mmcblk0/device/cid",
     "*/sys/block/mmcblk0/device/serial",
     "*/sys/devices/soc0/serial_number",
-    "*/proc/sys/kernel/random/boot_id",
     "*/data/misc/wifi/*",
-    "*/proc/self/cmdline",
-    "*/dev/socket/property_service",
 )
 
 
@@ -61,5 +57,7 @@ def agent_config(hooks: list[Hook], paths: tuple[str, ...] | list[str], opts: Ag
     return {
         "hooks": [h.agent_spec() for h in hooks],
         "paths": list(paths),
+        "prop_pi": PROP_PI,
+        "prop_categories": [list(pc) for pc in PROP_CATEGORIES],
         **opts.__dict__,
     }

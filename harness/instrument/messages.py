@@ -10,6 +10,7 @@ import numpy as np
 
 # Message types the agent sends (payload["type"]).
 READY = "agent:ready"
+JAVA_READY = "agent:java"  # Java hooks installed after init (a JVM still starting at spawn)
 WARNING = "agent:warning"
 MODULES = "agent:modules"
 BATCH = "events:batch"

@@ -32,6 +32,8 @@ PROP_PI = r"serial|imei|meid|iccid|imsi|msisdn|gsm\.sim|android_?id|oaid|\.mac|m
 PROP_CATEGORIES = ((r"gsm\.sim|iccid|imsi|operator", "sim_info"), (r"wifi|\.mac|macaddr", "wifi_info"),
                    (r"bt\.|bluetooth", "bluetooth"), (r"phone|msisdn|line1", "phone_number"))
 
+ANONYMISED_VALUES = ("02:00:00:00:00:00",)
+
 API_COLUMNS = ["t_ns", "layer", "hook_id", "category", "api", "args", "ret", "thread", "stack_id", "pid",
                "count", "pi", "permission"]
 
@@ -221,7 +223,10 @@ class RowBuilder:
         df["stack_id"] = ev["stack_id"]
         df["pid"] = self.pid
         df["count"] = ev["count"].astype(np.int64)
-        df["pi"] = np.where(has, override.isin(PI_CATEGORIES).to_numpy(), self.table.pi[hook])
+        pi = np.where(has, override.isin(PI_CATEGORIES).to_numpy(), self.table.pi[hook])
+        # Since API 23 WifiInfo.getMacAddress and BluetoothAdapter.getAddress return this constant to
+        # apps: a read that returned it obtained no identifier.
+        df["pi"] = pi & ~ev["ret"].isin(ANONYMISED_VALUES).to_numpy()
         df["permission"] = self.table.permission[hook]
         return df[API_COLUMNS]
 

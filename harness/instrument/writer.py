@@ -37,9 +37,11 @@ class Writer:
         self.warnings: list[dict[str, Any]] = []
         self.ready: dict[int, dict[str, Any]] = {}
         self.ready_event = threading.Event()
+        self.java_ready: dict[int, dict[str, Any]] = {}
+        self.java_ready_event = threading.Event()
         self.errors: list[str] = []
         self._routes: dict[str, Callable[[int, dict[str, Any], bytes | None], None]] = {
-            M.READY: self._ready, M.WARNING: self._warning, M.MODULES: self._modules,
+            M.READY: self._ready, M.JAVA_READY: self._java_ready, M.WARNING: self._warning, M.MODULES: self._modules,
             M.BATCH: self._batch, M.STACKS: self._stacks, M.TLS: self._tls,
         }
         self.thread = threading.Thread(target=self._run, name="instrument-writer", daemon=True)
@@ -113,6 +115,11 @@ class Writer:
         self.ready[pid] = p
         self._write_event("agent:ready", p, self.host_t_ns(pid, p.get("t_us")))
         self.ready_event.set()
+
+    def _java_ready(self, pid: int, p: dict[str, Any], _: bytes | None) -> None:
+        self.java_ready[pid] = p
+        self._write_event("agent:java", p, self.host_t_ns(pid, p.get("t_us")))
+        self.java_ready_event.set()
 
     def _warning(self, pid: int, p: dict[str, Any], _: bytes | None) -> None:
         w = {"pid": pid, "code": p.get("code"), "ids": p.get("ids"), "detail": p.get("detail")}

@@ -13,10 +13,10 @@
  */
 import { Batcher } from "./batcher.js";
 import { nowUs } from "./clock.js";
-import { JavaHooks, javaStatus } from "./java/hooks.js";
+import { JavaHooks, JvmWait, javaStatus } from "./java/hooks.js";
 import { Jobs } from "./jobs.js";
 import { NativeHooks } from "./native/install.js";
-import type { AgentConfig, ReadyMessage } from "./types.js";
+import type { AgentConfig, JavaReadyMessage, ReadyMessage } from "./types.js";
 
 const AGENT_VERSION = "1";
 
@@ -36,6 +36,7 @@ let jobs: Jobs | null = null;
 let batcher: Batcher | null = null;
 let native: NativeHooks | null = null;
 let java: JavaHooks | null = null;
+let jvmWait: JvmWait | null = null;
 
 function counters(): Record<string, unknown> {
     return {
@@ -57,9 +58,20 @@ function init(partial: Partial<AgentConfig>): ReadyMessage {
     batcher.setModuleSource(() => nat.modules());
     native.start();
     const js = javaStatus();
+    const wantJava = cfg.hooks.some((h) => h.layer === "java");
     if (js.available) {
         java = new JavaHooks(cfg, batcher, jobs);
         java.start();
+    } else if (js.waiting && wantJava) {
+        const b = batcher;
+        const j = jobs;
+        jvmWait = new JvmWait(() => {
+            java = new JavaHooks(cfg, b, j);
+            java.start();
+            const msg: JavaReadyMessage = { type: "agent:java", installed: java.installed, pending: java.pending(), t_us: nowUs() };
+            send(msg);
+        }, (e) => b.warn("java-unavailable", cfg.hooks.filter((h) => h.layer === "java").map((h) => h.id), `JVM hooks failed: ${e}`));
+        jvmWait.start();
     } else if (cfg.hooks.some((h) => h.layer === "java")) {
         batcher.warn("java-unavailable", cfg.hooks.filter((h) => h.layer === "java").map((h) => h.id),
             js.reason ?? "Java unavailable");
@@ -87,6 +99,7 @@ function init(partial: Partial<AgentConfig>): ReadyMessage {
 function dispose(): Record<string, unknown> {
     if (batcher === null || jobs === null) return counters();
     native?.stop();
+    jvmWait?.stop();
     const failed = jobs.undoAll();
     batcher.close();
     const out = { ...counters(), undo_failed: failed };

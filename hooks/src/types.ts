@@ -31,6 +31,11 @@ export interface AgentConfig {
     hooks: HookSpec[];
     /** globs for identifier paths (open/openat/access/stat/fopen): "*" matches across "/" */
     paths: string[];
+    /** identifier property names (regex source, case-insensitive), shared with the host's native
+     * `prop` rows (harness/instrument/rows.py PROP_PI): SystemProperties.get keeps only these */
+    prop_pi?: string;
+    /** [regex source, category] pairs refining a kept property's category */
+    prop_categories?: [string, string][];
     batch_events: number;
     batch_ms: number;
     /** default cap when a hook has none */
@@ -54,8 +59,16 @@ export interface ReadyMessage {
     arch: string;
     platform: string;
     agent_version: string;
-    java: { available: boolean; reason?: string; android_version?: string };
+    java: { available: boolean; reason?: string; android_version?: string; waiting?: boolean };
     installed: { java: number; native: number };
+    pending: string[];
+    t_us: number;
+}
+
+/** agent:java: the Java hooks went in later than init (a JVM that was still starting at spawn). */
+export interface JavaReadyMessage {
+    type: "agent:java";
+    installed: number;
     pending: string[];
     t_us: number;
 }

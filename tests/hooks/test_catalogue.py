@@ -65,9 +65,24 @@ def test_catalogue_size_and_fields():
 
 
 def test_superset_of_camille_and_mobsf_privacy_hooks():
+    """By declared class or by the implementation class the agent hooks (`impl`)."""
     cat = load_catalogue()
-    ours = {(h.class_, h.method) for h in cat.hooks if h.layer == "java"}
+    ours = {(c, h.method) for h in cat.hooks if h.layer == "java" for c in (h.class_, h.impl) if c}
     assert PEERS - ours == set()
+
+
+def test_impl_is_what_the_agent_hooks():
+    """Entries on abstract API classes hook the implementation apps reach; one method is never
+    hooked by two entries (a second replacement would silently take over the first)."""
+    cat = load_catalogue()
+    by_id = cat.by_id()
+    spec = by_id["PackageManager.getInstalledPackages"].agent_spec()
+    assert spec["class"] == "android.app.ApplicationPackageManager"
+    assert by_id["PackageManager.getInstalledPackages"].api == "android.content.pm.PackageManager.getInstalledPackages"
+    targets = [(h.impl or h.class_, h.method, o) for h in cat.hooks if h.layer == "java"
+               for o in (h.overloads if h.overloads is not None else (None,))]
+    assert len(targets) == len(set(targets))
+    assert "text.ClipboardManager.getText" not in by_id  # abstract there: android.content's override is hooked
 
 
 def test_issue_list_is_covered():

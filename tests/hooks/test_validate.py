@@ -56,3 +56,38 @@ def test_list_filters_by_category():
     assert "ClipboardManager.getPrimaryClip" in r.output and "LocationManager" not in r.output
     bad = _run("list", "--category", "nope")
     assert bad.exit_code != 0
+
+
+def test_validate_is_strict_about_type_names(tmp_path: Path):
+    """Java primitive names and exact binary class names only: an unqualified class, a nested class
+    written with a dot, an unknown class or a misspelt primitive fails; `any` positions of the
+    declarations (java.util.function.Consumer) take a reference type, never a primitive; the
+    generic classes the declarations write as `Name<T>  extends` are known."""
+    raw = yaml.safe_load(REPO_CATALOGUE.read_text())
+    common = {"layer": "java", "category": "location", "pi": True, "refs": ["REG-7"]}
+    lm = {"class": "android.location.LocationManager", **common}
+    consumer = ["java.lang.String", "android.os.CancellationSignal", "java.util.concurrent.Executor"]
+    raw["hooks"] = [
+        {"id": "ok.consumer", "method": "getCurrentLocation", "overloads": [[*consumer, "java.util.function.Consumer"]], **lm},
+        {"id": "bad.any", "method": "getCurrentLocation", "overloads": [[*consumer, "any /* any*/"]], **lm},
+        {"id": "bad.prim_in_any", "method": "getCurrentLocation", "overloads": [[*consumer, "int"]], **lm},
+        {"id": "bad.unqualified", "method": "getLastKnownLocation", "overloads": [["String"]], **lm},
+        {"id": "bad.primitive", "method": "addProximityAlert",
+         "overloads": [["double", "double", "float", "Long", "android.app.PendingIntent"]], **lm},
+        {"id": "bad.nested_dot", "method": "registerGnssStatusCallback",
+         "overloads": [["android.location.GnssStatus.Callback"]], **lm},
+        {"id": "bad.unknown", "method": "registerGnssStatusCallback", "overloads": [["android.location.NoSuchCallback"]], **lm},
+        {"id": "ok.generic_class", "class": "android.accounts.AccountManager", "method": "getAccountsByTypeAndFeatures",
+         "overloads": [["java.lang.String", "java.lang.String[]", "android.accounts.AccountManagerCallback",
+                        "android.os.Handler"]], **common},
+    ]
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    r = _run("validate", "--catalogue", str(path))
+    assert r.exit_code == 1
+    lines = {ln.split()[1]: ln for ln in r.output.splitlines() if ln[:4] in ("ok  ", "fail")}
+    assert {k: v.split()[0] for k, v in lines.items()} == {
+        "ok.consumer": "ok", "bad.any": "fail", "bad.prim_in_any": "fail", "bad.unqualified": "fail",
+        "bad.primitive": "fail", "bad.nested_dot": "fail", "bad.unknown": "fail", "ok.generic_class": "ok"}
+    assert "written with $" in lines["bad.nested_dot"]
+    assert "unknown type" in lines["bad.unknown"]

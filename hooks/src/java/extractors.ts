@@ -4,7 +4,10 @@
  * contacts provider is `contacts`), or returns null to drop calls that are not personal
  * information (Settings.Secure.getString of an animation scale, getPackageInfo of the app itself).
  * Values are JSON-safe and size-capped; nothing here may throw into the app (callers catch).
+ * Extractors run inside the hook's re-entrancy window: hooked getters they call (Location's
+ * getLatitude) are not recorded again.
  */
+import Java from "frida-java-bridge";
 
 export interface Extracted {
     args: unknown;
@@ -18,6 +21,8 @@ export interface Ctx {
     ret: any;
     cap: number;
     ownPackage: () => string | null;
+    /** category of an identifier property name, or null when the name is not an identifier */
+    propCategory: (name: string) => string | null;
 }
 
 export function capStr(s: string, cap: number): string {
@@ -71,6 +76,17 @@ const ID_SETTINGS: Record<string, string> = {
     wifi_mac_address: "wifi_info",
 };
 
+/**
+ * Packages of the platform itself (the framework, system apps, Google Play services and its
+ * store): every app binds to and sends to them; an intent to one is IPC with the system, not
+ * the app starting another app.
+ */
+const PLATFORM_PACKAGES = /^(android|com\.android\..*|com\.google\.android\.(gms|gsf)|com\.android\.vending)$/;
+
+/** Shell commands that start or install apps (am/cmd activity, monkey, pm/cmd package install). */
+const LAUNCH_COMMAND = /^(\S*\/)?(am\s+(start|startservice|start-activity|start-service|broadcast)|cmd\s+activity\s+start|monkey\s+-p)\b/;
+const INSTALL_COMMAND = /^(\S*\/)?(pm\s+install|cmd\s+package\s+install)\b/;
+
 function intentInfo(intent: any): Record<string, unknown> | null {
     if (intent === null || intent === undefined) return null;
     const cmp = intent.getComponent();
@@ -122,13 +138,52 @@ export const EXTRACTORS: Record<string, (c: Ctx) => Extracted | null> = {
         return { args: { permissions: perms }, ret: null, cat: null };
     },
 
-    /** start/bind/broadcast: the Intent; calls into the app's own package are not app_launch. */
+    /** start/bind/broadcast: an app launch only for an explicit intent (component or package)
+     * naming another app: implicit intents and broadcasts, the app's own package and the
+     * platform's packages are dropped. */
     intent: (c) => {
-        const intentArg = c.args.find((a) => a !== null && a !== undefined && a.$className === "android.content.Intent");
-        const info = intentInfo(intentArg);
+        const intents: any[] = [];
+        for (const a of c.args) {
+            if (a === null || a === undefined) continue;
+            if (a.$className === "android.content.Intent") intents.push(a);
+            else if (typeof a.length === "number" && a.$className === undefined) {
+                for (let i = 0; i < a.length; i++) if (a[i] !== null && a[i].$className === "android.content.Intent") intents.push(a[i]);
+            }
+        }
         const own = c.ownPackage();
-        if (info !== null && own !== null && info.package === own) return null;
-        return { args: info ?? genericArgs(c), ret: null, cat: null };
+        const infos = intents.map(intentInfo).filter((i): i is Record<string, unknown> => i !== null)
+            .filter((i) => typeof i.package === "string" && i.package !== own && !PLATFORM_PACKAGES.test(i.package));
+        if (infos.length === 0) return null;
+        return { args: infos.length === 1 ? infos[0] : infos, ret: null, cat: null };
+    },
+
+    /** Runtime.exec / ProcessBuilder.start: the command line; app_launch or install only when the
+     * command starts or installs an app, otherwise a `process` signal (not personal information). */
+    command: (c) => {
+        let argv: string[] = [];
+        try {
+            const a0 = c.args[0];
+            if (c.self !== null && c.self !== undefined && c.args.length === 0 && typeof c.self.command === "function") {
+                const list = c.self.command();
+                for (let i = 0; i < list.size(); i++) argv.push(String(list.get(i)));
+            } else if (typeof a0 === "string") {
+                argv = [a0];
+            } else if (a0 !== null && a0 !== undefined && typeof a0.length === "number") {
+                for (let i = 0; i < a0.length; i++) argv.push(String(a0[i]));
+            }
+        } catch { /* keep what we have */ }
+        const line = capStr(argv.join(" ").trim(), 300);
+        const cat = INSTALL_COMMAND.test(line) ? "install" : LAUNCH_COMMAND.test(line) ? "app_launch" : "process";
+        return { args: { command: line }, ret: null, cat };
+    },
+
+    /** SystemProperties.get(name[, default]): only identifier properties, by the same name
+     * pattern as the native __system_property_get rows. */
+    prop: (c) => {
+        const name = c.args[0] === null || c.args[0] === undefined ? "" : String(c.args[0]);
+        const cat = c.propCategory(name);
+        if (cat === null) return null;
+        return { args: { name }, ret: toJson(c.ret, c.cap), cat };
     },
 
     /** getPackageInfo/getApplicationInfo/... (String package first): skip the app itself. */
@@ -162,15 +217,20 @@ export const EXTRACTORS: Record<string, (c: Ctx) => Extracted | null> = {
         };
     },
 
-    /** View.performClick: the clicked control's text, for the consent observer. */
+    /** View.performClick / CompoundButton.setChecked: the control's text, for the consent
+     * observer. getText is TextView's: the View is cast when it is one (a Button, a CheckBox). */
     view_text: (c) => {
         const v = c.self;
         let text: string | null = null;
         let desc: string | null = null;
         let id: string | null = null;
         try {
-            if (typeof v.getText === "function") text = capStr(String(v.getText()), 200);
-        } catch { /* not a TextView */ }
+            const TextView = Java.use("android.widget.TextView");
+            if (TextView.class.isInstance(v)) {
+                const t = Java.cast(v, TextView).getText();
+                text = t === null ? null : capStr(String(t), 200);
+            }
+        } catch { /* no TextView class */ }
         try {
             const d = v.getContentDescription();
             desc = d === null ? null : capStr(String(d), 200);

@@ -38,12 +38,69 @@ interface CapState {
     suppressed: number;
 }
 
-export function javaStatus(): { available: boolean; reason?: string; android_version?: string } {
+/**
+ * Java's state in this process. `Java.androidVersion` throws off Android (the bridge reads it
+ * from a module named libc.so), so it is read only when ART is loaded. A HotSpot JVM that is
+ * still starting (spawned `java`, libjvm.so not loaded or no VM created yet) is `waiting`: the
+ * hooks go in from JNI_CreateJavaVM's return (see JvmWait), before the program's main().
+ */
+export function javaStatus(): { available: boolean; reason?: string; android_version?: string; waiting?: boolean } {
+    const art = Process.findModuleByName("libart.so") !== null;
     try {
-        if (!Java.available) return { available: false, reason: "no Java VM in this process (not an Android app)" };
-        return { available: true, android_version: Java.androidVersion };
+        if (Java.available) {
+            return art ? { available: true, android_version: Java.androidVersion } : { available: true };
+        }
     } catch (e) {
         return { available: false, reason: String(e) };
+    }
+    if (!art && JvmWait.launcher()) {
+        return { available: false, waiting: true, reason: "JVM starting: hooks go in when JNI_CreateJavaVM returns" };
+    }
+    return { available: false, reason: "no Java VM in this process (not an Android app)" };
+}
+
+/**
+ * Spawn gating for a HotSpot JVM: wait for libjvm.so (module observer), hook JNI_CreateJavaVM and
+ * run `then` in its onLeave, on the thread that created the VM, before main() runs.
+ */
+export class JvmWait {
+    private observer: ModuleObserver | null = null;
+    private done = false;
+
+    /** A `java` launcher (libjli) or libjvm in the process: a JVM is or will be here. */
+    static launcher(): boolean {
+        return Process.findModuleByName("libjli.so") !== null || Process.findModuleByName("libjvm.so") !== null
+            || /\/java$/.test(Process.mainModule?.path ?? "");
+    }
+
+    constructor(private then: () => void, private onError: (e: unknown) => void) {}
+
+    start(): void {
+        this.observer = Process.attachModuleObserver({
+            onAdded: (m) => {
+                if (this.done || m.name !== "libjvm.so") return;
+                const create = m.findExportByName("JNI_CreateJavaVM");
+                if (create === null) return;
+                this.done = true;
+                const self = this;
+                const listener = Interceptor.attach(create, {
+                    onLeave(retval) {
+                        listener.detach();
+                        if (retval.toInt32() !== 0) return;
+                        try {
+                            self.then();
+                        } catch (e) {
+                            self.onError(e);
+                        }
+                    },
+                });
+            },
+        });
+    }
+
+    stop(): void {
+        this.observer?.detach();
+        this.observer = null;
     }
 }
 
@@ -52,8 +109,12 @@ export class JavaHooks {
     private caps = new Map<number, CapState>();
     private ownPkg: string | null | undefined = undefined;
     private watch: LoaderWatch | null = null;
-    private Log: any = null;
-    private Exception: any = null;
+    private Throwable: any = null;
+    private Log: any = undefined;
+    /** Hooked calls in progress per thread: a hooked method reached from inside another one
+     * (AOSP's overload delegation, or our own extractor calling a hooked getter) is not an
+     * app-level call and is not recorded. */
+    private depth = new Map<number, number>();
 
     constructor(private cfg: AgentConfig, private batcher: Batcher, private jobs: Jobs) {
         batcher.addCappedSource(() => this.takeCapped());
@@ -68,6 +129,20 @@ export class JavaHooks {
             this.ownPkg = null;
         }
         return this.ownPkg;
+    }
+
+    private propRe: RegExp | null = null;
+    private propCats: [RegExp, string][] = [];
+
+    /** Category of an identifier property, null for other properties (PROP_PI on the host). */
+    propCategory(name: string): string | null {
+        if (this.propRe === null) {
+            this.propRe = new RegExp(this.cfg.prop_pi ?? "serial|imei|android_?id", "i");
+            this.propCats = (this.cfg.prop_categories ?? []).map(([r, c]) => [new RegExp(r, "i"), c] as [RegExp, string]);
+        }
+        if (!this.propRe.test(name)) return null;
+        for (const [re, cat] of this.propCats) if (re.test(name)) return cat;
+        return "device_id";
     }
 
     private takeCapped(): EventRow[] {
@@ -103,13 +178,32 @@ export class JavaHooks {
         return false;
     }
 
+    /**
+     * The Java stack as frame strings. `android.util.Log.getStackTraceString` formats the whole
+     * trace in one call (two JNI transitions); a JVM without that class (a plain HotSpot process)
+     * falls back to `Throwable.getStackTrace` and one `toString` per frame, several times slower.
+     */
     private stackId(): string | null {
         try {
-            this.Log ??= Java.use("android.util.Log");
-            this.Exception ??= Java.use("java.lang.Exception");
-            const text: string = String(this.Log.getStackTraceString(this.Exception.$new()));
-            const frames = text.split("\n").slice(1).map((l) => l.trim().replace(/^at /, ""))
-                .filter((l) => l.length > 0 && !l.startsWith("com.android.internal.os.") )
+            this.Throwable ??= Java.use("java.lang.Throwable");
+            let frames: string[];
+            if (this.Log === undefined) {
+                try {
+                    this.Log = Java.use("android.util.Log");
+                    this.Log.getStackTraceString.overload("java.lang.Throwable");
+                } catch {
+                    this.Log = null;
+                }
+            }
+            if (this.Log !== null) {
+                frames = String(this.Log.getStackTraceString(this.Throwable.$new())).split("\n").slice(1)
+                    .map((l) => l.trim().replace(/^at /, ""));
+            } else {
+                frames = [];
+                const elems = this.Throwable.$new().getStackTrace();
+                for (let i = 0; i < elems.length && i < this.cfg.stack_depth + 8; i++) frames.push(String(elems[i].toString()));
+            }
+            frames = frames.filter((f) => f.length > 0 && !f.startsWith("com.android.internal.os."))
                 .slice(0, this.cfg.stack_depth);
             return this.batcher.stacks.intern(frames);
         } catch {
@@ -121,7 +215,8 @@ export class JavaHooks {
         const t = nowUs();
         if (!this.admit(spec, t)) return;
         const ex = EXTRACTORS[spec.extractor ?? "generic"] ?? EXTRACTORS.generic;
-        const ctx: Ctx = { self, args, ret, cap: this.cfg.args_cap, ownPackage: () => this.ownPackage() };
+        const ctx: Ctx = { self, args, ret, cap: this.cfg.args_cap, ownPackage: () => this.ownPackage(),
+            propCategory: (name) => this.propCategory(name) };
         let out;
         try {
             out = ex(ctx);
@@ -166,10 +261,21 @@ export class JavaHooks {
         for (const ov of targets) {
             try {
                 ov.implementation = function (this: any, ...args: any[]) {
-                    const ret = ov.call(this, ...args);
+                    const tid = Process.getCurrentThreadId();
+                    const d = self.depth.get(tid) ?? 0;
+                    self.depth.set(tid, d + 1);
+                    let ret;
                     try {
-                        self.record(spec, this, args, ret);
-                    } catch { /* never into the app */ }
+                        ret = ov.call(this, ...args);
+                        if (d === 0) {
+                            try {
+                                self.record(spec, this, args, ret);
+                            } catch { /* never into the app */ }
+                        }
+                    } finally {
+                        if (d === 0) self.depth.delete(tid);
+                        else self.depth.set(tid, d);
+                    }
                     return ret;
                 };
                 this.jobs.add(`java:${spec.id}`, () => { ov.implementation = null; });
@@ -191,6 +297,8 @@ export class JavaHooks {
                 if (!this.installWith(Java, spec, true)) this.watch.add(spec);
             }
             this.watch.start();
+            const w = this.watch;
+            this.jobs.add("java:loader-poll", () => w.stop());
             const pending = this.watch.pendingIds();
             if (pending.length > 0) {
                 this.batcher.warn("class-missing", pending,
