@@ -19,6 +19,7 @@ from typing import Any
 
 from harness.sim import props as P
 from harness.sim.interfaces import SimFaults, SimIdentity
+from harness.sim.profile import PROFILES, Profile
 
 try:  # the shared vocabulary; the sim keeps working on its own without it
     from analysis.permissions import PERMISSION_GROUPS as _RUNTIME
@@ -65,18 +66,24 @@ class LogEntry:
 class DeviceState:
     """Implements `interfaces.DeviceContext`."""
 
-    def __init__(self, state_dir: Path, identity: SimIdentity | None = None, faults: SimFaults | None = None):
+    def __init__(self, state_dir: Path, identity: SimIdentity | None = None, faults: SimFaults | None = None,
+                 profile: Profile | None = None):
         self.state_dir = Path(state_dir)
         self.root = self.state_dir / "fs"
         self.identity = identity or SimIdentity()
         self.faults = faults or SimFaults()
+        self.profile = profile or PROFILES["sim"]
+        self.adbd_root = self.profile.adbd_root_at_start  # `adb root` flips it (and restarts adbd)
+        self.frida: Any = None  # the running frida-server stand-in (emulator profile), if any
+        self.reverses: dict[str, str] = {}  # `adb reverse` mappings (device tcp:X -> host tcp:Y)
+        self.serial_hint = "host"  # the serial `reverse --list` shows (set once serving)
         self.boot_time = time.time()
         self._lock = threading.RLock()
         self._log: deque[LogEntry] = deque(maxlen=LOGCAT_MAX)
         self._log_seq = 0
         self.log_cond = threading.Condition(self._lock)
         self._file = self.state_dir / "device.json"
-        self.props: dict[str, str] = P.default_props(self.identity)
+        self.props: dict[str, str] = P.default_props(self.identity, self.profile)
         self.settings: dict[str, dict[str, str]] = P.default_settings(self.identity)
         self.packages: dict[str, Package] = {}
         self.content: dict[str, list[dict[str, str]]] = {}
@@ -151,7 +158,22 @@ class DeviceState:
 
     def getprop(self, key: str) -> str:
         with self._lock:
-            return self.props.get(key, "")
+            return self.all_props().get(key, "")
+
+    def all_props(self) -> dict[str, str]:
+        """Properties as `getprop` shows them now: boot flags appear only once the profile's boot
+        delay has passed, `service.adb.root` follows adbd."""
+        with self._lock:
+            props = dict(self.props)
+        if self.uptime() < self.profile.boot_delay_s:
+            props.pop("sys.boot_completed", None)
+            props.pop("dev.bootcomplete", None)
+            props["init.svc.bootanim"] = "running"
+        elif self.profile.emulator:
+            props["init.svc.bootanim"] = "stopped"
+        if self.profile.emulator:
+            props["service.adb.root"] = "1" if self.adbd_root else "0"
+        return props
 
     def setprop(self, key: str, value: str) -> None:
         with self._lock:

@@ -153,6 +153,9 @@ def _processes(p: Proc) -> list[tuple[int, int, str, str]]:
         for pid, name in p.runtime.processes():
             uid = uids.get(name.split(":")[0], 10100)
             rows.append((pid, 298, f"u0_a{uid - 10000}", name))
+    standin = p.device.frida
+    if standin is not None:
+        rows.append((standin.pid, 1, "root", "frida-server"))
     return rows
 
 
@@ -213,7 +216,17 @@ def kill(p: Proc, args: list[str]) -> int:
             pids.append(a)
         i += 1
     status = 0
+    from harness.sim.commands.root import stop_frida, uid_of
+
     for pid_s in pids:
+        standin = p.device.frida
+        if standin is not None and pid_s == str(standin.pid):
+            if uid_of(p) != 0:
+                p.err(f"/system/bin/sh: kill: {pid_s}: Operation not permitted\n")
+                status = 1
+            elif signum != 0:
+                stop_frida(p, standin.pid)
+            continue
         ok = pid_s.isdigit() and p.runtime is not None and p.runtime.signal(int(pid_s), signum)
         if not ok:
             p.err(f"/system/bin/sh: kill: {pid_s}: No such process\n")

@@ -276,8 +276,7 @@ def getprop(p: Proc, args: list[str]) -> int:
         value = p.device.getprop(args[0])
         p.out((value or (args[1] if len(args) > 1 else "")) + "\n")
         return 0
-    with p.device._lock:
-        items = sorted(p.device.props.items())
+    items = sorted(p.device.all_props().items())
     p.out("".join(f"[{k}]: [{v}]\n" for k, v in items))
     return 0
 
