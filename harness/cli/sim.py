@@ -274,8 +274,8 @@ def devices(json_out: bool = typer.Option(False, "--json", help="Print JSON inst
 
 @sim_app.command("frida-server")
 def frida_server_standin(
-    out: Path = typer.Argument(..., help="Where to write the stand-in binary."),
-    version: str | None = typer.Option(None, "--version", help="Frida version it claims (default: the host's)."),
+    out: Annotated[Path, typer.Argument(help="Where to write the stand-in binary.")],
+    version: Annotated[str | None, typer.Option("--version", help="Frida version it claims (default: the host's).")] = None,
 ) -> None:
     """Write the emulator profile's frida-server stand-in, to push as a real frida-server is pushed
     (`consentry doctor --device S --fix --frida-server OUT`)."""

@@ -41,7 +41,8 @@ class RunOptions:
     observe: bool = True
     analyse: bool = True
     install: bool = True
-    proxy_host: str | None = None  # address the device uses to reach the proxy (default by device kind)
+    proxy_host: str | None = None  # address the device uses to reach the proxy (default: loopback + adb reverse)
+    frida_server: Path | None = None  # frida-server binary to push when the device has none of the host's version
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,27 @@ def _monitor_factory(ctx: RunContext) -> Callable[[], None]:
     return monitor
 
 
+def _env_frida_server() -> Path | None:
+    """`CONSENTRY_FRIDA_SERVER`: the frida-server binary for suites and farms (no per-run option)."""
+    import os
+
+    value = os.environ.get("CONSENTRY_FRIDA_SERVER")
+    return Path(value) if value else None
+
+
+def _frida_failure(exc: BaseException, serial: str) -> str | None:
+    """A clear reason for Frida's transport errors (frida-server gone, not running, refused)."""
+    if type(exc).__module__.split(".")[0] != "frida":
+        return None
+    name = type(exc).__name__
+    if name in ("ServerNotRunningError", "TransportError", "TimedOutError", "InvalidOperationError"):
+        return (f"frida-server on {serial} stopped answering ({name}: {exc}); "
+                f"check it with `consentry doctor --device {serial} --fix`")
+    if name in ("PermissionDeniedError", "NotSupportedError"):
+        return f"Frida refused on {serial} ({name}: {exc}): frida-server must run as root"
+    return None
+
+
 def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOptions) -> RunResult:
     """Run `scenario` on `app` on `device` and write the run directory. Never raises for a
     run-time failure: the status says what happened."""
@@ -155,7 +177,7 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
         if options.capture:
             parts.finish_capture(ctx)
         if options.instrument:
-            parts.create_instrument(ctx)
+            parts.create_instrument(ctx, options.frida_server or _env_frida_server())
         if options.observe:
             parts.start_observer(ctx, scenario)
         timings["prepare"] = time.monotonic() - started
@@ -171,8 +193,13 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     except KeyboardInterrupt:
         status, reason = "incomplete", "interrupted by the user"
     except Exception as exc:  # noqa: BLE001 - a bug must still leave a readable run
-        status, reason = "failed", f"internal error: {exc!r}"
-        ctx.event("runner", "internal-error", traceback=traceback.format_exc()[-4000:])
+        frida_reason = _frida_failure(exc, device.serial)
+        if frida_reason is not None:
+            status, reason = ("incomplete" if ctx.pid else "failed"), frida_reason
+            ctx.event("runner", "frida:error", error=repr(exc))
+        else:
+            status, reason = "failed", f"internal error: {exc!r}"
+            ctx.event("runner", "internal-error", traceback=traceback.format_exc()[-4000:])
     mark = time.monotonic()
     teardown_errors = parts.teardown(ctx)
     for err in teardown_errors:

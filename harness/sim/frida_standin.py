@@ -14,20 +14,26 @@ from __future__ import annotations
 
 import re
 import socket
+import struct
 import threading
 from pathlib import Path
 
 from harness.sim.profile import STANDIN_MARKER
 
-_ELF_HEADER = b"\x7fELF\x02\x01\x01" + b"\x00" * 9  # 64-bit little-endian ident, rest unused
+_MACHINE = {"x86_64": 0x3E, "arm64": 0xB7, "arm": 0x28, "x86": 0x03}
 
 
-def write_standin(path: Path, version: str) -> Path:
-    """Write a stand-in frida-server claiming `version` to `path`."""
+def write_standin(path: Path, version: str, arch: str = "x86_64") -> Path:
+    """Write a stand-in frida-server claiming `version` to `path`: a 64-byte ELF header (type
+    EXEC, the machine of `arch`, so architecture checks read it as a real binary) and the marker."""
     if not re.fullmatch(r"\d+\.\d+\.\d+", version):
         raise ValueError(f"not a Frida version: {version!r}")
+    if arch not in _MACHINE:
+        raise ValueError(f"unknown architecture {arch!r} (known: {', '.join(_MACHINE)})")
+    header = b"\x7fELF\x02\x01\x01" + b"\x00" * 9 + struct.pack("<HHI", 2, _MACHINE[arch], 1)
+    header += b"\x00" * (64 - len(header))
     path = Path(path)
-    path.write_bytes(_ELF_HEADER + b"\n" + STANDIN_MARKER + version.encode() + b"\n")
+    path.write_bytes(header + b"\n" + STANDIN_MARKER + version.encode() + b"\n")
     return path
 
 

@@ -95,10 +95,11 @@ class SimDevice:
         self.internet_addr = tuple(self.internet.start())  # type: ignore[assignment]
         pem = self.internet.ca_pem
         name = subject_hash_old(pem) + ".0"
-        for d in ("/system/etc/security/cacerts", "/data/misc/user/0/cacerts-added"):
+        for d in ("/system/etc/security/cacerts", "/apex/com.android.conscrypt/cacerts",
+                  "/data/misc/user/0/cacerts-added"):
             path = self.state.host_path(f"{d}/{name}")
             path.parent.mkdir(parents=True, exist_ok=True)
-            if d.startswith("/system"):
+            if not d.startswith("/data"):  # a system CA, in the legacy store and the Conscrypt APEX
                 path.write_bytes(pem)
         self.state.props["consentry.sim.internet"] = f"{self.internet_addr[0]}:{self.internet_addr[1]}"
 
