@@ -292,20 +292,22 @@ def ca_remove(device: Any, pem: bytes) -> CaInstall:
 
 
 # -- check ---------------------------------------------------------------------------------
-def check_interception(device: Any, service: Any, *, timeout: float = 10.0) -> InterceptionCheck:
+def check_interception(device: Any, service: Any, *, timeout: float = 10.0, tls: bool = False) -> InterceptionCheck:
     """Prove that a request from the device reaches this proxy. A marker request
     (http://consentry-check.invalid/<token>, answered by the proxy itself) is sent with the
     device's curl when it has one, else opened in the browser by intent; if neither arrives, any
-    flow the proxy records from the device within `timeout` (an app's own traffic) counts."""
+    flow the proxy records from the device within `timeout` (an app's own traffic) counts.
+    With `tls=True` the marker URL is https: it arrives only if the device's client trusted the
+    proxy's CA, so a pass proves the CA is installed where the client looks."""
     marker = service.marker
     token = uuid.uuid4().hex
-    url = f"http://{MARKER_HOST}/{token}"
+    url = f"{'https' if tls else 'http'}://{MARKER_HOST}/{token}"
     proxy = proxy_get(device)
     if proxy is None:
         return InterceptionCheck(False, "none", f"{device.serial}: no global http_proxy is set")
     before = service.cap.flow_count
     method = "none"
-    if _sh(device, "command -v curl")[0] == 0:
+    if not tls and _sh(device, "command -v curl")[0] == 0:  # a device curl may not use Android's CA stores
         method = "curl"
         _sh(device, f"curl -s -m {int(timeout)} -x {shlex.quote(proxy)} {url}", timeout=timeout + 5)
     else:
@@ -314,7 +316,12 @@ def check_interception(device: Any, service: Any, *, timeout: float = 10.0) -> I
     if marker is not None:
         ip = marker.wait(token, timeout if method != "none" else 0.1)
         if ip is not None:
-            return InterceptionCheck(True, method, f"marker request from the device reached the proxy via {proxy}", ip)
+            return InterceptionCheck(True, method, f"{'TLS ' if tls else ''}marker request from the device reached "
+                                                   f"the proxy via {proxy}", ip)
+    if tls:
+        return InterceptionCheck(False, method, f"the https marker request from {device.serial} did not arrive within "
+                                                f"{timeout:.0f} s: the device's client does not trust the proxy's CA, "
+                                                f"or nothing reached the proxy (device http_proxy={proxy})")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if service.cap.flow_count > before:

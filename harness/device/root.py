@@ -55,21 +55,30 @@ def root_access(device: Device) -> RootAccess:
                       + ("" if debuggable else "; ro.debuggable=0: `adb root` is refused on this build"))
 
 
-def wait_for_device(device: Device, timeout_s: float = 60) -> None:
-    """Until the adb server lists the device again and its shell answers (after `adb root`)."""
+def wait_for_device(device: Device, timeout_s: float = 60, *, want_root: bool | None = None) -> None:
+    """Until the adb server lists the device again and its shell answers (after `adb root`);
+    with `want_root`, until adbd answers as that user, which is how a finished restart shows (the
+    old adbd may still answer for a moment after replying "restarting adbd as root")."""
     deadline = time.monotonic() + timeout_s
     last = ""
+    offline_since: float | None = None
     while time.monotonic() < deadline:
         try:
-            if device.serial not in list_devices() and ":" in device.serial:
+            listed = device.serial in list_devices()
+            if not listed and ":" in device.serial:  # a network device: adb must connect again
+                offline_since = offline_since or time.monotonic()
                 try:
+                    if time.monotonic() - offline_since > 2:
+                        _client().disconnect(device.serial)
                     _client().connect(device.serial, timeout=5)
                 except (adbutils.AdbError, OSError) as exc:
                     last = str(exc)
-            if device.serial in list_devices():
+            if listed or device.serial in list_devices():
                 device.adb = _client().device(device.serial)
-                if device.sh_rc("echo ok", timeout=5)[1].strip() == "ok":
+                uid = _uid(device, "id -u")
+                if uid and (want_root is None or (uid == "0") == want_root):
                     return
+                last = f"adbd answers as uid {uid or '?'}"
         except DeviceError as exc:
             last = str(exc)
         time.sleep(0.25)
@@ -92,18 +101,20 @@ def wait_boot_completed(device: Device, timeout_s: float = 180) -> float:
 def ensure_root(device: Device, allow_adb_root: bool = True) -> RootAccess:
     """Root access, restarting adbd as root when no other way exists and the build allows it."""
     access = root_access(device)
-    if access.method is not None or not allow_adb_root:
+    if access.method == "adbd" or not allow_adb_root or device.getprop("ro.debuggable") != "1":
         return access
-    if device.getprop("ro.debuggable") != "1":
-        return access
+    # A debuggable build (an emulator image without Play Store, a userdebug build): adbd as root is
+    # preferred even where su works, as the emulator documentation does; su stays the fallback.
+    fallback = access
     try:
         reply = device.adb.root()
     except (adbutils.AdbError, OSError) as exc:
         reply = str(exc)
     if "cannot run as root" in str(reply):
-        return RootAccess(None, f"`adb root` refused: {str(reply).strip()} (use a Google APIs image, "
-                          "not a Google Play one, or a rooted phone with su)")
-    wait_for_device(device)
+        return fallback if fallback.method else RootAccess(
+            None, f"`adb root` refused: {str(reply).strip()} (use a Google APIs image, not a Google Play one, "
+            "or a rooted phone with su)")
+    wait_for_device(device, want_root=True)
     wait_boot_completed(device)
     access = root_access(device)
     if access.method is None:

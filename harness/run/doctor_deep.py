@@ -123,8 +123,8 @@ def _java(doc: Doctor, inst: Any, pid: int) -> None:
 def _traffic(doc: Doctor, svc: Any) -> None:
     from harness.capture import device_setup
 
-    check = device_setup.check_interception(doc.device.adb, svc, timeout=15)
-    doc.add("traffic reaches the proxy", check.ok, f"{check.method}: {check.detail}",
+    check = device_setup.check_interception(doc.device.adb, svc, timeout=15, tls=True)
+    doc.add("TLS interception self-test", check.ok, f"{check.method}: {check.detail}",
             "check the device's network and `adb reverse --list`; give --proxy-host 10.0.2.2 on an emulator without reverse")
 
 
@@ -173,7 +173,7 @@ def deep_checks(doc: Doctor) -> None:
         if app is not None and kind == "emulator":  # the CA in the running app's own namespace too
             doc.guard("CA in the app's namespace", lambda: _ca(doc, pem, kind))
         if svc is not None:
-            doc.guard("traffic reaches the proxy", lambda: _traffic(doc, svc))
+            doc.guard("TLS interception self-test", lambda: _traffic(doc, svc))
         doc.guard("uiautomator dump", lambda: _dump(doc))
     finally:
         if inst is not None:

@@ -95,9 +95,13 @@ class ServiceTable:
             await stream.write(b"adbd cannot run as root in production builds\n")
             return
         await stream.write(b"restarting adbd as root\n" if want_root else b"restarting adbd as non root\n")
-        device.adbd_root = want_root
-        if self.restart_adbd is not None:
-            asyncio.get_running_loop().call_later(0.2, self.restart_adbd)
+
+        def restart() -> None:  # the old adbd exits (connections drop), the new one runs as asked
+            device.adbd_root = want_root
+            if self.restart_adbd is not None:
+                self.restart_adbd()
+
+        asyncio.get_running_loop().call_later(0.2, restart)
 
     async def _reverse(self, stream: Stream, request: str) -> None:
         """`adb reverse`: the device's loopback is the host's on the sim, so a reverse mapping of

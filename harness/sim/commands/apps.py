@@ -67,7 +67,7 @@ def am(p: Proc, args: list[str]) -> int:
 
 def _am_start(p: Proc, args: list[str]) -> int:
     wait = debug = stop = False
-    comp = action = None
+    comp = action = data = None
     categories: list[str] = []
     i = 0
     while i < len(args):
@@ -86,8 +86,10 @@ def _am_start(p: Proc, args: list[str]) -> int:
         elif a == "-c" and nxt:
             categories.append(nxt)
             i += 1
-        elif a in ("-d", "-t", "-f", "--user", "-e", "--es", "--ei", "--ez", "--el", "--ef", "--eu") and nxt:
-            i += 1 if a in ("-d", "-t", "-f", "--user") else 2
+        elif a == "-d" and nxt:
+            data, i = nxt, i + 1
+        elif a in ("-t", "-f", "--user", "-e", "--es", "--ei", "--ez", "--el", "--ef", "--eu") and nxt:
+            i += 1 if a in ("-t", "-f", "--user") else 2
         elif not a.startswith("-") and "/" in a:
             comp = a
         i += 1
@@ -96,9 +98,16 @@ def _am_start(p: Proc, args: list[str]) -> int:
         parts.append(f"act={action}")
     if categories:
         parts.append("cat=[" + ",".join(categories) + "]")
+    if data:
+        parts.append(f"dat={data}")
     if comp:
         parts.append(f"cmp={comp}")
     p.out("Starting: Intent { " + " ".join(parts) + " }\n")
+    if comp is None and action == "android.intent.action.VIEW" and data and data.startswith(("http://", "https://")):
+        from harness.sim.browser import open_url
+
+        open_url(p.device, data)  # the stock browser handles it
+        return 0
     if comp is None:
         p.err("Error: Activity not started, unable to resolve Intent { " + " ".join(parts) + " flg=0x10000000 }\n")
         return 0
