@@ -156,8 +156,9 @@ def start(
     state: Annotated[Path | None, typer.Option("--state", help="State directory (default: a new one).")] = None,
     detach: Annotated[bool, typer.Option("--detach", help="Run in the background; `consentry sim stop` ends it.")] = False,
     profile: Annotated[str, typer.Option(
-        "--profile", help="sim (default: rooted, booted, apps instrumented directly) or emulator-34 (unrooted adbd "
-        "until `adb root`, boot delay, Conscrypt APEX, frida-server to push and start), as docs/sim.md says.")] = "sim",
+        "--profile", help="sim (default: rooted, booted, apps instrumented directly), emulator-34 (unrooted adbd "
+        "until `adb root`, boot delay, Conscrypt APEX, frida-server to push and start) or phone-34 (a retail "
+        "phone: no su, `adb root` refused), as docs/emulator.md says.")] = "sim",
     _record: Annotated[Path | None, typer.Option("--record-file", hidden=True)] = None,
     _ephemeral: Annotated[bool, typer.Option("--ephemeral", hidden=True)] = False,
 ) -> None:

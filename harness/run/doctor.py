@@ -124,6 +124,10 @@ def _frida_server(doc: Doctor) -> None:
     host = fs.host_frida_version()
     want = f"frida-server-{host}-android-{arch}.xz"
     fix = f"consentry doctor --device {doc.serial} --fix --frida-server {want} (from Frida's releases)"
+    if doc.access is not None and doc.access.method is None:
+        doc.add("frida-server", False, "frida-server needs root, which this device does not give (see root)",
+                "root the device first (the root row says how), then " + fix)
+        return
     if doc.options.fix and doc.access is not None and doc.access.method is not None:
         doc.lease = fs.ensure(doc.device, doc.options.frida_server)
         doc.add("frida-server", True, f"{doc.lease.version} for {arch}, pid {doc.lease.pid}, answers on tcp:{fs.PORT}"

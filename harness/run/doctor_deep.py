@@ -59,7 +59,7 @@ def _proxy(doc: Doctor, work: Path) -> tuple[Any, Any]:
     return svc, journal
 
 
-def _ca(doc: Doctor, pem: bytes, kind: str) -> None:
+def _ca(doc: Doctor, pem: bytes, kind: str, check: str = "CA trusted by apps") -> None:
     from harness.capture import device_setup
 
     adb = doc.device.adb
@@ -69,7 +69,7 @@ def _ca(doc: Doctor, pem: bytes, kind: str) -> None:
         if kind in ("sim", "emulator"):
             device_setup.ca_install_system(adb, pem)
     state = device_setup.ca_state(adb, pem)
-    doc.add("CA trusted by apps", state.system or (kind == "device" and state.user), state.detail,
+    doc.add(check, state.system or (kind == "device" and state.user), state.detail,
             f"consentry doctor --device {doc.serial} --deep --fix (installs it as a run does)")
 
 
@@ -171,7 +171,8 @@ def deep_checks(doc: Doctor) -> None:
         except Exception as exc:  # noqa: BLE001
             doc.add("spawn gating", False, str(exc), f"consentry doctor --device {doc.serial} --fix (frida-server)")
         if app is not None and kind == "emulator":  # the CA in the running app's own namespace too
-            doc.guard("CA in the app's namespace", lambda: _ca(doc, pem, kind))
+            doc.guard("CA in the running app's namespace",
+                      lambda: _ca(doc, pem, kind, "CA in the running app's namespace"))
         if svc is not None:
             doc.guard("TLS interception self-test", lambda: _traffic(doc, svc))
         doc.guard("uiautomator dump", lambda: _dump(doc))

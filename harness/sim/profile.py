@@ -22,12 +22,17 @@ class Profile:
     boot_delay_s: float
     emulator: bool  # claims ro.kernel.qemu (device kind `emulator`) instead of ro.consentry.sim
     conscrypt_apex: bool  # Android 14: system CAs in /apex/com.android.conscrypt/cacerts, per namespace
+    su: bool = True  # AOSP's userdebug su exists
+    debuggable: bool = True  # ro.debuggable=1: `adb root` allowed
 
 
 PROFILES = {
     "sim": Profile("sim", adbd_root_at_start=True, boot_delay_s=0.0, emulator=False, conscrypt_apex=False),
     "emulator-34": Profile("emulator-34", adbd_root_at_start=False, boot_delay_s=3.0, emulator=True,
                            conscrypt_apex=True),
+    # A retail phone: user build, no su, `adb root` refused (what a lab must not expect to root).
+    "phone-34": Profile("phone-34", adbd_root_at_start=False, boot_delay_s=0.0, emulator=False,
+                        conscrypt_apex=True, su=False, debuggable=False),
 }
 
 
@@ -40,8 +45,11 @@ def get_profile(name: str) -> Profile:
 
 def profile_props(profile: Profile) -> dict[str, str]:
     """Properties that differ by profile (merged over the default ones)."""
-    if not profile.emulator:
+    if profile.name == "sim":
         return {"ro.consentry.sim": "1", "service.adb.root": "1"}
+    if not profile.emulator:
+        return {"ro.consentry.sim.profile": profile.name, "ro.debuggable": "0", "ro.build.type": "user",
+                "ro.build.tags": "release-keys", "service.adb.root": "0", "ro.secure": "1"}
     return {
         "ro.kernel.qemu": "1",
         "ro.boot.qemu": "1",

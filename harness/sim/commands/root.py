@@ -47,6 +47,9 @@ def whoami(p: Proc, args: list[str]) -> int:
 
 def su(p: Proc, args: list[str]) -> int:
     """`su [WHO [COMMAND...]]` as in AOSP system/extras/su (userdebug builds only)."""
+    if not p.device.profile.su:
+        p.err("/system/bin/sh: su: inaccessible or not found\n")
+        return 127
     if not args:
         p.err("su: interactive shells are not supported by the sim; give a command\n")
         return 1
