@@ -110,6 +110,8 @@ def default_settings(identity: SimIdentity) -> dict[str, dict[str, str]]:
             "screen_brightness": "102",
             "screen_brightness_mode": "0",
             "screen_off_timeout": "60000",
+            "accelerometer_rotation": "0",
+            "user_rotation": "0",
         },
     }
 

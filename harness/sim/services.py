@@ -81,9 +81,23 @@ class ServiceTable:
             return self._tcp(service[len("tcp:"):])
         if service in ("root:", "unroot:"):
             return lambda s: self._root(s, service == "root:")
+        if service == "framebuffer:":
+            return self._framebuffer
         if service.startswith("reverse:"):
             return lambda s: self._reverse(s, service[len("reverse:"):])
         return None
+
+    async def _framebuffer(self, stream: Stream) -> None:
+        from harness.sim.commands.display import framebuffer
+
+        shell = self.make_shell()
+        runtime = shell.runtime
+        if runtime is None or shell.device.faults.secure_window:
+            return  # adbd closes the stream when it cannot capture
+        png = await asyncio.to_thread(runtime.screenshot_png)
+        data = await asyncio.to_thread(framebuffer, png)
+        for i in range(0, len(data), 256 * 1024):
+            await stream.write(data[i:i + 256 * 1024])
 
     async def _root(self, stream: Stream, want_root: bool) -> None:
         """`adb root` / `adb unroot`: adbd says what it does and restarts (connections drop)."""
@@ -109,9 +123,9 @@ class ServiceTable:
         follow adbd's reverse service (OKAY, FAIL + hex length + message)."""
         device = self.make_shell().device
         reverses: dict[str, str] = device.reverses
-        if request == "list-forward":
+        if request == "list-forward":  # adbd sends no OKAY here (only the host server does)
             body = "".join(f"{device.serial_hint} {k} {v}\n" for k, v in reverses.items()).encode()
-            await stream.write(b"OKAY" + f"{len(body):04x}".encode() + body)
+            await stream.write(f"{len(body):04x}".encode() + body)
             return
         if request == "killforward-all":
             reverses.clear()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from harness.sim.commands import apps, basic, dumpsys, logcat, mount, pm, providers, root, sensors, telephony
+from harness.sim.commands import apps, basic, display, dumpsys, logcat, mount, pm, providers, root, sensors, telephony
 
 
 class _Commands(dict):
@@ -20,4 +20,4 @@ class _Commands(dict):
 
 COMMANDS = _Commands({**basic.COMMANDS, **providers.COMMANDS, **logcat.COMMANDS, **pm.COMMANDS, **apps.COMMANDS,
                       **dumpsys.COMMANDS, **root.COMMANDS, **telephony.COMMANDS,
-                      **mount.COMMANDS, **sensors.COMMANDS})
+                      **mount.COMMANDS, **sensors.COMMANDS, **display.COMMANDS})

@@ -13,7 +13,8 @@ from harness.sim.shell_exec import Proc
 
 BIN = ("echo cat ls rm mkdir touch chmod which id whoami date getenforce sleep grep getprop setprop "
        "pm am cmd dumpsys settings input uiautomator screencap logcat content monkey pidof ps kill "
-       "wm true false sh head wc").split()
+       "wm true false sh head wc pwd log ip ifconfig su service mount umount mountpoint nsenter cp chown chcon "
+       "appops").split()
 
 
 def echo(p: Proc, args: list[str]) -> int:

@@ -180,6 +180,11 @@ def dumpsys(p: Proc, args: list[str]) -> int:
     if service == "window":
         _window(p, rest[0] if rest and rest[0] in ("windows", "displays") else None)
         return 0
+    if service == "display":
+        from harness.sim.commands.display import dumpsys_display
+
+        dumpsys_display(p)
+        return 0
     if service in ("location", "wifi", "account"):
         from harness.sim.commands import sensors
 
