@@ -31,9 +31,14 @@ def cat(p: Proc, args: list[str]) -> int:
             p.out(chunk)
         return 0
     status = 0
+    from harness.sim.commands.root import uid_of
+
     for name in args:
         path = p.device.host_path(name)
-        if path.is_dir():
+        if uid_of(p) != 0 and name.startswith(("/data/data/", "/data/user/")):  # apps' private data
+            p.err(f"cat: {name}: Permission denied\n")
+            status = 1
+        elif path.is_dir():
             p.err(f"cat: {name}: Is a directory\n")
             status = 1
         elif not path.is_file():
