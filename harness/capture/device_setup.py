@@ -144,6 +144,18 @@ def _root(device: Any) -> RootAccess:
     return RootAccess(None, "no root")
 
 
+def _sdk(device: Any) -> int:
+    """The device's API level; a device that stopped answering is reported as lost, not parsed."""
+    from harness.errors import DeviceError, DeviceLost
+
+    text = _sh(device, "getprop ro.build.version.sdk")[1].strip()
+    if text.isdigit():
+        return int(text)
+    if any(w in text for w in ("offline", "not found", "closed", "Connection")):
+        raise DeviceLost(f"device {device.serial} was lost while setting up the CA ({text})")
+    raise DeviceError(f"device {device.serial}: ro.build.version.sdk is {text!r}, not a number")
+
+
 def _in_ns(pid: int, cmd: str) -> str:
     return f"nsenter --mount=/proc/{pid}/ns/mnt -- {cmd}"
 
@@ -185,7 +197,7 @@ def ca_install_system(device: Any, pem: bytes) -> CaInstall:
     tmpfs, bind-mounted over the Conscrypt APEX store in zygote's and every running app's mount
     namespace, where it is checked (adbd's namespace does not show the APEX mount)."""
     name = f"{subject_hash_old(pem)}.0"
-    sdk = int(_sh(device, "getprop ro.build.version.sdk")[1] or 0)
+    sdk = _sdk(device)
     dest = f"{APEX_STORE if sdk >= 34 else SYSTEM_STORE}/{name}"
     root = _root(device)
     if root.method is None:
@@ -236,7 +248,7 @@ def ca_state(device: Any, pem: bytes) -> CaState:
     zygote's and each running app's mount namespace, since adbd's does not show the APEX mount)."""
     name = f"{subject_hash_old(pem)}.0"
     text = pem.decode("ascii", "replace").strip()
-    sdk = int(_sh(device, "getprop ro.build.version.sdk")[1] or 0)
+    sdk = _sdk(device)
     root = _root(device)
     wrap = root.wrap if root.method else (lambda c: c)
     user = _sh(device, wrap(f"cat {USER_STORE}/{name}"))[1].strip() == text
@@ -267,7 +279,7 @@ def ca_remove(device: Any, pem: bytes) -> CaInstall:
     """Undo `ca_install_*`: our CA out of the user store, the APEX bind mounts out of every app
     namespace and the tmpfs off the system store (Android 14+), or our file out of the sim's store."""
     name = f"{subject_hash_old(pem)}.0"
-    sdk = int(_sh(device, "getprop ro.build.version.sdk")[1] or 0)
+    sdk = _sdk(device)
     root = _root(device)
     if root.method is None:
         return CaInstall("system", "", False, "none", "removing the CA needs root (`adb root`)")
