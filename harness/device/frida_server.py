@@ -194,11 +194,33 @@ def ensure(device: Device, binary: Path | None = None, *, allow_adb_root: bool =
         raise DeviceError(f"frida-server on {device.serial} is {st.version or 'unknown'} but the host's frida is "
                           f"{st.host_version}: give --frida-server frida-server-{st.host_version}-android-{st.arch}.xz")
     if st.running and answers(device):
+        frida_probe(device)
         return Lease(device, access, st.pid or 0, False, st.version or "")
     if st.running:  # a stale one that does not answer
         stop(device, access)
     pid = start(device, access)
-    return Lease(device, access, pid, True, st.version or "")
+    lease = Lease(device, access, pid, True, st.version or "")
+    try:
+        frida_probe(device)
+    except DeviceError:
+        lease.release()  # nothing left running on a failure
+        raise
+    return lease
+
+
+def frida_probe(device: Device, timeout_s: float = 10) -> None:
+    """Frida itself reaches the server (for a real device: through its own adb client, by serial):
+    the protocol answers, not only the port. Raises DeviceError with what Frida said."""
+    if frida_device_spec(device) == "local":
+        return
+    import frida
+
+    try:
+        frida.get_device(device.serial, timeout=int(timeout_s)).enumerate_processes()
+    except (frida.InvalidArgumentError, frida.TimedOutError, frida.ServerNotRunningError,
+            frida.TransportError, frida.NotSupportedError, frida.ProtocolError) as exc:
+        raise DeviceError(f"Frida cannot talk to frida-server on {device.serial} ({type(exc).__name__}: {exc}); "
+                          "a server of another Frida version, or one not running as root?") from exc
 
 
 def frida_device_spec(device: Device) -> str:

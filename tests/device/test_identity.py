@@ -10,7 +10,7 @@ import pytest
 
 from harness.device import connect_device
 from harness.run.identity import plant_canaries, read_identity
-from harness.run.parcel import parse_parcel_string, parcel_words
+from harness.run.parcel import parcel_words, parse_parcel_string
 
 _ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = next((d for d in (_ROOT.parent / "shared", _ROOT.parent.parent / "shared")

@@ -25,7 +25,7 @@ def test_h2_streams_become_tls_hook_flows(target, journal, tmp_path):
         target.run(f"import sys; sys.path.insert(0, {str(ROOT)!r}); from tests.instrument.h2_client import exchange")
         target.run(f"res = exchange({origin.port}, {str(origin.ca)!r}, "
                    f"[('POST', '/v2/track?aid=42', {payload!r}), ('GET', '/config?v=7', b'')])")
-        target.run(f"assert [s for s, _ in res] == [200, 200], res")
+        target.run("assert [s for s, _ in res] == [200, 200], res")
         summary = inst.stop()
     finally:
         origin.close()

@@ -7,7 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from harness.sim.commands import apps, basic, display, dumpsys, logcat, mount, pm, providers, root, sensors, telephony
+from harness.sim.commands import (
+    apps,
+    basic,
+    display,
+    dumpsys,
+    logcat,
+    mount,
+    pm,
+    providers,
+    root,
+    sensors,
+    telephony,
+)
 
 
 class _Commands(dict):
