@@ -1,7 +1,7 @@
 """One run: one app through one scenario on one device, start to finish.
 
-prepare (install, fresh state, identity, canaries) -> capture (proxy, CA) -> observer -> steps
-(launch spawn-gated under the agent) -> teardown -> compact the journal -> manifest -> findings.
+root and frida-server (emulators) -> prepare (install, fresh state, identity, canaries) -> capture
+(proxy, CA) -> observer -> steps (launch spawn-gated under the agent) -> teardown -> compact the journal -> manifest -> findings.
 
 Every run ends with an explicit status: `complete`; `incomplete` when the device, the app, the
 proxy or the agent went away mid-scenario (everything captured so far is kept); `failed` when it
@@ -165,6 +165,8 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     try:
         if options.capture:
             parts.launch_capture(ctx, options.proxy_host)
+        if options.instrument:  # first: on emulators it roots the device (adb root restarts adbd)
+            parts.create_instrument(ctx, options.frida_server or _env_frida_server())
         if options.install and not device.app_installed(app.package):
             device.app_install(app.path)
         _fresh_state(ctx, scenario)
@@ -176,8 +178,6 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
         device.logcat_clear()
         if options.capture:
             parts.finish_capture(ctx)
-        if options.instrument:
-            parts.create_instrument(ctx, options.frida_server or _env_frida_server())
         if options.observe:
             parts.start_observer(ctx, scenario)
         timings["prepare"] = time.monotonic() - started

@@ -35,7 +35,7 @@ def test_sample_app_on_the_emulator_profile(make_sim_device, standin, tmp_path):
     manifest = json.loads((result.run_dir / "manifest.json").read_text())
     assert manifest["device"]["kind"] == "emulator"
     ident = json.loads((result.run_dir / "identity.json").read_text())
-    assert "as root" in ident["read_how"]["imei"] and ident["imei"] == sim.device.identity.imei
+    assert "as root (adbd)" in ident["read_how"]["imei"] and ident["imei"] == sim.device.identity.imei
     flows = pd.read_parquet(result.run_dir / "flows.parquet")
     assert (flows["host"] == "alog.umeng.com").any()
     # nothing left behind: frida-server stopped, reverse mapping and device proxy removed
