@@ -1,4 +1,4 @@
-"""`consentry run`, `suite`, `recover`, `demo`, `doctor`: the jobs users run."""
+"""`consentry run`, `suite`, `recover`, `demo`, `farm`: the jobs users run (`doctor` is in cli/doctor.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ def register(app: typer.Typer) -> None:
     app.command("suite")(suite_cmd)
     app.command("recover")(recover_cmd)
     app.command("demo")(demo_cmd)
-    app.command("doctor")(doctor_cmd)
 
 
 def run_cmd(
@@ -29,11 +28,12 @@ def run_cmd(
     time_scale: Annotated[float, typer.Option(help="Multiply every wait of the scenario (e.g. 0.2 for a quick look).")] = 1.0,
     no_agent: Annotated[bool, typer.Option("--no-agent", help="Do not instrument the app with Frida.")] = False,
     no_proxy: Annotated[bool, typer.Option("--no-proxy", help="Do not capture traffic.")] = False,
-    proxy_host: Annotated[str | None, typer.Option(help="Address the device uses to reach the proxy (emulator default 10.0.2.2).")] = None,
+    proxy_host: Annotated[str | None, typer.Option(help="Address the device uses to reach the proxy (default: 127.0.0.1 through `adb reverse`; 10.0.2.2 for an emulator without it).")] = None,
     proxy_listen: Annotated[str | None, typer.Option(
-        help="Address the proxy listens on. Default: only where the device can reach it (loopback for the sim and "
-             "emulators, whose 10.0.2.2 is the host's loopback; the --proxy-host address for a phone). "
-             "Widen it explicitly, e.g. 0.0.0.0.")] = None,
+        help="Address the proxy listens on. Default: only where the device can reach it (loopback for the sim, for "
+             "devices reached through `adb reverse` and for an emulator's 10.0.2.2, which is the host's loopback; the "
+             "--proxy-host address for a phone on the network). Widen it explicitly, e.g. 0.0.0.0.")] = None,
+    frida_server: Annotated[Path | None, typer.Option("--frida-server", help="frida-server binary (.xz accepted) to push when the device lacks the host's version (also CONSENTRY_FRIDA_SERVER).")] = None,
     fail_on: FailOn = None,
 ) -> None:
     """Run one app through one scenario on one device and write a run directory."""
@@ -48,7 +48,7 @@ def run_cmd(
     dev = connect_device(device)
     apk = resolve_app(app_ref, dev)
     options = RunOptions(out=out, time_scale=time_scale, instrument=not no_agent, capture=not no_proxy,
-                         proxy_host=proxy_host, proxy_listen=proxy_listen)
+                         proxy_host=proxy_host, proxy_listen=proxy_listen, frida_server=frida_server)
     typer.echo(f"running {apk.package} / {sc.name} on {dev.serial} ...")
     result = execute_run(dev, apk, sc, options)
     typer.echo(f"{result.status}{': ' + result.reason if result.reason else ''}")
@@ -98,12 +98,4 @@ def demo_cmd(
 
     raise typer.Exit(run_demo(out, n_devices=devices, fail_on=fail_on))
 
-
-def doctor_cmd(
-    device: Annotated[str | None, typer.Option("--device", help="adb serial to check.")] = None,
-) -> None:
-    """Check adb, the device, root, frida-server, the CA and the proxy, and say what to fix."""
-    from harness.run.doctor import run_doctor
-
-    raise typer.Exit(run_doctor(device))
 

@@ -108,7 +108,8 @@ def resolve_apps(spec: str) -> list[Path]:
     return chosen
 
 
-def _serve(port: int, apps: list[Path], state: Path, record: Path | None, ephemeral: bool) -> None:
+def _serve(port: int, apps: list[Path], state: Path, record: Path | None, ephemeral: bool,
+           profile: str = "sim") -> None:
     """Run a sim device in this process until SIGINT/SIGTERM."""
     from harness.sim.server import SimDevice, SimStartError
 
@@ -120,7 +121,7 @@ def _serve(port: int, apps: list[Path], state: Path, record: Path | None, epheme
     except ImportError:  # pragma: no cover
         app_errors = (ValueError,)
     try:
-        dev = SimDevice(state, port=port, apps=apps)
+        dev = SimDevice(state, port=port, apps=apps, profile=profile)
         serial = dev.start()
     except SimStartError as exc:
         raise SimError(str(exc)) from None
@@ -132,7 +133,8 @@ def _serve(port: int, apps: list[Path], state: Path, record: Path | None, epheme
     rec_path = record or sims_home() / f"{dev.port}.json"
     rec_path.write_text(json.dumps({"serial": serial, "pid": os.getpid(), "port": dev.port,
                                     "state_dir": str(state), "started": time.time(),
-                                    "apps": [str(a) for a in apps], "ephemeral": ephemeral}))
+                                    "apps": [str(a) for a in apps], "ephemeral": ephemeral,
+                                    "profile": profile}))
     try:
         if record is None:  # foreground: connect and report here
             adb_connect(serial)
@@ -153,17 +155,25 @@ def start(
     apps: Annotated[str, typer.Option("--apps", help="all, none, or NAME,... (sample app names or .apk paths).")] = "all",
     state: Annotated[Path | None, typer.Option("--state", help="State directory (default: a new one).")] = None,
     detach: Annotated[bool, typer.Option("--detach", help="Run in the background; `consentry sim stop` ends it.")] = False,
+    profile: Annotated[str, typer.Option(
+        "--profile", help="sim (default: rooted, booted, apps instrumented directly), emulator-34 (unrooted adbd "
+        "until `adb root`, boot delay, Conscrypt APEX, frida-server to push and start) or phone-34 (a retail "
+        "phone: no su, `adb root` refused), as docs/emulator.md says.")] = "sim",
     _record: Annotated[Path | None, typer.Option("--record-file", hidden=True)] = None,
     _ephemeral: Annotated[bool, typer.Option("--ephemeral", hidden=True)] = False,
 ) -> None:
     """Start a sim device, connect it to the adb server and print its serial."""
     if not 0 <= port <= 65535:
         raise InputError(f"port {port} is out of range", source="--port")
+    from harness.sim.profile import PROFILES
+
+    if profile not in PROFILES:
+        raise InputError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})", source="--profile")
     app_paths = resolve_apps(apps)
     ephemeral = _ephemeral or state is None  # a state directory we made is removed at stop
     state_dir = state or Path(tempfile.mkdtemp(prefix="state-", dir=sims_home()))
     if not detach:
-        _serve(port, app_paths, state_dir, _record, ephemeral)
+        _serve(port, app_paths, state_dir, _record, ephemeral, profile)
         return
     state_dir.mkdir(parents=True, exist_ok=True)
     record = Path(tempfile.mkstemp(prefix="pending-", suffix=".start", dir=sims_home())[1])
@@ -171,7 +181,7 @@ def start(
     log = open(state_dir / "sim.log", "ab")  # noqa: SIM115 - handed to the child
     cmd = [sys.executable, "-m", "harness.cli.main", "sim", "start", "--port", str(port),
            "--apps", ",".join(str(a) for a in app_paths) or "none", "--state", str(state_dir),
-           "--record-file", str(record)] + (["--ephemeral"] if ephemeral else [])
+           "--record-file", str(record), "--profile", profile] + (["--ephemeral"] if ephemeral else [])
     proc = subprocess.Popen(cmd, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
     log.close()
     deadline = time.monotonic() + 60
@@ -261,6 +271,26 @@ def devices(json_out: bool = typer.Option(False, "--json", help="Print JSON inst
     for r in rows:
         table.add_row(*("" if r[c] is None else str(r[c]) for c in ("serial", "state", "model", "sdk", "abi", "kind")))
     Console().print(table)
+
+
+@sim_app.command("frida-server")
+def frida_server_standin(
+    out: Annotated[Path, typer.Argument(help="Where to write the stand-in binary.")],
+    version: Annotated[str | None, typer.Option("--version", help="Frida version it claims (default: the host's).")] = None,
+) -> None:
+    """Write the emulator profile's frida-server stand-in, to push as a real frida-server is pushed
+    (`consentry doctor --device S --fix --frida-server OUT`)."""
+    from harness.sim.frida_standin import write_standin
+
+    if version is None:
+        import frida
+
+        version = frida.__version__
+    try:
+        write_standin(out, version)
+    except (ValueError, OSError) as exc:
+        raise InputError(str(exc), source=str(out)) from None
+    typer.echo(str(out))
 
 
 def register(app: typer.Typer) -> None:

@@ -10,10 +10,13 @@ from harness.errors import ConsentryError
 
 def device_passes_doctor(serial: str) -> tuple[bool, str]:
     """(ok, why) for one device, from the same checks `consentry doctor --device SERIAL` runs."""
-    from harness.run.doctor import run_doctor
+    from harness.run.doctor import DoctorOptions, run_doctor
 
     try:
-        code = run_doctor(serial)
+        rows = run_doctor(DoctorOptions(serial=serial))
     except ConsentryError as exc:
         return False, str(exc)
-    return code == 0, "doctor passed" if code == 0 else f"doctor failed (exit {code}): see its table above"
+    failed = [r for r in rows if not r.ok]
+    if not failed:
+        return True, "doctor passed"
+    return False, "doctor failed: " + "; ".join(f"{r.check}: {r.detail}" for r in failed[:3])

@@ -36,6 +36,8 @@ class RunContext:
     proxy: Any = None  # harness.capture.ProxyService when capture is on
     observer: Any = None  # harness.ui.observer.UiObserver when observation is on
     responder: Any = None  # harness.run.responder.Responder (standing consent answers)
+    frida_lease: Any = None  # harness.device.frida_server.Lease when the runner readied frida-server
+    reverse_port: int | None = None  # `adb reverse tcp:P tcp:P` made for the proxy (undone at teardown)
     pid: int | None = None
     waited_s: float = 0.0  # scenario waits actually slept
     steps_s: float = 0.0  # time inside scenario steps (waits, taps, exploration): not harness overhead

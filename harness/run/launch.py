@@ -46,7 +46,7 @@ def _launch(ctx: RunContext) -> str:
     if ctx.instrument is None:
         result = ctx.device.app_start(component)
         ctx.pid = _wait_pid(ctx)
-    elif ctx.device_kind == "sim":
+    elif ctx.instrument.device.type == "local":  # sim apps are host processes: am start -D, attach, SIGCONT
         result = ctx.device.app_start(component, wait_debugger=True)
         if not result.ok:
             raise RunAborted(f"am start failed: {result.error}")

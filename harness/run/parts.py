@@ -16,11 +16,13 @@ log = logging.getLogger("consentry.run")
 
 def proxy_addresses(device_kind: str, dial: str | None, listen: str | None = None) -> tuple[str, str]:
     """(listen address on the host, address the device dials). The proxy listens only where the
-    device can reach it: the sim device is on this host (loopback); an emulator's 10.0.2.2 is the
-    host's own loopback, so loopback again; a phone given `--proxy-host ADDR` dials ADDR, one of
-    this host's addresses, and only that one is listened on. `listen` widens it explicitly."""
+    device can reach it. By default every device dials 127.0.0.1: the sim is on this host, and
+    emulators and phones reach the host's loopback through `adb reverse` (made once the port is
+    known). `--proxy-host 10.0.2.2` (an emulator's alias for the host's loopback) listens on loopback
+    too; a phone given `--proxy-host ADDR` dials ADDR, one of this host's addresses, and only that
+    one is listened on. `listen` widens it explicitly."""
     if dial is None:
-        dial = "10.0.2.2" if device_kind == "emulator" else "127.0.0.1"
+        dial = "127.0.0.1"
     if listen:
         return listen, dial
     if dial in ("10.0.2.2", "localhost") or dial.startswith("127."):
@@ -35,7 +37,7 @@ def launch_capture(ctx: RunContext, proxy_host: str | None, proxy_listen: str | 
     from harness.capture.process import ProxyProcess
 
     kwargs: dict = {}
-    if ctx.device_kind == "sim":
+    if ctx.device_kind in ("sim", "emulator"):  # the sim's emulator profile has the sim internet too
         found = device_setup.sim_internet(ctx.device.adb)
         if found:
             upstream, ca_pem = found
@@ -58,44 +60,47 @@ def finish_capture(ctx: RunContext) -> None:
 
     _, port = ctx.proxy.wait_ready()
     dial = ctx.proxy.dial
+    if ctx.device_kind != "sim" and dial == "127.0.0.1":
+        from harness.errors import DeviceError
+
+        try:
+            ctx.device.adb.reverse(f"tcp:{port}", f"tcp:{port}")
+        except Exception as exc:  # noqa: BLE001 - adbutils raises AdbError or OSError
+            raise DeviceError(f"{ctx.device.serial}: `adb reverse tcp:{port} tcp:{port}` failed ({exc}); "
+                              "give --proxy-host 10.0.2.2 on an emulator") from exc
+        ctx.reverse_port = port
     pem = ctx.proxy.ca_cert_pem
-    if _ca_present(ctx, pem):
-        ctx.event("proxy", "proxy:ca", user=True, system=True, detail="already installed")
+    adb = ctx.device.adb
+    want_system = ctx.device_kind in ("sim", "emulator")
+    state = device_setup.ca_state(adb, pem)
+    if state.user and (state.system or not want_system):
+        ctx.event("proxy", "proxy:ca", user=True, system=state.system, detail=f"already installed: {state.detail}")
     else:
-        ca = device_setup.ca_install_user(ctx.device.adb, pem)
-        if ctx.device_kind in ("sim", "emulator"):
-            system = device_setup.ca_install_system(ctx.device.adb, pem)
-            ctx.event("proxy", "proxy:ca", user=ca.ok, system=system.ok, detail=system.detail)
-        else:
-            ctx.event("proxy", "proxy:ca", user=ca.ok, detail=ca.detail)
-    device_setup.proxy_set(ctx.device.adb, dial, port)
+        user = device_setup.ca_install_user(adb, pem) if not state.user else None
+        system = device_setup.ca_install_system(adb, pem) if want_system and not state.system else None
+        ctx.event("proxy", "proxy:ca", user=user.ok if user else True,
+                  system=(system.ok if system else state.system) if want_system else None,
+                  method=system.method if system else None,
+                  detail=(system.detail if system else "") or (user.detail if user else ""))
+    device_setup.proxy_set(adb, dial, port)
     ctx.event("proxy", "proxy:device", dial=dial, port=port)
 
 
-def _ca_present(ctx: RunContext, pem: bytes) -> bool:
-    """The same CA already in the user store and (sim, emulator) the system store: a suite installs
-    it once per device, not once per run. On Android 14+ the system store lives in the Conscrypt
-    APEX (a tmpfs mount that a reboot removes), so that is where it is looked for."""
-    from harness.capture.ca import subject_hash_old
-
-    name = f"{subject_hash_old(pem)}.0"
-    paths = [f"/data/misc/user/0/cacerts-added/{name}"]
-    if ctx.device_kind in ("sim", "emulator"):
-        sdk = ctx.device.info().sdk
-        paths.append(f"/apex/com.android.conscrypt/cacerts/{name}" if sdk >= 34 and ctx.device_kind != "sim"
-                     else f"/system/etc/security/cacerts/{name}")
-    for path in paths:
-        rc, text = ctx.device.sh_rc(f"cat {path}")
-        if rc != 0 or text.strip() != pem.decode("ascii", "replace").strip():
-            return False
-    return True
-
-
-def create_instrument(ctx: RunContext) -> None:
+def create_instrument(ctx: RunContext, frida_server: Path | None = None) -> None:
+    """Sim apps are processes of this host: Frida's local device. Emulators and phones: root,
+    frida-server of the host's version started (and stopped at teardown if started here), then
+    Frida's device by serial (or the local device for the sim's emulator profile, whose apps are
+    host processes, once its frida-server stand-in answers)."""
     from harness.instrument import Instrument
 
-    # Sim apps are processes of this host: Frida's local device. Emulators: frida-server by serial.
-    device = "local" if ctx.device_kind == "sim" else ctx.device.serial
+    device = "local"
+    if ctx.device_kind != "sim":
+        from harness.device import frida_server as fs
+
+        ctx.frida_lease = fs.ensure(ctx.device, frida_server)
+        ctx.event("runner", "frida-server", pid=ctx.frida_lease.pid, version=ctx.frida_lease.version,
+                  started=ctx.frida_lease.started, root=ctx.frida_lease.access.method)
+        device = fs.frida_device_spec(ctx.device)
     ctx.instrument = Instrument(ctx.journal, ctx.run_dir, ctx.t0_ns, device=device)
 
 
@@ -133,6 +138,10 @@ def teardown(ctx: RunContext) -> list[str]:
             from harness.capture import device_setup
 
             guard("device proxy", lambda: device_setup.proxy_clear(ctx.device.adb))
+        if ctx.reverse_port is not None:
+            guard("adb reverse", lambda: ctx.device.adb.reverse_remove(f"tcp:{ctx.reverse_port}"))
+        if ctx.frida_lease is not None:
+            guard("frida-server", ctx.frida_lease.release)
         guard("logcat", lambda: (ctx.run_dir / "logcat.txt").write_text(ctx.device.logcat_dump(), encoding="utf-8"))
     if ctx.proxy is not None:
         guard("proxy", ctx.proxy.stop)

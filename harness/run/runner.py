@@ -1,7 +1,7 @@
 """One run: one app through one scenario on one device, start to finish.
 
-prepare (install, fresh state, identity, canaries) -> capture (proxy, CA) -> observer -> steps
-(launch spawn-gated under the agent) -> teardown -> compact the journal -> manifest -> findings.
+root and frida-server (emulators) -> prepare (install, fresh state, identity, canaries) -> capture
+(proxy, CA) -> observer -> steps (launch spawn-gated under the agent) -> teardown -> compact the journal -> manifest -> findings.
 
 Every run ends with an explicit status: `complete`; `incomplete` when the device, the app, the
 proxy or the agent went away mid-scenario (everything captured so far is kept); `failed` when it
@@ -42,8 +42,9 @@ class RunOptions:
     observe: bool = True
     analyse: bool = True
     install: bool = True
-    proxy_host: str | None = None  # address the device uses to reach the proxy (default by device kind)
+    proxy_host: str | None = None  # address the device uses to reach the proxy (default: loopback + adb reverse)
     proxy_listen: str | None = None  # address the proxy listens on (default: only where the device reaches it)
+    frida_server: Path | None = None  # frida-server binary to push when the device has none of the host's version
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,27 @@ def _monitor_factory(ctx: RunContext) -> Callable[[], None]:
     return monitor
 
 
+def _env_frida_server() -> Path | None:
+    """`CONSENTRY_FRIDA_SERVER`: the frida-server binary for suites and farms (no per-run option)."""
+    import os
+
+    value = os.environ.get("CONSENTRY_FRIDA_SERVER")
+    return Path(value) if value else None
+
+
+def _frida_failure(exc: BaseException, serial: str) -> str | None:
+    """A clear reason for Frida's transport errors (frida-server gone, not running, refused)."""
+    if type(exc).__module__.split(".")[0] != "frida":
+        return None
+    name = type(exc).__name__
+    if name in ("ServerNotRunningError", "TransportError", "TimedOutError", "InvalidOperationError"):
+        return (f"frida-server on {serial} stopped answering ({name}: {exc}); "
+                f"check it with `consentry doctor --device {serial} --fix`")
+    if name in ("PermissionDeniedError", "NotSupportedError"):
+        return f"Frida refused on {serial} ({name}: {exc}): frida-server must run as root"
+    return None
+
+
 def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOptions) -> RunResult:
     """Run `scenario` on `app` on `device` and write the run directory. Never raises for a
     run-time failure: the status says what happened."""
@@ -155,6 +177,8 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     try:
         if options.capture:
             parts.launch_capture(ctx, options.proxy_host, options.proxy_listen)
+        if options.instrument:  # first: on emulators it roots the device (adb root restarts adbd)
+            parts.create_instrument(ctx, options.frida_server or _env_frida_server())
         if options.install and not device.app_installed(app.package):
             device.app_install(app.path)
         _fresh_state(ctx, scenario)
@@ -167,8 +191,6 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
         device.logcat_clear()
         if options.capture:
             parts.finish_capture(ctx)
-        if options.instrument:
-            parts.create_instrument(ctx)
         if options.observe:
             parts.start_observer(ctx, scenario)
         timings["prepare"] = time.monotonic() - started
@@ -184,8 +206,13 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
     except KeyboardInterrupt:
         status, reason = "incomplete", "interrupted by the user"
     except Exception as exc:  # noqa: BLE001 - a bug must still leave a readable run
-        status, reason = "failed", f"internal error: {exc!r}"
-        ctx.event("runner", "internal-error", traceback=traceback.format_exc()[-4000:])
+        frida_reason = _frida_failure(exc, device.serial)
+        if frida_reason is not None:
+            status, reason = ("incomplete" if ctx.pid else "failed"), frida_reason
+            ctx.event("runner", "frida:error", error=repr(exc))
+        else:
+            status, reason = "failed", f"internal error: {exc!r}"
+            ctx.event("runner", "internal-error", traceback=traceback.format_exc()[-4000:])
     mark = time.monotonic()
     teardown_errors = parts.teardown(ctx)
     for err in teardown_errors:

@@ -19,6 +19,8 @@ from typing import Any
 
 from harness.sim import props as P
 from harness.sim.interfaces import SimFaults, SimIdentity
+from harness.sim.mounts import MountTable
+from harness.sim.profile import PROFILES, Profile
 
 try:  # the shared vocabulary; the sim keeps working on its own without it
     from analysis.permissions import PERMISSION_GROUPS as _RUNTIME
@@ -65,18 +67,25 @@ class LogEntry:
 class DeviceState:
     """Implements `interfaces.DeviceContext`."""
 
-    def __init__(self, state_dir: Path, identity: SimIdentity | None = None, faults: SimFaults | None = None):
+    def __init__(self, state_dir: Path, identity: SimIdentity | None = None, faults: SimFaults | None = None,
+                 profile: Profile | None = None):
         self.state_dir = Path(state_dir)
         self.root = self.state_dir / "fs"
         self.identity = identity or SimIdentity()
         self.faults = faults or SimFaults()
+        self.profile = profile or PROFILES["sim"]
+        self.adbd_root = self.profile.adbd_root_at_start  # `adb root` flips it (and restarts adbd)
+        self.frida: Any = None  # the running frida-server stand-in (emulator profile), if any
+        self.reverses: dict[str, str] = {}  # `adb reverse` mappings (device tcp:X -> host tcp:Y)
+        self.serial_hint = "host"  # the serial `reverse --list` shows (set once serving)
+        self.mounts = MountTable(self.state_dir / "tmpfs")  # per-namespace mounts (see mounts.py)
         self.boot_time = time.time()
         self._lock = threading.RLock()
         self._log: deque[LogEntry] = deque(maxlen=LOGCAT_MAX)
         self._log_seq = 0
         self.log_cond = threading.Condition(self._lock)
         self._file = self.state_dir / "device.json"
-        self.props: dict[str, str] = P.default_props(self.identity)
+        self.props: dict[str, str] = P.default_props(self.identity, self.profile)
         self.settings: dict[str, dict[str, str]] = P.default_settings(self.identity)
         self.packages: dict[str, Package] = {}
         self.content: dict[str, list[dict[str, str]]] = {}
@@ -121,6 +130,11 @@ class DeviceState:
             "proc/version": "Linux version 6.1.23-android14-4-00257-g7e35917775b8-ab9964412 (build-user@build-host)\n",
             "system/build.prop": P.build_prop_text(self.props),
             "system/bin/sh": "",
+            # Google Play services keeps the advertising ID here (readable with root).
+            "data/data/com.google.android.gms/shared_prefs/adid_settings.xml":
+                "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n"
+                f"    <string name=\"adid_key\">{i.advertising_id}</string>\n"
+                "    <int name=\"adid_reset_count\" value=\"0\" />\n</map>\n",
         }
         for rel, text in files.items():
             path = self.root / rel
@@ -128,7 +142,8 @@ class DeviceState:
             if not path.exists():
                 path.write_text(text)
         for rel in ("sdcard/Download", "data/local/tmp", "data/app", "data/data",
-                    "system/etc/security/cacerts", "data/misc/user/0/cacerts-added", "dev"):
+                    "system/etc/security/cacerts", "data/misc/user/0/cacerts-added", "dev",
+                    "apex/com.android.conscrypt/cacerts"):
             (self.root / rel).mkdir(parents=True, exist_ok=True)
 
     # -- DeviceContext -----------------------------------------------------------------------
@@ -143,6 +158,10 @@ class DeviceState:
                     parts.pop()
                 continue
             parts.append(part)
+        mounted = self.mounts.resolve("/" + "/".join(parts)) if parts else None
+        if mounted is not None:
+            mount, rest = mounted
+            return mount.host_dir / rest if rest else mount.host_dir
         if parts[:1] == ["storage"] and parts[1:2] == ["emulated"] and parts[2:3] == ["0"]:
             parts = ["sdcard", *parts[3:]]
         if parts[:1] == ["data"] and parts[1:2] == ["user"] and parts[2:3] == ["0"]:
@@ -151,7 +170,22 @@ class DeviceState:
 
     def getprop(self, key: str) -> str:
         with self._lock:
-            return self.props.get(key, "")
+            return self.all_props().get(key, "")
+
+    def all_props(self) -> dict[str, str]:
+        """Properties as `getprop` shows them now: boot flags appear only once the profile's boot
+        delay has passed, `service.adb.root` follows adbd."""
+        with self._lock:
+            props = dict(self.props)
+        if self.uptime() < self.profile.boot_delay_s:
+            props.pop("sys.boot_completed", None)
+            props.pop("dev.bootcomplete", None)
+            props["init.svc.bootanim"] = "running"
+        elif self.profile.emulator:
+            props["init.svc.bootanim"] = "stopped"
+        if self.profile.emulator:
+            props["service.adb.root"] = "1" if self.adbd_root else "0"
+        return props
 
     def setprop(self, key: str, value: str) -> None:
         with self._lock:

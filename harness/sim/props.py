@@ -6,12 +6,13 @@ apart by `ro.consentry.sim=1` and does not claim `ro.kernel.qemu` (kind `sim`, n
 from __future__ import annotations
 
 from harness.sim.interfaces import SimIdentity
+from harness.sim.profile import PROFILES, Profile, profile_props
 
 BUILD_ID = "UE1A.230829.036"
 INCREMENTAL = "10754064"
 
 
-def default_props(identity: SimIdentity) -> dict[str, str]:
+def default_props(identity: SimIdentity, profile: Profile | None = None) -> dict[str, str]:
     i = identity
     fingerprint = f"google/{i.model}/{i.device}:{i.release}/{BUILD_ID}/{INCREMENTAL}:userdebug/dev-keys"
     abilist = {"x86_64": "x86_64,arm64-v8a", "arm64-v8a": "arm64-v8a"}.get(i.abi, i.abi)
@@ -56,7 +57,6 @@ def default_props(identity: SimIdentity) -> dict[str, str]:
         "ro.build.version.release_or_codename": i.release,
         "ro.build.version.sdk": str(i.sdk),
         "ro.build.version.security_patch": "2023-09-05",
-        "ro.consentry.sim": "1",
         "ro.crypto.state": "encrypted",
         "ro.debuggable": "1",
         "ro.hardware": "ranchu",
@@ -76,17 +76,13 @@ def default_props(identity: SimIdentity) -> dict[str, str]:
         "ro.sf.lcd_density": "420",
         "ro.telephony.default_network": "33",
         "ro.zygote": "zygote64_32",
-        "service.adb.root": "1",
         "sys.boot_completed": "1",
         "wifi.interface": "wlan0",
     }
-    # The identity, published for the harness's identity profile the way a real device's would be
-    # read with root (`service call iphonesubinfo`, /data files): one read-only property per key.
-    for key in ("android_id", "imei", "meid", "imsi", "iccid", "serial", "mac", "bluetooth_mac",
-                "advertising_id", "oaid", "phone_number", "email", "ssid", "bssid"):
-        props[f"ro.consentry.identity.{key}"] = str(getattr(i, key))
-    props["ro.consentry.identity.lat"] = str(lat)
-    props["ro.consentry.identity.lon"] = str(lon)
+    # Identifiers are not published as properties: the harness reads them as on a real device
+    # (`service call iphonesubinfo` parcels, settings, sysfs; see commands/telephony.py).
+    props["dev.bootcomplete"] = "1"
+    props.update(profile_props(profile or PROFILES["sim"]))
     return dict(sorted(props.items()))
 
 
@@ -114,6 +110,8 @@ def default_settings(identity: SimIdentity) -> dict[str, dict[str, str]]:
             "screen_brightness": "102",
             "screen_brightness_mode": "0",
             "screen_off_timeout": "60000",
+            "accelerometer_rotation": "0",
+            "user_rotation": "0",
         },
     }
 

@@ -23,6 +23,7 @@ from typing import Any
 from harness.sim import adb_proto as W
 from harness.sim.device import DeviceState
 from harness.sim.interfaces import AppRuntime, SimFaults, SimIdentity
+from harness.sim.profile import get_profile
 from harness.sim.services import ServiceTable
 from harness.sim.shell_exec import Shell
 from harness.sim.transport import Connection
@@ -58,12 +59,13 @@ class SimDevice:
     def __init__(self, state_dir: str | Path, port: int = 0, identity: SimIdentity | None = None,
                  faults: SimFaults | None = None, apps: Sequence[str | Path] = (), *,
                  runtime_factory: Callable[[DeviceState, tuple[str, int]], AppRuntime] | None = None,
-                 app_loader: Callable[[Path], Any] | None = None, internet: bool = True):
+                 app_loader: Callable[[Path], Any] | None = None, internet: bool = True,
+                 profile: str = "sim"):
         self.state_dir = Path(state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.port = port
         self.apps = [Path(a) for a in apps]
-        self.state = DeviceState(self.state_dir, identity, faults)
+        self.state = DeviceState(self.state_dir, identity, faults, get_profile(profile))
         self.state.app_loader = app_loader or _default_loader
         self._runtime_factory = runtime_factory
         self._use_internet = internet
@@ -93,10 +95,11 @@ class SimDevice:
         self.internet_addr = tuple(self.internet.start())  # type: ignore[assignment]
         pem = self.internet.ca_pem
         name = subject_hash_old(pem) + ".0"
-        for d in ("/system/etc/security/cacerts", "/data/misc/user/0/cacerts-added"):
+        for d in ("/system/etc/security/cacerts", "/apex/com.android.conscrypt/cacerts",
+                  "/data/misc/user/0/cacerts-added"):
             path = self.state.host_path(f"{d}/{name}")
             path.parent.mkdir(parents=True, exist_ok=True)
-            if d.startswith("/system"):
+            if not d.startswith("/data"):  # a system CA, in the legacy store and the Conscrypt APEX
                 path.write_bytes(pem)
         self.state.props["consentry.sim.internet"] = f"{self.internet_addr[0]}:{self.internet_addr[1]}"
 
@@ -173,6 +176,7 @@ class SimDevice:
             self._stop_side_services()
             raise SimStartError(f"sim device could not listen on 127.0.0.1:{self.port}: {errors[0]}")
         self.serial = f"127.0.0.1:{self.port}"
+        self.state.serial_hint = self.serial
         self.state.logcat("SimDevice", f"adbd listening on {self.serial}", pid=389)
         return self.serial
 
@@ -180,7 +184,7 @@ class SimDevice:
         sock = writer.get_extra_info("socket")
         if sock is not None:  # small OKAY/WRTE/CLSE messages must not wait for Nagle + delayed ACK
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        table = ServiceTable(self.shell, asyncio.get_running_loop)
+        table = ServiceTable(self.shell, asyncio.get_running_loop, restart_adbd=self.drop_connections)
         conn = Connection(reader, writer, W.banner(self.state.props), table.open, self.faults.drop_after_s)
         self._connections.add(conn)
         try:
@@ -200,6 +204,9 @@ class SimDevice:
         self._loop.call_soon_threadsafe(abort)
 
     def _stop_side_services(self) -> None:
+        standin, self.state.frida = self.state.frida, None
+        if standin is not None:
+            standin.stop()
         if self.runtime is not None:
             try:
                 self.runtime.shutdown()

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from harness.sim import adb_proto as W
+from harness.sim.profile import FRIDA_PORT
 from harness.sim.sync_service import serve_sync
 from harness.sim.transport import Stream, StreamClosed
 
@@ -58,9 +59,11 @@ class _StdinRaw:
 class ServiceTable:
     """Maps a service string to its coroutine; `make_shell()` builds a Shell for one stream."""
 
-    def __init__(self, make_shell: Callable[..., Shell], loop_getter: Callable[[], asyncio.AbstractEventLoop]):
+    def __init__(self, make_shell: Callable[..., Shell], loop_getter: Callable[[], asyncio.AbstractEventLoop],
+                 restart_adbd: Callable[[], None] | None = None):
         self.make_shell = make_shell
         self.loop = loop_getter
+        self.restart_adbd = restart_adbd  # drops every connection, as adbd restarting does
 
     def open(self, service: str) -> Handler | None:
         if service.startswith("shell"):
@@ -76,11 +79,78 @@ class ServiceTable:
             return lambda s: serve_sync(s, self.make_shell().device)
         if service.startswith("tcp:"):
             return self._tcp(service[len("tcp:"):])
-        if service == "root:":
-            return lambda s: s.write(b"adbd is already running as root\n")
-        if service == "unroot:":
-            return lambda s: s.write(b"restarting adbd as non root\n")
+        if service in ("root:", "unroot:"):
+            return lambda s: self._root(s, service == "root:")
+        if service == "framebuffer:":
+            return self._framebuffer
+        if service.startswith("reverse:"):
+            return lambda s: self._reverse(s, service[len("reverse:"):])
         return None
+
+    async def _framebuffer(self, stream: Stream) -> None:
+        from harness.sim.commands.display import framebuffer
+
+        shell = self.make_shell()
+        runtime = shell.runtime
+        if runtime is None or shell.device.faults.secure_window:
+            return  # adbd closes the stream when it cannot capture
+        png = await asyncio.to_thread(runtime.screenshot_png)
+        data = await asyncio.to_thread(framebuffer, png)
+        for i in range(0, len(data), 256 * 1024):
+            await stream.write(data[i:i + 256 * 1024])
+
+    async def _root(self, stream: Stream, want_root: bool) -> None:
+        """`adb root` / `adb unroot`: adbd says what it does and restarts (connections drop)."""
+        device = self.make_shell().device
+        if device.adbd_root == want_root:
+            await stream.write(b"adbd is already running as root\n" if want_root else b"adbd not running as root\n")
+            return
+        if want_root and device.getprop("ro.debuggable") != "1":
+            await stream.write(b"adbd cannot run as root in production builds\n")
+            return
+        await stream.write(b"restarting adbd as root\n" if want_root else b"restarting adbd as non root\n")
+
+        def restart() -> None:  # the old adbd exits (connections drop), the new one runs as asked
+            device.adbd_root = want_root
+            if self.restart_adbd is not None:
+                self.restart_adbd()
+
+        asyncio.get_running_loop().call_later(0.2, restart)
+
+    async def _reverse(self, stream: Stream, request: str) -> None:
+        """`adb reverse`: the device's loopback is the host's on the sim, so a reverse mapping of
+        device tcp:X to host tcp:Y is bookkeeping (X = Y reaches the same socket); the replies
+        follow adbd's reverse service (OKAY, FAIL + hex length + message)."""
+        device = self.make_shell().device
+        reverses: dict[str, str] = device.reverses
+        if request == "list-forward":  # adbd sends no OKAY here (only the host server does)
+            body = "".join(f"{device.serial_hint} {k} {v}\n" for k, v in reverses.items()).encode()
+            await stream.write(f"{len(body):04x}".encode() + body)
+            return
+        if request == "killforward-all":
+            reverses.clear()
+            await stream.write(b"OKAY")
+            return
+        if request.startswith("killforward:"):
+            key = request[len("killforward:"):]
+            if reverses.pop(key, None) is None:
+                msg = f"listener '{key}' not found".encode()
+                await stream.write(b"FAIL" + f"{len(msg):04x}".encode() + msg)
+            else:
+                await stream.write(b"OKAY")
+            return
+        if request.startswith(("forward:", "forward:norebind:")):
+            spec = request.split(":", 1)[1].removeprefix("norebind:")
+            local, _, remote = spec.partition(";")
+            if not (local.startswith("tcp:") and remote.startswith("tcp:")):
+                msg = f"cannot bind listener: unsupported {spec}".encode()
+                await stream.write(b"FAIL" + f"{len(msg):04x}".encode() + msg)
+                return
+            reverses[local] = remote
+            await stream.write(b"OKAY")
+            return
+        msg = f"unknown reverse request {request}".encode()
+        await stream.write(b"FAIL" + f"{len(msg):04x}".encode() + msg)
 
     async def _shell(self, stream: Stream, command: str, *, v2: bool) -> None:
         loop = asyncio.get_running_loop()
@@ -114,6 +184,12 @@ class ServiceTable:
         if not port_s.isdigit() or host not in ("127.0.0.1", "localhost"):
             return None
         port = int(port_s)
+        device = self.make_shell().device
+        if device.profile.emulator and port == FRIDA_PORT:  # frida-server's port: only while it runs
+            standin = device.frida
+            if standin is None:
+                return None
+            port = standin.port
 
         async def bridge(stream: Stream) -> None:
             try:

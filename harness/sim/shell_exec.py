@@ -219,6 +219,11 @@ class Shell:
                     logging.getLogger(__name__).exception("sim command %r failed", argv)
                     err.write(f"{argv[0]}: {type(exc).__name__}: {exc}\n".encode())
                     status = 1
+            # What one command wrote reaches the client before the next command's output, as on
+            # a device where both go to the same pty/socket in write order (adbutils' non-v2
+            # shell2 reads the exit code after everything else).
+            out.flush()
+            err.flush()
         for sink, (dest, mode) in files:
             path = self.device.host_path(dest)
             try:

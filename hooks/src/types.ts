@@ -111,6 +111,8 @@ export interface TlsChunk {
     dir: "write" | "read";
     peer: string | null;
     local: string | null;
+    /** the server name the client asked for (SSL_get_servername), when the library exports it */
+    sni?: string | null;
     /** byte length of this chunk in the binary payload (after the cap) */
     len: number;
     /** the length the app passed (before the cap) */

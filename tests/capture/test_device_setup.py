@@ -20,18 +20,9 @@ from harness.capture.device_setup import (
     proxy_get,
     proxy_set,
     sim_internet,
-    system_ca_script,
 )
 from harness.journal import Journal
 from tests.capture.conftest import rows
-
-
-def test_system_ca_script_methods():
-    old = system_ca_script("c8750f0d.0", 33)
-    assert "mount -t tmpfs tmpfs /system/etc/security/cacerts" in old and "nsenter" not in old
-    new = system_ca_script("c8750f0d.0", 34)
-    assert "/apex/com.android.conscrypt/cacerts" in new and "nsenter --mount=/proc/$Z/ns/mnt" in new
-    assert new.index("mount -t tmpfs") < new.index("--bind /system/etc/security/cacerts")
 
 
 def test_subject_hash_old_matches_openssl(tmp_path):

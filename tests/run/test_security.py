@@ -9,12 +9,14 @@ from harness.run.parts import proxy_addresses
 
 def test_the_proxy_listens_only_where_the_device_reaches_it():
     assert proxy_addresses("sim", None) == ("127.0.0.1", "127.0.0.1")
+    # emulators and phones reach the host's loopback through `adb reverse` by default
+    assert proxy_addresses("emulator", None) == ("127.0.0.1", "127.0.0.1")
     # an emulator's 10.0.2.2 is the host's loopback: no need to listen on every interface
-    assert proxy_addresses("emulator", None) == ("127.0.0.1", "10.0.2.2")
+    assert proxy_addresses("emulator", "10.0.2.2") == ("127.0.0.1", "10.0.2.2")
     # a phone dialling one of this host's addresses: that address only
     assert proxy_addresses("device", "192.168.1.20") == ("192.168.1.20", "192.168.1.20")
     # widened only when asked
-    assert proxy_addresses("emulator", None, "0.0.0.0") == ("0.0.0.0", "10.0.2.2")
+    assert proxy_addresses("emulator", "10.0.2.2", "0.0.0.0") == ("0.0.0.0", "10.0.2.2")
 
 
 def test_identity_values_never_reach_a_log_line(caplog):

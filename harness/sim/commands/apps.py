@@ -67,7 +67,7 @@ def am(p: Proc, args: list[str]) -> int:
 
 def _am_start(p: Proc, args: list[str]) -> int:
     wait = debug = stop = False
-    comp = action = None
+    comp = action = data = None
     categories: list[str] = []
     i = 0
     while i < len(args):
@@ -86,8 +86,10 @@ def _am_start(p: Proc, args: list[str]) -> int:
         elif a == "-c" and nxt:
             categories.append(nxt)
             i += 1
-        elif a in ("-d", "-t", "-f", "--user", "-e", "--es", "--ei", "--ez", "--el", "--ef", "--eu") and nxt:
-            i += 1 if a in ("-d", "-t", "-f", "--user") else 2
+        elif a == "-d" and nxt:
+            data, i = nxt, i + 1
+        elif a in ("-t", "-f", "--user", "-e", "--es", "--ei", "--ez", "--el", "--ef", "--eu") and nxt:
+            i += 1 if a in ("-t", "-f", "--user") else 2
         elif not a.startswith("-") and "/" in a:
             comp = a
         i += 1
@@ -96,9 +98,16 @@ def _am_start(p: Proc, args: list[str]) -> int:
         parts.append(f"act={action}")
     if categories:
         parts.append("cat=[" + ",".join(categories) + "]")
+    if data:
+        parts.append(f"dat={data}")
     if comp:
         parts.append(f"cmp={comp}")
     p.out("Starting: Intent { " + " ".join(parts) + " }\n")
+    if comp is None and action == "android.intent.action.VIEW" and data and data.startswith(("http://", "https://")):
+        from harness.sim.browser import open_url
+
+        open_url(p.device, data)  # the stock browser handles it
+        return 0
     if comp is None:
         p.err("Error: Activity not started, unable to resolve Intent { " + " ".join(parts) + " flg=0x10000000 }\n")
         return 0
@@ -153,6 +162,9 @@ def _processes(p: Proc) -> list[tuple[int, int, str, str]]:
         for pid, name in p.runtime.processes():
             uid = uids.get(name.split(":")[0], 10100)
             rows.append((pid, 298, f"u0_a{uid - 10000}", name))
+    standin = p.device.frida
+    if standin is not None:
+        rows.append((standin.pid, 1, "root", "frida-server"))
     return rows
 
 
@@ -213,7 +225,17 @@ def kill(p: Proc, args: list[str]) -> int:
             pids.append(a)
         i += 1
     status = 0
+    from harness.sim.commands.root import stop_frida, uid_of
+
     for pid_s in pids:
+        standin = p.device.frida
+        if standin is not None and pid_s == str(standin.pid):
+            if uid_of(p) != 0:
+                p.err(f"/system/bin/sh: kill: {pid_s}: Operation not permitted\n")
+                status = 1
+            elif signum != 0:
+                stop_frida(p, standin.pid)
+            continue
         ok = pid_s.isdigit() and p.runtime is not None and p.runtime.signal(int(pid_s), signum)
         if not ok:
             p.err(f"/system/bin/sh: kill: {pid_s}: No such process\n")

@@ -13,7 +13,8 @@ from harness.sim.shell_exec import Proc
 
 BIN = ("echo cat ls rm mkdir touch chmod which id whoami date getenforce sleep grep getprop setprop "
        "pm am cmd dumpsys settings input uiautomator screencap logcat content monkey pidof ps kill "
-       "wm true false sh head wc").split()
+       "wm true false sh head wc pwd log ip ifconfig su service mount umount mountpoint nsenter cp chown chcon "
+       "appops").split()
 
 
 def echo(p: Proc, args: list[str]) -> int:
@@ -30,9 +31,14 @@ def cat(p: Proc, args: list[str]) -> int:
             p.out(chunk)
         return 0
     status = 0
+    from harness.sim.commands.root import uid_of
+
     for name in args:
         path = p.device.host_path(name)
-        if path.is_dir():
+        if uid_of(p) != 0 and name.startswith(("/data/data/", "/data/user/")):  # apps' private data
+            p.err(f"cat: {name}: Permission denied\n")
+            status = 1
+        elif path.is_dir():
             p.err(f"cat: {name}: Is a directory\n")
             status = 1
         elif not path.is_file():
@@ -276,8 +282,7 @@ def getprop(p: Proc, args: list[str]) -> int:
         value = p.device.getprop(args[0])
         p.out((value or (args[1] if len(args) > 1 else "")) + "\n")
         return 0
-    with p.device._lock:
-        items = sorted(p.device.props.items())
+    items = sorted(p.device.all_props().items())
     p.out("".join(f"[{k}]: [{v}]\n" for k, v in items))
     return 0
 

@@ -180,6 +180,17 @@ def dumpsys(p: Proc, args: list[str]) -> int:
     if service == "window":
         _window(p, rest[0] if rest and rest[0] in ("windows", "displays") else None)
         return 0
+    if service == "display":
+        from harness.sim.commands.display import dumpsys_display
+
+        dumpsys_display(p)
+        return 0
+    if service in ("location", "wifi", "account"):
+        from harness.sim.commands import sensors
+
+        {"location": sensors.dumpsys_location, "wifi": sensors.dumpsys_wifi,
+         "account": sensors.dumpsys_account}[service](p)
+        return 0
     if service == "battery":
         p.out("Current Battery Service state:\n  AC powered: true\n  USB powered: false\n  Wireless powered: false\n"
               "  status: 2\n  health: 2\n  present: true\n  level: 100\n  scale: 100\n  voltage: 5000\n"

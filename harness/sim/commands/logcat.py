@@ -53,7 +53,7 @@ def logcat(p: Proc, args: list[str]) -> int:
         nxt = args[i + 1] if i + 1 < len(args) else None
         if a == "-d":
             dump = True
-        elif a == "-c":
+        elif a in ("-c", "--clear"):
             clear = True
         elif a == "-s":
             silent = True

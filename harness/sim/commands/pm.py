@@ -244,6 +244,14 @@ def cmd(p: Proc, args: list[str]) -> int:
     if not args:
         p.err("cmd: No service specified; use -l to list all running services. Use -w to start and wait for a service.\n")
         return 20
+    if args[0] == "clipboard":
+        from harness.sim.commands.telephony import clipboard
+
+        return clipboard(p, args[1:])
+    if args[0] == "location":
+        from harness.sim.commands.sensors import location_cmd
+
+        return location_cmd(p, args[1:])
     alias = {"package": "pm", "activity": "am", "settings": "settings", "window": "wm"}.get(args[0])
     if alias is None:
         p.err(f"cmd: Can't find service: {args[0]}\n")

@@ -14,6 +14,7 @@ interface Conn {
     fd: number;
     peer: string | null;
     local: string | null;
+    sni: string | null;
     bytes: number;
 }
 
@@ -54,6 +55,7 @@ function sockAddr(fn: typeof getpeername, fd: number): string | null {
 export class TlsHooks {
     private conns = new Map<string, Conn>();
     private getFd = new Map<string, NativeFunction<number, [NativePointerValue]> | null>();
+    private getSni = new Map<string, NativeFunction<NativePointer, [NativePointerValue, number]> | null>();
 
     constructor(private batcher: Batcher, private chunkCap: number, private connCap: number) {
         getpeername ??= libcFn("getpeername");
@@ -70,6 +72,11 @@ export class TlsHooks {
             this.getFd.set(key, p === null ? null : new NativeFunction(p, "int", ["pointer"]));
         }
         const getFd = this.getFd.get(key)!;
+        if (!this.getSni.has(key)) {
+            const p = module.findExportByName("SSL_get_servername");
+            this.getSni.set(key, p === null ? null : new NativeFunction(p, "pointer", ["pointer", "int"]));
+        }
+        const getSni = this.getSni.get(key)!;
         const self = this;
         return {
             onEnter(args) {
@@ -89,19 +96,25 @@ export class TlsHooks {
                     if (r <= 0) return;
                     n = r;
                 }
-                self.chunk(this.ssl, this.buf, n, dir, getFd, hookIndex, this.threadId);
+                self.chunk(this.ssl, this.buf, n, dir, getFd, getSni, hookIndex, this.threadId);
             },
         } as InvocationListenerCallbacks;
     }
 
     private chunk(ssl: NativePointer, buf: NativePointer, n: number, dir: Dir,
-        getFd: NativeFunction<number, [NativePointerValue]> | null, hook: number, tid: number): void {
+        getFd: NativeFunction<number, [NativePointerValue]> | null,
+        getSni: NativeFunction<NativePointer, [NativePointerValue, number]> | null, hook: number, tid: number): void {
         if (n <= 0) return;
         const fd = getFd === null ? -1 : getFd(ssl);
         const key = ssl.toString() + "/" + fd;
         let c = this.conns.get(key);
         if (c === undefined) {
-            c = { fd, peer: sockAddr(getpeername, fd), local: sockAddr(getsockname, fd), bytes: 0 };
+            let sni: string | null = null;
+            if (getSni !== null) {  // TLSEXT_NAMETYPE_host_name = 0; NULL when the client sent none
+                const name = getSni(ssl, 0);
+                sni = name.isNull() ? null : name.readCString();
+            }
+            c = { fd, peer: sockAddr(getpeername, fd), local: sockAddr(getsockname, fd), sni, bytes: 0 };
             this.conns.set(key, c);
         }
         const room = Math.max(0, this.connCap - c.bytes);
@@ -109,7 +122,7 @@ export class TlsHooks {
         c.bytes += keep;
         const bytes = keep > 0 ? buf.readByteArray(keep) : null;
         this.batcher.pushTls({
-            t_us: nowUs(), hook, ssl: ssl.toString(), fd, dir, peer: c.peer, local: c.local,
+            t_us: nowUs(), hook, ssl: ssl.toString(), fd, dir, peer: c.peer, local: c.local, sni: c.sni,
             len: keep, full: n, tid,
         }, bytes);
     }
