@@ -214,15 +214,15 @@ def _split_keys(line: str) -> list[tuple[str, str]]:
     """`key：value` pairs of a line; a line may hold several keys in a row, after a lead-in."""
     m = _KEY_LINE.match(line)
     if not m:
-        marks = list(_INLINE_KEYS.finditer(line))
-        if not marks or not any(_key_role(k.group(1)) == "name" for k in marks):
+        found = list(_INLINE_KEYS.finditer(line))
+        if not found or not any(_key_role(k.group(1)) == "name" for k in found):
             return []
-        return [(k.group(1), line[k.end(): marks[j + 1].start() if j + 1 < len(marks) else len(line)])
-                for j, k in enumerate(marks)]
-    marks = [(k.start(), k.end(), k.group(1)) for k in _INLINE_KEYS.finditer(line)]
+        return [(k.group(1), line[k.end(): found[j + 1].start() if j + 1 < len(found) else len(line)])
+                for j, k in enumerate(found)]
+    marks: list[tuple[int, int, str]] = [(k.start(), k.end(), k.group(1)) for k in _INLINE_KEYS.finditer(line)]
     if len(marks) <= 1:
         return [(m.group("key"), m.group("value"))]
-    out = []
+    out: list[tuple[str, str]] = []
     first_value_end = marks[0][0] if marks[0][0] > m.start("value") else None
     if first_value_end is not None:
         out.append((m.group("key"), line[m.start("value"):first_value_end]))

@@ -39,6 +39,12 @@ RULES = (
     "no-notice-on-first-run",
     "permission-without-rationale",
     "preticked-consent",
+    "no-privacy-policy",
+    "policy-hard-to-reach",
+    "pi-not-disclosed",
+    "sdk-not-disclosed",
+    "forced-consent",
+    "permission-bundle",
 )
 # Identity keys an app can obtain (DESIGN.md identity.json) and the encodings it can send them in.
 IDENTITY_KEYS = (
