@@ -44,8 +44,9 @@ def _aliases(name: str, company: str) -> set[str]:
     english = re.split(r"[(（]", name)[0].strip()
     first_company_word = company.split()[0].lower() if company.split() else ""
     words = english.split()
-    if len(words) > 1 and words[0].lower() == first_company_word:
-        parts.add(" ".join(words[1:]))
+    rest = words[1:]
+    if rest and words[0].lower() == first_company_word and (len(rest) > 1 or any(c.isupper() for c in rest[0][1:])):
+        parts.add(" ".join(rest))  # "Google AdMob" -> "AdMob"; never a lone common word ("Analytics")
     out = set()
     for p in parts:
         n = norm(p)

@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 
-AREAS = ("sim", "run", "hooks", "ui", "pii", "sdk", "report")
+AREAS = ("sim", "run", "hooks", "ui", "pii", "sdk", "report", "policy")
 
 
 def _register_all() -> None:

@@ -32,6 +32,9 @@ def run_cmd(
     no_proxy: Annotated[bool, typer.Option("--no-proxy", help="Do not capture traffic.")] = False,
     proxy_host: Annotated[str | None, typer.Option(help="Address the device uses to reach the proxy (emulator default 10.0.2.2).")] = None,
     fail_on: FailOn = None,
+    policy: Annotated[Path | None, typer.Option("--policy", help="The app's privacy policy to check against "
+                                                "(HTML or text file, or a file holding its URL) instead of the one "
+                                                "the run finds on screen.")] = None,
 ) -> None:
     """Run one app through one scenario on one device and write a run directory."""
     from harness.device import connect_device
@@ -42,10 +45,14 @@ def run_cmd(
 
     check_fail_on(fail_on)
     sc = resolve_scenario(scenario)
+    if policy is not None:
+        from harness.run.policy import read_supplied
+
+        read_supplied(policy, fetch=False)  # a bad policy file fails here, before any device work
     dev = connect_device(device)
     apk = resolve_app(app_ref, dev)
     options = RunOptions(out=out, time_scale=time_scale, instrument=not no_agent, capture=not no_proxy,
-                         proxy_host=proxy_host)
+                         proxy_host=proxy_host, policy=policy)
     typer.echo(f"running {apk.package} / {sc.name} on {dev.serial} ...")
     result = execute_run(dev, apk, sc, options)
     typer.echo(f"{result.status}{': ' + result.reason if result.reason else ''}")

@@ -42,6 +42,7 @@ class RunOptions:
     analyse: bool = True
     install: bool = True
     proxy_host: str | None = None  # address the device uses to reach the proxy (default by device kind)
+    policy: Path | None = None  # `run --policy`: the app's privacy policy (file, or a file holding its URL)
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,10 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
         t0_ns=t0,
     )
     write_manifest(run_dir, manifest)
+    if options.policy is not None:
+        from harness.run.policy import supply_policy
+
+        supply_policy(run_dir, options.policy, time.time_ns() - t0)
     ctx = RunContext(run_id=run_id, run_dir=run_dir, device=device, device_kind=info.kind, app=app,
                      journal=journal, t0_ns=t0, time_scale=options.time_scale)
     status, reason = "complete", None
