@@ -44,9 +44,10 @@ def _aliases(name: str, company: str) -> set[str]:
     english = re.split(r"[(（]", name)[0].strip()
     first_company_word = company.split()[0].lower() if company.split() else ""
     words = english.split()
-    rest = words[1:]
+    rest = [re.sub(r"SDK$", "", w) for w in words[1:] if w.upper() != "SDK"]
+    rest = [w for w in rest if w]
     if rest and words[0].lower() == first_company_word and (len(rest) > 1 or any(c.isupper() for c in rest[0][1:])):
-        parts.add(" ".join(rest))  # "Google AdMob" -> "AdMob"; never a lone common word ("Analytics")
+        parts.add(" ".join(rest))  # "Google AdMob" -> "AdMob"; never a lone common word ("Location SDK")
     out = set()
     for p in parts:
         n = norm(p)
@@ -144,6 +145,6 @@ def dictionary_names(text: str, db) -> list[tuple[str, str]]:
             continue
         pattern = r"(?<![A-Za-z0-9])" + r"[\s\-_\.]?".join(re.escape(ch) for ch in alias) + r"(?![A-Za-z0-9])"
         m = re.search(pattern, text, re.I)
-        if m:
+        if m and m.group(0)[:1].isupper():  # a name is written capitalised; "location" is a word
             found[row.id] = (m.group(0), row.id)
     return list(found.values())

@@ -115,6 +115,9 @@ def _header_roles(cells: list[str]) -> dict[int, str] | None:
     if len(cells) < 2 or any(len(c) > 40 for c in cells):
         return None
     roles: dict[int, str] = {}
+    unknown = sum(1 for c in cells if c and _role_of(c) is None)
+    if unknown > (1 if len(cells) >= 4 else 0):
+        return None  # header cells are all labels; a data row has values no label pattern names
     for i, cell in enumerate(cells):
         role = _role_of(cell)
         if role and role not in roles.values():
