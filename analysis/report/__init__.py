@@ -62,6 +62,11 @@ def write_reports(run_dirs, out_dir, formats=FORMATS, fail_on=None, *, config=No
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     apps = summarize(runset, findings, db)
+    from analysis.report.disclosure import declared_vs_observed
+
+    disclosure = declared_vs_observed(ctx, findings)
+    for a in apps:
+        a.disclosure = disclosure[disclosure["app"] == a.app].to_dict("records")
     files: dict[str, Path] = {}
     if "html" in fmts:
         from analysis.report.html import render_html
@@ -71,7 +76,7 @@ def write_reports(run_dirs, out_dir, formats=FORMATS, fail_on=None, *, config=No
     if "xlsx" in fmts:
         from analysis.report.xlsx import write_xlsx
 
-        files["xlsx"] = write_xlsx(out / FILE_NAMES["xlsx"], runset, findings, apps)
+        files["xlsx"] = write_xlsx(out / FILE_NAMES["xlsx"], runset, findings, apps, disclosure)
     if "json" in fmts:
         files["json"] = out / FILE_NAMES["json"]
         files["json"].write_text(json.dumps(report_json(runset, findings, apps), ensure_ascii=False, indent=1,
@@ -97,7 +102,8 @@ def report_json(runset, findings, apps) -> dict:
         "schema": 1,
         "rules": [{"id": r.id, "severity": r.severity, "explanation": r.explanation, "refs": list(r.refs)} for r in RULES],
         "runs": runs,
-        "apps": [{"app": a.app, "verdict": a.verdict, "counts": a.counts, "sdks_seen": a.sdks_seen} for a in apps],
+        "apps": [{"app": a.app, "verdict": a.verdict, "counts": a.counts, "sdks_seen": a.sdks_seen,
+                  "declared_vs_observed": a.disclosure} for a in apps],
         "findings": rows,
     }
 

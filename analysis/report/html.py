@@ -157,7 +157,8 @@ def render_html(runset, findings: pd.DataFrame, apps: list[AppSummary], ctx, db:
         app_views.append({"app": a.app, "verdict": a.verdict, "runs": a.runs, "counts": a.counts, "findings": views,
                           "omitted": max(0, len(f) - MAX_FINDINGS_PER_APP), "sdks_in_apk": a.sdks_in_apk,
                           "sdks_seen": [(sdk_names.get(s, s), sdk_color(s)) for s in a.sdks_seen],
-                          "timelines": _timelines(runset, ctx.api, ctx.pi_flows, a.app, sdk_names)})
+                          "timelines": _timelines(runset, ctx.api, ctx.pi_flows, a.app, sdk_names),
+                          "disclosure": a.disclosure})
     template = env.get_template("report.html")
     return template.render(
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), rules=RULES, apps=app_views,
