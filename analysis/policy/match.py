@@ -40,14 +40,13 @@ def norm(text: str) -> str:
 
 def _aliases(name: str, company: str) -> set[str]:
     parts = {name}
-    parts.update(p for p in re.split(r"[()（）/]|\s+/\s+", name) if p.strip())
-    english = re.split(r"[(（]", name)[0].strip()
+    parts.update(p.strip() for p in re.split(r"[()（）/]|\s+/\s+", name) if p.strip())
     first_company_word = company.split()[0].lower() if company.split() else ""
-    words = english.split()
-    rest = [re.sub(r"SDK$", "", w) for w in words[1:] if w.upper() != "SDK"]
-    rest = [w for w in rest if w]
-    if rest and words[0].lower() == first_company_word and (len(rest) > 1 or any(c.isupper() for c in rest[0][1:])):
-        parts.add(" ".join(rest))  # "Google AdMob" -> "AdMob"; never a lone common word ("Location SDK")
+    for p in list(parts):  # "Google AdMob" -> "AdMob"; never a lone common word ("Location SDK")
+        words = p.split()
+        rest = [w for w in (re.sub(r"SDK$", "", w) for w in words[1:] if w.upper() != "SDK") if w]
+        if rest and words[0].lower() == first_company_word and (len(rest) > 1 or any(c.isupper() for c in rest[0][1:])):
+            parts.add(" ".join(rest))
     out = set()
     for p in parts:
         n = norm(p)

@@ -74,7 +74,7 @@ class _Flattener(HTMLParser):
         if self.size > MAX_TEXT_CHARS:
             return
         self.size += len(s)
-        if self.row is not None and self.cell:
+        if self.row and self.cell:
             self.row[-1] += s
         else:
             self.parts.append(s)
@@ -84,7 +84,9 @@ class _Flattener(HTMLParser):
             self.skip += 1
             return
         if tag == "tr":
-            self.row = []
+            if self.row:  # a row never closed: keep it
+                self.parts.append("\n" + CELL_SEP.join(" ".join(c.split()) for c in self.row) + "\n")
+            self.row, self.cell = [], False
         elif tag in ("td", "th") and self.row is not None:
             self.row.append("")
             self.cell = True

@@ -65,6 +65,16 @@ def policy_hard_to_reach(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
         if rp.taps_from_main is not None and rp.taps_from_main > cfg.policy_max_taps])
 
 
+def _merge(api_hits: pd.DataFrame, flow_hits: pd.DataFrame, key: str) -> pd.DataFrame:
+    """`combine` over (run, key) when the other key column is all None (pandas would turn it into
+    float NaN while grouping, and refuse to merge it back)."""
+    other = "sdk" if key == "category" else "category"
+    parts = [p.assign(**{other: ""}) for p in (api_hits, flow_hits)]
+    merged = combine(*parts)
+    merged[other] = None
+    return merged
+
+
 def _readable(ctx: Context) -> dict[int, RunPolicy]:
     return {run: rp for run, rp in run_policies(ctx).items() if rp.has_text}
 
@@ -110,7 +120,7 @@ def pi_not_disclosed(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     flows = ctx.pi_flows
     flow_hits = aggregate(flows, ["run", "category"], "flow", detail,
                           mask=undisclosed(flows) if not flows.empty else None)
-    return combine(api_hits, flow_hits)
+    return _merge(api_hits, flow_hits, "category")
 
 
 def sdk_not_disclosed(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
@@ -147,5 +157,6 @@ def sdk_not_disclosed(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     api = ctx.api
     api_mask = (undisclosed(api) & api["pi"].to_numpy(dtype=bool)) if not api.empty else None
     flows = ctx.pi_flows
-    return combine(aggregate(api, ["run", "sdk"], "api", detail, mask=api_mask),
-                   aggregate(flows, ["run", "sdk"], "flow", detail, mask=undisclosed(flows) if not flows.empty else None))
+    return _merge(aggregate(api, ["run", "sdk"], "api", detail, mask=api_mask),
+                  aggregate(flows, ["run", "sdk"], "flow", detail, mask=undisclosed(flows) if not flows.empty else None),
+                  "sdk")
