@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
+from analysis_factories import AMAP_LOCATION, UMENG_IMEI, RunBuilder
 
 from analysis import evaluate, open_runs
 from analysis.rules import RuleConfig
-from analysis_factories import AMAP_LOCATION, UMENG_IMEI, RunBuilder
 
 POLICY = ("<table><tr><th>SDK名称</th><th>第三方名称</th><th>使用目的</th><th>收集个人信息类型</th></tr>"
           "<tr><td>友盟统计SDK</td><td>友盟同欣（北京）科技有限公司</td><td>统计分析</td><td>设备标识符（IMEI）</td></tr>"
