@@ -30,6 +30,7 @@ OPEN_TIMEOUT_S = 3.0
 MAX_SCREEN_CHARS = 400_000
 MAX_SUPPLIED_BYTES = 8 << 20
 PROXY_FLUSH_S = 0.3  # the proxy's journal flushes every 0.1 s
+PAGE_WAIT_S = 5.0  # how long after the tap a page the policy screen loads may still arrive
 
 
 @dataclass
@@ -136,8 +137,12 @@ def read_opened(ctx: RunContext, before: str, opts: PolicyOptions, t_tap: int,
     result.screen_text = "\n".join(seen)
     current = ctx.observer.poll() if ctx.observer is not None else None
     result.activity = f"{current.package}/{current.activity}" if current is not None and current.package else None
-    _sleep(ctx, PROXY_FLUSH_S, monitor)
+    # The page load may finish after the screen shows (a WebView fills in later, the proxy journals a
+    # flow when its response completes): look for it until PAGE_WAIT_S after the tap.
     pages = html_pages(ctx.run_dir, t_tap - 500_000_000, ctx.now_ns())
+    while not pages and ctx.proxy is not None and ctx.now_ns() - t_tap < PAGE_WAIT_S * 1e9:
+        _sleep(ctx, PROXY_FLUSH_S, monitor)
+        pages = html_pages(ctx.run_dir, t_tap - 500_000_000, ctx.now_ns())
     best = None
     for page in pages:
         body = _decoded(page)
