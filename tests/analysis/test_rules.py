@@ -265,6 +265,9 @@ CASES += [
     ("sdk-not-disclosed", lambda: _WithPolicy(_reads(_accepted(), [2.0]), "read", POLICY_TEXT), False, "Umeng listed"),
     ("forced-consent", lambda: _exit_after_refusal(False), True, "left the screen after the refusal"),
     ("forced-consent", lambda: _exit_after_refusal(True), False, "the harness pressed HOME"),
+    ("forced-consent", lambda: _dialog(_accepted(), 2.0, "LOCATION").consent("permission:LOCATION", "denied", 2.4,
+                                                                            via="observed")
+     .screen(2.5, "other", package="com.android.launcher3"), False, "a prompt dismissed, not refused by the user"),
     ("permission-bundle", lambda: _asks(["CAMERA", "LOCATION"]), True, "two groups 1 s apart"),
     ("permission-bundle", lambda: _asks(["CAMERA", "LOCATION"], gap=8.0), False, "8 s apart"),
     ("permission-bundle", lambda: _asks(["CAMERA", "LOCATION"], used_at=1.5), False, "after the app was used"),
