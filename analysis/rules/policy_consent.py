@@ -21,8 +21,7 @@ USE_STEPS = ("explore", "tap", "text", "swipe", "back", "home", "resume", "resta
 def forced_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """After the harness refused the notice or denied a permission (a `step` decision), the app left
     the screen by itself within `forced_exit_window_s`: it exited (or finished its task) rather than
-    carry on. A harness step from `forced_exit_window_s` before the refusal up to the exit explains
-    the exit instead."""
+    carry on. A harness step between the refusal and the exit explains the exit instead."""
     c = ctx.runset.consent
     # the harness's own refusals only: a prompt that HOME or the system dismissed is not the user saying no
     c = c[c["state"].astype(str).isin(["refused", "denied"]) & (c["via"].astype(str) == "step")]
@@ -49,8 +48,7 @@ def forced_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     if not s.empty:  # a harness action between the refusal and the exit explains it
         srun, st = run_codes(s, ctx.run_ids), s["t_start_ns"].to_numpy().astype(np.int64)
         so = np.lexsort((st, srun))
-        window = int(cfg.forced_exit_window_s * 1e9)  # a step just before the refusal may be its cause too
-        nxt = asof_index(rrun, rt - window, srun[so], st[so], direction="forward")
+        nxt = asof_index(rrun, rt, srun[so], st[so], direction="forward")
         explained = (nxt >= 0) & (st[so][np.maximum(nxt, 0)] <= t_exit)
         hit &= ~explained
     sel = pd.DataFrame({"run": rrun[hit], "t_ns": rt[hit], "category": c["subject"].astype(str).to_numpy()[hit],
