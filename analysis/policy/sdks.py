@@ -110,11 +110,17 @@ def _role_of(cell: str) -> str | None:
     return None
 
 
+_HEADER_WORD = re.compile(r"名称|名字|目的|用途|类型|种类|链接|场景|功能|提供方|主体|字段|信息|权限|描述|说明|"
+                          r"^\s*(?:第三方)?\s*sdk\s*$|name|purpose|type|link|provider|company|data|usage|permission", re.I)
+
+
 def _header_roles(cells: list[str]) -> dict[int, str] | None:
     """Column roles of a header row, or None when the row is not an SDK table header."""
     if len(cells) < 2 or any(len(c) > 40 for c in cells):
         return None
     roles: dict[int, str] = {}
+    if sum(1 for c in cells if _HEADER_WORD.search(c)) * 2 < len([c for c in cells if c]):
+        return None  # "高德定位SDK | 高德软件有限公司" names an SDK and a company: a row, not labels
     unknown = sum(1 for c in cells if c and _role_of(c) is None)
     if unknown > (1 if len(cells) >= 4 else 0):
         return None  # header cells are all labels; a data row has values no label pattern names
