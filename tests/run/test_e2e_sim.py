@@ -69,6 +69,7 @@ def _findings_by_run(runs: Path) -> dict[tuple[str, str], tuple[str, set[str]]]:
     return out
 
 
+@pytest.mark.timeout(2400)  # the fixture runs 5 scenarios x every sample app on three sims
 def test_demo_suite_runs_everything_and_writes_every_report(demo_suite):
     out, proc = demo_suite
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -81,6 +82,7 @@ def test_demo_suite_runs_everything_and_writes_every_report(demo_suite):
         assert (report / name).stat().st_size > 0, name
 
 
+@pytest.mark.timeout(2400)
 def test_every_sample_app_yields_exactly_its_declared_findings(demo_suite):
     from harness.sim.samples import sample_models
 
