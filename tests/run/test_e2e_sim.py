@@ -51,7 +51,7 @@ def demo_suite(tmp_path_factory, adb_server):
                 if "connected to" in _adb("connect", sim.serial) and _adb("-s", sim.serial, "get-state").strip() == "device":
                     break
                 time.sleep(0.1)
-        proc = _cli("suite", "demo", "--devices", ",".join(s.serial for s in sims), "--out", str(out))
+        proc = _cli("suite", "demo", "--devices", ",".join(s.serial for s in sims), "--out", str(out), timeout=2300)
     finally:
         for sim in sims:
             _adb("disconnect", sim.serial)
