@@ -21,7 +21,8 @@ USE_STEPS = ("explore", "tap", "text", "swipe", "back", "home", "resume", "resta
 def forced_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """After the harness refused the notice or denied a permission (a `step` decision), the app left
     the screen by itself within `forced_exit_window_s`: it exited (or finished its task) rather than
-    carry on. A harness step between the refusal and the exit explains the exit instead."""
+    carry on. A harness step (home, back, explore, ...) running at the refusal or started between
+    the refusal and the exit explains the exit instead."""
     c = ctx.runset.consent
     # the harness's own refusals only: a prompt that HOME or the system dismissed is not the user saying no
     c = c[c["state"].astype(str).isin(["refused", "denied"]) & (c["via"].astype(str) == "step")]
@@ -50,6 +51,11 @@ def forced_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
         so = np.lexsort((st, srun))
         nxt = asof_index(rrun, rt, srun[so], st[so], direction="forward")
         explained = (nxt >= 0) & (st[so][np.maximum(nxt, 0)] <= t_exit)
+        # a refusal made while such a step runs (a standing answer given during `explore`) is
+        # followed by that step's own actions (BACK out of the app): those explain the exit too
+        se = s["t_end_ns"].fillna(s["t_start_ns"]).to_numpy().astype(np.int64)[so]
+        prev = asof_index(rrun, rt, srun[so], st[so], direction="backward")
+        explained |= (prev >= 0) & (se[np.maximum(prev, 0)] >= rt)
         hit &= ~explained
     sel = pd.DataFrame({"run": rrun[hit], "t_ns": rt[hit], "category": c["subject"].astype(str).to_numpy()[hit],
                         "t_exit": t_exit[hit], "to": apkg[np.maximum(idx, 0)][hit]})

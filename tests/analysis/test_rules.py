@@ -265,6 +265,8 @@ CASES += [
     ("sdk-not-disclosed", lambda: _WithPolicy(_reads(_accepted(), [2.0]), "read", POLICY_TEXT), False, "Umeng listed"),
     ("forced-consent", lambda: _exit_after_refusal(False), True, "left the screen after the refusal"),
     ("forced-consent", lambda: _exit_after_refusal(True), False, "the harness pressed HOME"),
+    ("forced-consent", lambda: _refused(1.0).step("explore", 0.95, 4.0).screen(1.3, "other", package="com.android.launcher3"),
+     False, "refused during explore, which then left the app"),
     ("forced-consent", lambda: _dialog(_accepted(), 2.0, "LOCATION").consent("permission:LOCATION", "denied", 2.4,
                                                                             via="observed")
      .screen(2.5, "other", package="com.android.launcher3"), False, "a prompt dismissed, not refused by the user"),
