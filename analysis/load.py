@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -67,6 +68,7 @@ class RunSet:
     events: pd.DataFrame
     findings: pd.DataFrame
     identities: dict[str, dict] = field(default_factory=dict)
+    policies: dict[str, Any] = field(default_factory=dict)  # run id -> analysis.policy.run.RunPolicy
 
     @property
     def run_ids(self) -> list[str]:
@@ -256,6 +258,9 @@ def open_runs(*paths: str | Path, detect: bool = True) -> RunSet:
     if dup.any():
         raise AnalysisInputError("run_id given twice", source=str(manifests.loc[dup, "path"].iloc[0]))
     identities = {r["run_id"]: read_json_file(d / "identity.json", required=False) for r, d in zip(rows, run_dirs, strict=True)}
+    from analysis.policy.run import load_run_policy
+
+    policies = {r["run_id"]: p for r, d in zip(rows, run_dirs, strict=True) if (p := load_run_policy(d)) is not None}
     if detect:
         for d in run_dirs:
             tbl = _detections_for(d)
@@ -271,10 +276,11 @@ def open_runs(*paths: str | Path, detect: bool = True) -> RunSet:
         tables[name] = frame
     for col in RUN_COLUMNS:
         manifests[col] = manifests[col].astype(str)
-    return RunSet(manifests=manifests, identities=identities, **tables)
+    return RunSet(manifests=manifests, identities=identities, policies=policies, **tables)
 
 
-def from_frames(manifests: pd.DataFrame, identities: dict | None = None, **tables: pd.DataFrame) -> RunSet:
+def from_frames(manifests: pd.DataFrame, identities: dict | None = None, policies: dict | None = None,
+                **tables: pd.DataFrame) -> RunSet:
     """A RunSet from in-memory tables (benchmarks, notebooks): missing tables are empty, and the
     run columns are filled from `manifests` by `run_id` when a table lacks them."""
     manifests = manifests.copy()
@@ -297,4 +303,4 @@ def from_frames(manifests: pd.DataFrame, identities: dict | None = None, **table
                 raise AnalysisInputError(f"{name}: run_id not in manifests")
             frame = tag_runs(frame.drop(columns=["run_id"]), manifests, run_index)
         out[name] = frame
-    return RunSet(manifests=manifests, identities=identities or {}, **out)
+    return RunSet(manifests=manifests, identities=identities or {}, policies=policies or {}, **out)

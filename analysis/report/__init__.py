@@ -78,6 +78,11 @@ def write_reports(run_dirs, out_dir, formats=FORMATS, fail_on=None, *, config=No
     from analysis.sdk.inventory import sdk_inventory
 
     inventory = sdk_inventory(ctx, db)
+    from analysis.report.disclosure import declared_vs_observed
+
+    disclosure = declared_vs_observed(ctx, findings)
+    for a in apps:
+        a.disclosure = disclosure[disclosure["app"] == a.app].to_dict("records")
     files: dict[str, Path] = {}
     if "html" in fmts:
         from analysis.report.html import render_html
@@ -87,7 +92,7 @@ def write_reports(run_dirs, out_dir, formats=FORMATS, fail_on=None, *, config=No
     if "xlsx" in fmts:
         from analysis.report.xlsx import write_xlsx
 
-        files["xlsx"] = write_xlsx(out / FILE_NAMES["xlsx"], runset, findings, apps, inventory)
+        files["xlsx"] = write_xlsx(out / FILE_NAMES["xlsx"], runset, findings, apps, inventory, disclosure)
     if "json" in fmts:
         files["json"] = out / FILE_NAMES["json"]
         files["json"].write_text(json.dumps(report_json(runset, findings, apps, inventory), ensure_ascii=False, indent=1,
@@ -134,7 +139,8 @@ def report_json(runset, findings, apps, inventory=None) -> dict:
         "rules": [{"id": r.id, "severity": r.severity, "explanation": r.explanation, "refs": list(r.refs)} for r in RULES],
         "runs": runs,
         "apps": [{"app": a.app, "verdict": a.verdict, "counts": a.counts, "sdks_seen": a.sdks_seen,
-                  "sdk_inventory": inventory_records(inventory, a.app) if inventory is not None else []} for a in apps],
+                  "sdk_inventory": inventory_records(inventory, a.app) if inventory is not None else [],
+                  "declared_vs_observed": a.disclosure} for a in apps],
         "findings": rows,
     }
 

@@ -162,7 +162,8 @@ def render_html(runset, findings: pd.DataFrame, apps: list[AppSummary], ctx, db:
                           "sdks_seen": [(sdk_names.get(s, s), sdk_color(s)) for s in a.sdks_seen],
                           "sdk_inventory": [] if sdk_inventory is None else
                           sdk_inventory[sdk_inventory["app"] == a.app].to_dict("records"),
-                          "timelines": _timelines(runset, ctx.api, ctx.pi_flows, a.app, sdk_names)})
+                          "timelines": _timelines(runset, ctx.api, ctx.pi_flows, a.app, sdk_names),
+                          "disclosure": a.disclosure})
     template = env.get_template("report.html")
     return template.render(
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), rules=RULES, apps=app_views,

@@ -37,9 +37,21 @@ def write_junit(path: Path, apps) -> Path:
                 fail = ET.SubElement(case, "failure", type=rule.severity,
                                      message=clean(f"{rule.explanation} [{'; '.join(rule.refs)}] ({len(hits)} finding(s))"))
                 fail.text = clean("\n".join(lines))
+        for row in getattr(a, "disclosure", ()):  # declared vs observed: one case per category and SDK
+            case = ET.SubElement(suite, "testcase", classname=clean(f"consentry.{a.app}.declared_vs_observed"),
+                                 name=clean(f"{row['kind']}:{row['item']}"))
+            if row["observed"] and row["declared"] is False:
+                n_fail += 1
+                fail = ET.SubElement(case, "failure", type="disclosure",
+                                     message=clean(f"{row['name']} observed but not declared in the privacy policy"))
+                fail.text = clean(f"first seen in run {row['observed_run']} ({row['observed_scenario']}) at "
+                                  f"{row['observed_t_s']}s by {row['observed_how']}")
+            elif row["declared"] is None:
+                ET.SubElement(case, "skipped", message="no run read the app's privacy policy")
+        suite.set("tests", str(len(RULES) + len(getattr(a, "disclosure", ()))))
         suite.set("failures", str(n_fail))
         suite.set("errors", "0")
-        total += len(RULES)
+        total += len(RULES) + len(getattr(a, "disclosure", ()))
         failures += n_fail
     root.set("tests", str(total))
     root.set("failures", str(failures))

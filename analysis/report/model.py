@@ -23,6 +23,7 @@ class AppSummary:
     counts: dict[str, int]  # rule -> findings
     sdks_in_apk: list[dict] = field(default_factory=list)
     sdks_seen: list[str] = field(default_factory=list)
+    disclosure: list[dict] = field(default_factory=list)  # declared vs observed rows (report/disclosure.py)
 
 
 def verdict_of(findings: pd.DataFrame) -> str:

@@ -47,13 +47,16 @@ def _write_sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
         ws.append([f"... {len(frame) - MAX_ROWS} more rows not shown; load the run directory in pandas"])
 
 
-def write_xlsx(path: Path, runset, findings: pd.DataFrame, apps, sdk_inventory: pd.DataFrame | None = None) -> Path:
+def write_xlsx(path: Path, runset, findings: pd.DataFrame, apps, sdk_inventory: pd.DataFrame | None = None,
+               disclosure: pd.DataFrame | None = None) -> Path:
     wb = Workbook(write_only=True)
     summary = pd.DataFrame([{"app": a.app, "verdict": a.verdict, **a.counts} for a in apps])
     _write_sheet(wb, "summary", summary)
     _write_sheet(wb, "findings", findings)
     if sdk_inventory is not None:
         _write_sheet(wb, "sdk_inventory", sdk_inventory)
+    if disclosure is not None:
+        _write_sheet(wb, "declared_vs_observed", disclosure)
     runs = runset.manifests.drop(columns=["manifest"], errors="ignore")
     _write_sheet(wb, "runs", runs)
     for name in ("api_calls", "flows", "detections", "consent", "ui", "steps", "events", "stacks"):

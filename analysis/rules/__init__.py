@@ -18,6 +18,8 @@ from analysis.rules.collection import (
     unrelated_app_launch,
 )
 from analysis.rules.config import RuleConfig
+from analysis.rules.policy import no_privacy_policy, pi_not_disclosed, policy_hard_to_reach, sdk_not_disclosed
+from analysis.rules.policy_consent import forced_consent, permission_bundle
 from analysis.rules.screens import (
     no_notice_on_first_run,
     permission_before_consent,
@@ -70,6 +72,25 @@ RULES: tuple[Rule, ...] = (
     Rule("preticked-consent", "medium",
          "The consent checkbox of the privacy notice was already ticked when it was shown.",
          ("MIIT 3.4",), preticked_consent),
+    # policy rules (analysis/rules/policy.py, policy_consent.py; texts quoted in docs/rules.md)
+    Rule("no-privacy-policy", "high",
+         "No privacy policy was reachable from the privacy notice or the app's screens.",
+         ("MIIT 1.1",), no_privacy_policy),
+    Rule("policy-hard-to-reach", "medium",
+         "The privacy policy is more than 4 taps away from the app's main screen.",
+         ("MIIT 1.3",), policy_hard_to_reach),
+    Rule("pi-not-disclosed", "high",
+         "A category of personal information was read or sent that the privacy policy does not declare.",
+         ("MIIT 2.1", "MIIT 3.9", "Regs Art.7(2)"), pi_not_disclosed),
+    Rule("sdk-not-disclosed", "high",
+         "A third-party SDK read or received personal information but the privacy policy's SDK list does not name it.",
+         ("MIIT 2.1", "Regs Art.7(2)"), sdk_not_disclosed),
+    Rule("forced-consent", "high",
+         "Refusing the privacy notice or a permission made the app leave the screen instead of carrying on.",
+         ("MIIT 3.2", "Regs Art.7(4)"), forced_consent),
+    Rule("permission-bundle", "medium",
+         "Several dangerous permission groups were requested together at first launch, before any function needed them.",
+         ("MIIT 2.3", "Regs Art.7(4)"), permission_bundle),
 )
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

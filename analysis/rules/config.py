@@ -36,6 +36,13 @@ class RuleConfig:
     # asks of a permission (dialog rows, consent rows) closer than this are one prompt
     ask_merge_s: float = 3.0
     overlay_packages: tuple[str, ...] = OVERLAY_PACKAGES
+    # policy-hard-to-reach (MIIT 1.3): more than this many taps from the main screen to the policy
+    policy_max_taps: int = 4
+    # forced-consent: the app leaving the screen this soon after a refusal is the refusal's effect
+    forced_exit_window_s: float = 3.0
+    # permission-bundle: prompts this close together are one request; this many groups is a bundle
+    bundle_gap_s: float = 5.0
+    bundle_min_groups: int = 2
     # evaluate only these rule ids (None: all)
     rules: tuple[str, ...] | None = None
 
@@ -58,7 +65,8 @@ class RuleConfig:
 
     def validate(self) -> None:
         numbers = ("max_reads_per_run", "max_reads_per_second", "rate_window_s", "rationale_window_s",
-                   "renag_max_repeats", "background_grace_s", "ui_settle_s", "ask_merge_s")
+                   "renag_max_repeats", "background_grace_s", "ui_settle_s", "ask_merge_s", "policy_max_taps",
+                   "forced_exit_window_s", "bundle_gap_s", "bundle_min_groups")
         for name in numbers:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:

@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 
-AREAS = ("sim", "run", "doctor", "farm", "hooks", "ui", "pii", "sdk", "report")
+AREAS = ("sim", "run", "doctor", "farm", "hooks", "ui", "pii", "sdk", "report", "policy")
 
 
 def _register_all() -> None:

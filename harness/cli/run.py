@@ -35,6 +35,9 @@ def run_cmd(
              "--proxy-host address for a phone on the network). Widen it explicitly, e.g. 0.0.0.0.")] = None,
     frida_server: Annotated[Path | None, typer.Option("--frida-server", help="frida-server binary (.xz accepted) to push when the device lacks the host's version (also CONSENTRY_FRIDA_SERVER).")] = None,
     fail_on: FailOn = None,
+    policy: Annotated[Path | None, typer.Option("--policy", help="The app's privacy policy to check against "
+                                                "(HTML or text file, or a file holding its URL) instead of the one "
+                                                "the run finds on screen.")] = None,
 ) -> None:
     """Run one app through one scenario on one device and write a run directory."""
     from harness.device import connect_device
@@ -45,10 +48,14 @@ def run_cmd(
 
     check_fail_on(fail_on)
     sc = resolve_scenario(scenario)
+    if policy is not None:
+        from harness.run.policy import read_supplied
+
+        read_supplied(policy, fetch=False)  # a bad policy file fails here, before any device work
     dev = connect_device(device)
     apk = resolve_app(app_ref, dev)
     options = RunOptions(out=out, time_scale=time_scale, instrument=not no_agent, capture=not no_proxy,
-                         proxy_host=proxy_host, proxy_listen=proxy_listen, frida_server=frida_server)
+                         proxy_host=proxy_host, proxy_listen=proxy_listen, frida_server=frida_server, policy=policy)
     typer.echo(f"running {apk.package} / {sc.name} on {dev.serial} ...")
     result = execute_run(dev, apk, sc, options)
     typer.echo(f"{result.status}{': ' + result.reason if result.reason else ''}")

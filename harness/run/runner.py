@@ -45,6 +45,7 @@ class RunOptions:
     proxy_host: str | None = None  # address the device uses to reach the proxy (default: loopback + adb reverse)
     proxy_listen: str | None = None  # address the proxy listens on (default: only where the device reaches it)
     frida_server: Path | None = None  # frida-server binary to push when the device has none of the host's version
+    policy: Path | None = None  # `run --policy`: the app's privacy policy (file, or a file holding its URL)
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,10 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
         t0_ns=t0,
     )
     write_manifest(run_dir, manifest)
+    if options.policy is not None:
+        from harness.run.policy import supply_policy
+
+        supply_policy(run_dir, options.policy, time.time_ns() - t0)
     ctx = RunContext(run_id=run_id, run_dir=run_dir, device=device, device_kind=info.kind, app=app,
                      journal=journal, t0_ns=t0, time_scale=options.time_scale)
     status, reason = "complete", None

@@ -110,7 +110,7 @@ def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None]) -> str:
 def execute_step(ctx: RunContext, scenario: Scenario, step_id: int, step: Step, monitor: Callable[[], None]) -> str:
     """Carry out one step; return a short outcome detail. Raises StepFailed or RunAborted."""
     action = step.action
-    if action in ("consent", "permissions", "explore", "revoke") and ctx.responder is None:
+    if action in ("consent", "permissions", "explore", "revoke", "policy") and ctx.responder is None:
         raise StepFailed(f"{action} needs the UI observer, which is off for this run")
     if action == "launch":
         return launch_app(ctx, fresh_process=True)
@@ -169,6 +169,10 @@ def execute_step(ctx: RunContext, scenario: Scenario, step_id: int, step: Step, 
         return "force-stopped"
     if action == "explore":
         return _explore(ctx, step, monitor)
+    if action == "policy":
+        from harness.run.policy import capture_policy
+
+        return capture_policy(ctx, step_id, step, monitor)
     raise StepFailed(f"action {action} not implemented")  # unreachable: the model validates actions
 
 

@@ -84,7 +84,7 @@ def _normalise_step(raw: Any, path: tuple[Any, ...], source: str, lines: dict) -
         raise fail(f"unknown action {action!r} (known: {', '.join(ACTIONS)})", (action,))
     step: dict[str, Any] = {"action": action, "optional": optional}
     back = {"seconds": (action,), "decision": (action,), "group": (action,), "target": (action,),
-            "text": (action,), "swipe": (action,), "explore": (action,)}
+            "text": (action,), "swipe": (action,), "explore": (action,), "policy": (action,)}
     if action == "wait":
         step["seconds"] = arg
     elif action in ("consent", "permissions"):
@@ -109,6 +109,8 @@ def _normalise_step(raw: Any, path: tuple[Any, ...], source: str, lines: dict) -
         step["group"] = arg
     elif action == "explore":
         step["explore"] = arg if isinstance(arg, dict) else {}
+    elif action == "policy":
+        step["policy"] = arg if isinstance(arg, dict) else {}
     elif arg is not None:
         raise fail(f"{action} takes no argument", (action,))
     return step, back

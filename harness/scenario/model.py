@@ -12,10 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 Action = Literal[
     "launch", "wait", "consent", "permissions", "tap", "back", "home", "resume", "text", "swipe",
-    "revoke", "stop", "restart", "explore",
+    "revoke", "stop", "restart", "explore", "policy",
 ]
 ACTIONS: tuple[str, ...] = Action.__args__  # type: ignore[attr-defined]
-BARE_ACTIONS = ("launch", "back", "home", "resume", "stop", "restart", "explore")
+BARE_ACTIONS = ("launch", "back", "home", "resume", "stop", "restart", "explore", "policy")
 
 
 class _Frozen(BaseModel):
@@ -47,6 +47,21 @@ class Explore(_Frozen):
     settle_seconds: float = Field(default=0.5, ge=0, le=30)
 
 
+class PolicyOptions(_Frozen):
+    """Find, open and read the privacy policy (harness/run/policy.py, docs/policy.md).
+
+    `where`: `notice` opens the policy link of the privacy notice on screen; `app` searches the
+    app's own screens from where it stands (its main screen) and counts the taps to the policy;
+    `auto` (default) does `notice` when a notice comes up within `wait_seconds`, else `app`."""
+
+    where: Literal["auto", "notice", "app"] = "auto"
+    max_taps: int = Field(default=6, ge=1, le=12)  # search depth in the app
+    max_screens: int = Field(default=25, ge=1, le=200)  # screens the search may open in all
+    max_scrolls: int = Field(default=12, ge=0, le=200)  # swipes to reach the end of the policy
+    wait_seconds: float = Field(default=8.0, ge=0, le=120)  # for a notice to come up (auto, notice)
+    settle_seconds: float = Field(default=0.6, ge=0, le=30)  # after each tap or swipe
+
+
 class Step(_Frozen):
     action: Action
     seconds: float | None = Field(default=None, gt=0, le=86400)  # wait
@@ -56,6 +71,7 @@ class Step(_Frozen):
     text: str | None = None  # text
     swipe: tuple[int, int, int, int] | None = None
     explore: Explore | None = None
+    policy: PolicyOptions | None = None
     optional: bool = False  # a consent/permission step whose control is absent is skipped, not failed
 
     @field_validator("group")
@@ -74,6 +90,8 @@ class Step(_Frozen):
             return f"tap {t.text or t.resource_id or t.desc or f'{t.x},{t.y}'}"
         if self.action == "revoke":
             return f"revoke {self.group}"
+        if self.action == "policy" and self.policy is not None and self.policy.where != "auto":
+            return f"policy {self.policy.where}"
         return self.action
 
 

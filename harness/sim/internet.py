@@ -5,7 +5,9 @@ origin (`GET /path` with a Host header, or TLS straight to the port with SNI) an
 (absolute-form `GET http://host/path`, and `CONNECT host:443` followed by TLS or plain HTTP). So a
 sim app with no proxy set connects to it directly, and mitmproxy chains to it in upstream mode
 (`upstream:http://127.0.0.1:PORT`, trusting `ca_path` for the upstream certificates). Every
-request gets `200` and a small JSON body. Requests are kept in a bounded log for tests.
+request gets `200` and a small JSON body, unless a page is published at that URL (`pages`: a
+callable (host, path) -> (content type, body) or None, e.g. the installed apps' web pages, their
+privacy policies). Requests are kept in a bounded log for tests.
 
 One thread per connection, at most `max_connections` at once (more wait in the listen backlog)."""
 
@@ -18,6 +20,7 @@ import socket
 import ssl
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,8 +136,10 @@ class _CA:
 class SimInternet:
     """`SimInternet(state_dir).start() -> (host, port)`; `.ca_pem`, `.ca_path`, `.requests`."""
 
-    def __init__(self, state_dir: str | Path, *, max_connections: int = 64, keep_requests: int = 1000):
+    def __init__(self, state_dir: str | Path, *, max_connections: int = 64, keep_requests: int = 1000,
+                 pages: Callable[[str, str], tuple[str, bytes] | None] | None = None):
         self.state_dir = Path(state_dir)
+        self.pages = pages
         self._ca = _CA(self.state_dir)
         self.ca_path: Path = self._ca.cert_path
         self.ca_pem: bytes = self._ca.cert_path.read_bytes()
@@ -251,16 +256,28 @@ class SimInternet:
                 target = "/" + path
             self.requests.append(SeenRequest(scheme, req_host.split(":")[0] if not req_host.startswith("[") else req_host,
                                              method, target, tuple(headers), body, sni, proxied))
-            payload = json.dumps({"ok": True, "host": req_host, "path": target.split("?")[0][:200]}).encode()
+            page = self._page(req_host.split(":")[0], target.split("?")[0]) if method == "GET" else None
+            ctype, payload = page or ("application/json", json.dumps(
+                {"ok": True, "host": req_host, "path": target.split("?")[0][:200]}).encode())
             close = hmap.get("connection", "").lower() == "close" or version == "HTTP/1.0"
             sock.sendall(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nServer: consentry-sim-internet\r\n"
+                b"HTTP/1.1 200 OK\r\n" + f"Content-Type: {ctype}\r\n".encode("latin-1", "replace")
+                + b"Server: consentry-sim-internet\r\n"
                 + f"Content-Length: {len(payload)}\r\n".encode()
                 + (b"Connection: close\r\n" if close else b"")
                 + b"\r\n" + payload
             )
             if close:
                 return
+
+
+    def _page(self, host: str, path: str) -> tuple[str, bytes] | None:
+        if self.pages is None:
+            return None
+        try:
+            return self.pages(host.lower(), path)
+        except Exception:  # noqa: BLE001 - a broken page source serves the default answer
+            return None
 
 
 class _Reader:

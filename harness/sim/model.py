@@ -39,6 +39,12 @@ RULES = (
     "no-notice-on-first-run",
     "permission-without-rationale",
     "preticked-consent",
+    "no-privacy-policy",
+    "policy-hard-to-reach",
+    "pi-not-disclosed",
+    "sdk-not-disclosed",
+    "forced-consent",
+    "permission-bundle",
 )
 # Identity keys an app can obtain (DESIGN.md identity.json) and the encodings it can send them in.
 IDENTITY_KEYS = (
@@ -215,6 +221,20 @@ class Behaviour(_Frozen):
     steps: tuple[Step, ...]
 
 
+class Page(_Frozen):
+    """A page of the app's web site, served by the sim internet at `url` (e.g. its privacy policy,
+    which the app's policy screen loads like a WebView does)."""
+
+    url: str
+    content_type: str = "text/html; charset=utf-8"
+    body: str = Field(max_length=256 * 1024)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return Http._url(v)
+
+
 class Start(_Frozen):
     """The first screen at launch, by the consent state the app has stored."""
 
@@ -234,6 +254,7 @@ class AppModel(_Frozen):
     start: Start
     screens: tuple[Screen, ...]
     behaviours: tuple[Behaviour, ...] = ()
+    pages: tuple[Page, ...] = ()
     expect: dict[str, tuple[str, ...]] = {}
     description: str = ""
 

@@ -70,6 +70,7 @@ class SimDevice:
         self._runtime_factory = runtime_factory
         self._use_internet = internet
         self.internet: Any = None
+        self._page_models: dict[tuple[str, int], Any] = {}
         self.internet_addr: tuple[str, int] = ("127.0.0.1", 0)
         self.runtime: AppRuntime | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -91,7 +92,7 @@ class SimDevice:
     def _start_internet(self) -> None:
         from harness.sim.internet import SimInternet
 
-        self.internet = SimInternet(self.state_dir / "internet")
+        self.internet = SimInternet(self.state_dir / "internet", pages=self._app_page)
         self.internet_addr = tuple(self.internet.start())  # type: ignore[assignment]
         pem = self.internet.ca_pem
         name = subject_hash_old(pem) + ".0"
@@ -102,6 +103,26 @@ class SimDevice:
             if not d.startswith("/data"):  # a system CA, in the legacy store and the Conscrypt APEX
                 path.write_bytes(pem)
         self.state.props["consentry.sim.internet"] = f"{self.internet_addr[0]}:{self.internet_addr[1]}"
+
+    def _app_page(self, host: str, path: str) -> tuple[str, bytes] | None:
+        """A web page that an installed app publishes (its model's `pages`), for the sim internet."""
+        loader = self.state.app_loader
+        if loader is None:
+            return None
+        for package in list(self.state.packages):
+            apk = self.state.installed_apk(package)
+            if apk is None or not apk.is_file():
+                continue
+            key = (str(apk), apk.stat().st_mtime_ns)
+            model = self._page_models.get(key)
+            if model is None:
+                model = self._page_models[key] = loader(apk)
+            for page in getattr(model, "pages", ()):
+                rest = page.url.split("://", 1)[-1]
+                p_host, _, p_path = rest.partition("/")
+                if p_host.lower() == host and "/" + p_path.split("?")[0] == path:
+                    return page.content_type, page.body.encode("utf-8")
+        return None
 
     def _make_runtime(self) -> AppRuntime | None:
         if self._runtime_factory is not None:

@@ -215,6 +215,67 @@ CASES = [
 ]
 
 
+class _WithPolicy:
+    """A run plus the `policy/` record the policy step would have written."""
+
+    def __init__(self, run: RunBuilder, status: str, text: str | None = None, **extra):
+        self.run, self.status, self.text, self.extra = run, status, text, extra
+
+    def write(self, root):
+        d = self.run.write(root)
+        (d / "policy").mkdir()
+        meta = {"status": self.status, "t_ns": 1_200_000_000, **self.extra}
+        if self.text is not None:
+            (d / "policy" / "text.txt").write_text(self.text, encoding="utf-8")
+            meta["text_file"] = "policy/text.txt"
+        (d / "policy" / "policy.json").write_text(json.dumps(meta), encoding="utf-8")
+        return d
+
+
+def _exit_after_refusal(home_first: bool) -> RunBuilder:
+    run = _refused(1.0)
+    if home_first:
+        run.step("home", 1.1)
+    run.screen(1.3, "other", package="com.android.launcher3")
+    return run
+
+
+def _asks(groups, at=2.0, gap=1.0, used_at=None) -> RunBuilder:
+    run = _accepted(fresh=True)
+    if used_at is not None:
+        run.step("explore", used_at, used_at + 5)
+    for i, g in enumerate(groups):
+        _dialog(run, at + i * gap, g, "denied")
+    return run
+
+
+POLICY_TEXT = "我们会收集您的设备标识符（IMEI）。\nSDK名称 | 提供方 | 使用目的\n友盟统计SDK | 友盟 | 统计分析"
+CASES += [
+    ("no-privacy-policy", lambda: _WithPolicy(_accepted(), "absent"), True, "none on the notice or in the app"),
+    ("no-privacy-policy", lambda: _WithPolicy(_accepted(), "unreadable"), False, "found but unreadable"),
+    ("policy-hard-to-reach", lambda: _WithPolicy(_accepted(), "read", POLICY_TEXT, taps_from_main=5), True, "5 taps"),
+    ("policy-hard-to-reach", lambda: _WithPolicy(_accepted(), "read", POLICY_TEXT, taps_from_main=4), False, "4 taps"),
+    ("pi-not-disclosed", lambda: _WithPolicy(_reads(_accepted(), [2.0], "location", AMAP_LOCATION), "read",
+                                             POLICY_TEXT), True, "location not in the policy"),
+    ("pi-not-disclosed", lambda: _WithPolicy(_reads(_accepted(), [2.0]), "read", POLICY_TEXT), False, "IMEI declared"),
+    ("pi-not-disclosed", lambda: _WithPolicy(_reads(_accepted(), [2.0], "location", AMAP_LOCATION), "unreadable"),
+     False, "policy not read"),
+    ("sdk-not-disclosed", lambda: _WithPolicy(_reads(_accepted(), [2.0], "location", AMAP_LOCATION), "read",
+                                              POLICY_TEXT), True, "AMap not listed"),
+    ("sdk-not-disclosed", lambda: _WithPolicy(_reads(_accepted(), [2.0]), "read", POLICY_TEXT), False, "Umeng listed"),
+    ("forced-consent", lambda: _exit_after_refusal(False), True, "left the screen after the refusal"),
+    ("forced-consent", lambda: _exit_after_refusal(True), False, "the harness pressed HOME"),
+    ("forced-consent", lambda: _refused(1.0).step("explore", 0.95, 4.0).screen(1.3, "other", package="com.android.launcher3"),
+     False, "refused during explore, which then left the app"),
+    ("forced-consent", lambda: _dialog(_accepted(), 2.0, "LOCATION").consent("permission:LOCATION", "denied", 2.4,
+                                                                            via="observed")
+     .screen(2.5, "other", package="com.android.launcher3"), False, "a prompt dismissed, not refused by the user"),
+    ("permission-bundle", lambda: _asks(["CAMERA", "LOCATION"]), True, "two groups 1 s apart"),
+    ("permission-bundle", lambda: _asks(["CAMERA", "LOCATION"], gap=8.0), False, "8 s apart"),
+    ("permission-bundle", lambda: _asks(["CAMERA", "LOCATION"], used_at=1.5), False, "after the app was used"),
+]
+
+
 @pytest.mark.parametrize(("rule", "build", "expected", "note"), CASES, ids=[f"{c[0]}:{c[3]}" for c in CASES])
 def test_rule_cases(tmp_path, rule, build, expected, note):
     build().write(tmp_path)

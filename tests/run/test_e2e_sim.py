@@ -62,7 +62,7 @@ def demo_suite(tmp_path_factory, adb_server):
                 if "connected to" in _adb("connect", sim.serial) and _adb("-s", sim.serial, "get-state").strip() == "device":
                     break
                 time.sleep(0.1)
-        proc = _cli("suite", "demo", "--devices", ",".join(s.serial for s in sims), "--out", str(out))
+        proc = _cli("suite", "demo", "--devices", ",".join(s.serial for s in sims), "--out", str(out), timeout=2300)
     finally:
         for sim in sims:
             _adb("disconnect", sim.serial)
@@ -124,16 +124,20 @@ def _findings_by_run(runs: Path) -> dict[tuple[str, str], tuple[str, set[str]]]:
     return out
 
 
+@pytest.mark.timeout(2400)  # the fixture runs 5 scenarios x every sample app on three sims
 def test_demo_suite_runs_everything_and_writes_every_report(demo_suite):
     out, proc = demo_suite
     assert proc.returncode == 0, proc.stderr[-3000:]
     runs = _findings_by_run(out / "runs")
-    assert len(runs) == 50 and all(status == "complete" for status, _ in runs.values())
+    from harness.sim.samples import sample_models
+
+    assert len(runs) == 5 * len(sample_models()) and all(status == "complete" for status, _ in runs.values())
     report = out / "report"
     for name in ("report.html", "report.xlsx", "report.json", "junit.xml"):
         assert (report / name).stat().st_size > 0, name
 
 
+@pytest.mark.timeout(2400)
 def test_every_sample_app_yields_exactly_its_declared_findings(demo_suite):
     from harness.sim.samples import sample_models
 
@@ -332,3 +336,58 @@ def test_a_bad_scenario_file_exits_2_naming_the_line(tmp_path):
     proc = _cli("run", "--device", "127.0.0.1:1", "--app", "x.apk", "--scenario", str(bad), timeout=60)
     assert proc.returncode == 2
     assert f"{bad}: line 4: steps[1].consent" in proc.stderr and "Traceback" not in proc.stderr
+
+
+POLICY_SAMPLES = ("policy_full", "sdk_omitted", "location_undeclared", "deep_policy", "no_policy", "exit_on_refusal",
+                  "permission_bundle", "compliant")
+
+
+@pytest.fixture(scope="module")
+def policy_sim(adb_server, tmp_path_factory):
+    """One sim device with the policy sample apps (and the compliant one), shared by the module."""
+    from harness.sim.samples import sample_app_paths
+    from harness.sim.server import SimDevice
+
+    paths = sample_app_paths()
+    sim = SimDevice(tmp_path_factory.mktemp("policy-sim"), apps=[paths[n] for n in POLICY_SAMPLES])
+    sim.start()
+    try:
+        for _ in range(50):
+            if "connected to" in _adb("connect", sim.serial) and _adb("-s", sim.serial, "get-state").strip() == "device":
+                break
+            time.sleep(0.1)
+        yield sim, paths
+    finally:
+        _adb("disconnect", sim.serial)
+        sim.stop()
+
+
+@pytest.mark.parametrize("scenario", ["baseline", "refuse", "accept", "accept-grant", "background"])
+@pytest.mark.parametrize("name", POLICY_SAMPLES)
+def test_policy_samples_yield_their_declared_findings(policy_sim, tmp_path, name, scenario):
+    """Each policy sample app, through each built-in scenario, gives exactly the findings its model
+    declares, the policy rules included; and its run keeps the policy it read in policy/."""
+    from harness.scenario.loader import builtin_scenarios
+    from harness.sim.samples import sample_models
+
+    sim, paths = policy_sim
+    model = sample_models()[name]
+    result = execute_run(connect_device(sim.serial), read_apk(paths[name]), builtin_scenarios()[scenario],
+                         RunOptions(out=tmp_path, time_scale=0.2))
+    assert result.status == "complete", result.reason
+    findings = pd.read_parquet(result.run_dir / "findings.parquet")
+    got, want = set(findings["rule"]), set(model.expect.get(scenario, ()))
+    assert got == want, (f"missing {sorted(want - got)}, extra {sorted(got - want)}",
+                         findings[["rule", "category", "sdk", "evidence"]].to_dict("records"))
+    if scenario == "baseline":
+        return
+    meta = json.loads((result.run_dir / "policy" / "policy.json").read_text())
+    if name == "no_policy":
+        assert meta["status"] == "absent" and not meta["entry_seen"]
+    else:
+        assert meta["status"] == "read", meta
+        text = (result.run_dir / meta["text_file"]).read_text()
+        assert meta["source"]["kind"] == "url" and meta["html_file"], meta  # the page came over the proxy
+        assert len(text) > 20 and meta["sha256"]
+    if name == "deep_policy" and scenario != "baseline":
+        assert meta["taps_from_main"] == 5, meta

@@ -20,8 +20,9 @@ def test_builtins_are_the_documented_five_and_validate_against_the_schema():
     for path in (ROOT / "scenarios").glob("*.yaml"):
         jsonschema.validate(yaml.safe_load(path.read_text()), schema)
     assert scenarios["baseline"].total_wait() == 30
-    assert [s.action for s in scenarios["background"].steps] == ["launch", "consent", "permissions", "wait", "home", "wait"]
-    assert scenarios["refuse"].steps[1].decision == "refuse"
+    assert [s.action for s in scenarios["background"].steps] == ["launch", "policy", "consent", "permissions", "policy",
+                                                                 "wait", "home", "wait"]
+    assert scenarios["refuse"].steps[2].decision == "refuse"
 
 
 def test_step_forms_are_normalised(tmp_path):
@@ -77,3 +78,13 @@ def test_suites_resolve_builtin_names_and_check_their_scenarios(tmp_path):
     f.write_text("name: s\napps: [x.apk]\nscenarios: [baseline, missing]\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"line 3: scenarios\[1\]"):
         load_suite(f)
+
+
+def test_policy_step_forms_and_errors():
+    from harness.scenario.loader import parse_scenario
+
+    sc = parse_scenario("name: p\nsteps:\n  - launch\n  - policy\n  - policy: {where: app, max_taps: 5}\n", "p.yaml")
+    assert sc.steps[1].policy is None and sc.steps[2].policy.where == "app" and sc.steps[2].policy.max_taps == 5
+    assert sc.steps[2].describe() == "policy app"
+    with pytest.raises(ScenarioError, match=r"p.yaml: line 4: steps\[1\].policy.max_taps"):
+        parse_scenario("name: p\nsteps:\n  - launch\n  - policy: {max_taps: 99}\n", "p.yaml")

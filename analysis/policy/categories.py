@@ -1,0 +1,127 @@
+"""Declared categories and purposes: one pass of one compiled pattern per language over the text,
+matches mapped to clauses, clauses that deny collection or define a term left out."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from analysis.policy.vocab import (
+    CATEGORY_TERMS,
+    DEFINITIONS_EN,
+    DEFINITIONS_ZH,
+    NEGATIONS_EN,
+    NEGATIONS_ZH,
+    PURPOSE_TERMS,
+)
+
+_CLAUSE_END = re.compile(r"[。；;！？!?\n]|\.(?=\s|$)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+EXCERPT_CHARS = 160
+
+
+def language(text: str) -> str:
+    """`zh`, `en` or `unknown`: Chinese when CJK characters are a fifth of the letters or more."""
+    sample = text[:200_000]
+    cjk, latin = len(_CJK.findall(sample)), len(_LATIN.findall(sample))
+    if cjk + latin == 0:
+        return "unknown"
+    return "zh" if cjk * 5 >= cjk + latin else "en"
+
+
+def _alternation(terms: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> tuple[re.Pattern, dict[str, list[str]]]:
+    """One pattern for every term of every label: Chinese as substrings, English as whole words
+    (case-insensitive). Longest terms first so that `MAC地址` wins over shorter overlaps."""
+    owners: dict[str, list[str]] = {}
+    zh_terms, en_terms = set(), set()
+    for label, (zh, en) in terms.items():
+        for t in zh:
+            owners.setdefault(t.lower(), []).append(label)
+            zh_terms.add(t)
+        for t in en:
+            owners.setdefault(t.lower(), []).append(label)
+            en_terms.add(t)
+    zh_alt = "|".join(re.escape(t) for t in sorted(zh_terms, key=len, reverse=True))
+    en_alt = "|".join(re.escape(t) for t in sorted(en_terms, key=len, reverse=True))
+    pattern = re.compile(rf"(?:(?<![A-Za-z0-9])(?:{en_alt})(?![A-Za-z0-9]))|(?:{zh_alt})", re.I)
+    return pattern, {k: sorted(set(v)) for k, v in owners.items()}
+
+
+@lru_cache(maxsize=2)
+def _compiled(kind: str) -> tuple[re.Pattern, dict[str, list[str]]]:
+    return _alternation(CATEGORY_TERMS if kind == "categories" else PURPOSE_TERMS)
+
+
+@dataclass(frozen=True)
+class Clauses:
+    """Clause boundaries of a text and which clauses are excluded (negated or definitional)."""
+
+    starts: list[int]
+    excluded: set[int]
+
+    def index(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+
+def clauses(text: str) -> Clauses:
+    """Clauses end at sentence punctuation and line ends. A clause that denies collection is left
+    out; so is a whole line (paragraph) that opens by defining a term, since a definition lists
+    examples over several clauses ("个人信息是指……；财产信息……")."""
+    starts = [0] + [m.end() for m in _CLAUSE_END.finditer(text)]
+    excluded = set()
+    lowered = text.lower()
+    defining = False
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        clause = lowered[start:end]
+        line_start = start == 0 or text[start - 1] == "\n"
+        if line_start:
+            head = clause[:40]
+            defining = any(d in head for d in DEFINITIONS_ZH) or any(d in head for d in DEFINITIONS_EN)
+        if defining or any(n in clause for n in NEGATIONS_ZH) or any(n in clause for n in NEGATIONS_EN) \
+                or any(d in clause for d in DEFINITIONS_ZH) or any(d in clause for d in DEFINITIONS_EN):
+            excluded.add(i)
+    return Clauses(starts, excluded)
+
+
+def _excerpt(text: str, cl: Clauses, idx: int) -> str:
+    start = cl.starts[idx]
+    end = cl.starts[idx + 1] if idx + 1 < len(cl.starts) else len(text)
+    return text[start:end].strip()[:EXCERPT_CHARS]
+
+
+def find_labels(text: str, kind: str, cl: Clauses | None = None) -> dict[str, str]:
+    """label -> excerpt of the first clause that names it (categories or purposes)."""
+    pattern, owners = _compiled(kind)
+    cl = cl or clauses(text)
+    found: dict[str, str] = {}
+    for m in pattern.finditer(text):
+        labels = owners.get(m.group(0).lower())
+        if not labels or all(lb in found for lb in labels):
+            continue
+        idx = cl.index(m.start())
+        if idx in cl.excluded:
+            continue
+        for label in labels:
+            found.setdefault(label, _excerpt(text, cl, idx))
+    return found
+
+
+def categories_in(text: str) -> list[str]:
+    """Categories named in a short piece of text (a table cell, an SDK's data types), no clause logic."""
+    pattern, owners = _compiled("categories")
+    out: set[str] = set()
+    for m in pattern.finditer(text):
+        out.update(owners.get(m.group(0).lower(), ()))
+    return sorted(out)
+
+
+def purposes_in(text: str) -> list[str]:
+    pattern, owners = _compiled("purposes")
+    out: set[str] = set()
+    for m in pattern.finditer(text):
+        out.update(owners.get(m.group(0).lower(), ()))
+    return sorted(out)

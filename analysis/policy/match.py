@@ -1,0 +1,149 @@
+"""Match the SDK names a policy gives to the SDK database, through its public API only
+(`analysis.sdk.load_db()`, each entry's `id`, `name`, `company`, `category`).
+
+A database name such as "Umeng Analytics (友盟统计)" or "Tencent YLH ads (优量汇/广点通 GDT)" yields
+aliases: the English part, each bracketed or slash-separated part, and the English part without
+its leading company word. A policy name matches the entry with the longest alias it contains (or
+that contains it); ties go to the entry whose company the policy row names, then to the entry
+whose category fits the stated purpose."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from analysis.policy.categories import purposes_in
+
+_NORM_DROP = re.compile(r"[\s\-_·\.,，、/\\()（）\[\]【】《》<>\"'“”:：+&]|sdk|android|安卓版?|插件|服务|平台", re.I)
+# purpose label (vocab.PURPOSE_TERMS) -> database categories it points to
+PURPOSE_CATEGORY = {
+    "analytics": {"analytics", "measurement", "ab_testing"}, "advertising": {"advertising", "attribution", "marketing"},
+    "push": {"push", "messaging"}, "location_services": {"location", "maps"}, "login": {"login", "identification"},
+    "payment": {"payment"}, "sharing": {"social"}, "crash_reporting": {"crash_reporting", "apm"},
+    "security": {"risk_control", "protection", "identification"}, "customer_support": {"customer_support"},
+    "personalisation": {"advertising", "analytics"},
+}
+# Chinese short names of companies that database entries name in English only.
+COMPANY_ALIASES = {
+    "tencent": ("腾讯",), "baidu": ("百度",), "alibaba": ("阿里巴巴", "阿里"), "alibaba cloud": ("阿里云",),
+    "ant group": ("支付宝", "蚂蚁"), "bytedance": ("字节跳动", "巨量引擎", "火山引擎"), "huawei": ("华为",),
+    "xiaomi": ("小米",), "google": ("谷歌",), "netease": ("网易",), "kuaishou": ("快手",), "sina weibo": ("新浪", "微博"),
+    "jd.com": ("京东",), "china mobile": ("中国移动",), "china unicom": ("中国联通",), "china telecom": ("中国电信",),
+    "autonavi (alibaba)": ("高德",), "umeng+ (alibaba)": ("友盟",), "honor": ("荣耀",), "meizu": ("魅族",),
+}
+
+
+def norm(text: str) -> str:
+    return _NORM_DROP.sub("", text.lower())
+
+
+def _aliases(name: str, company: str) -> set[str]:
+    parts = {name}
+    parts.update(p.strip() for p in re.split(r"[()（）/]|\s+/\s+", name) if p.strip())
+    first_company_word = company.split()[0].lower() if company.split() else ""
+    for p in list(parts):  # "Google AdMob" -> "AdMob"; never a lone common word ("Location SDK")
+        words = p.split()
+        rest = [w for w in (re.sub(r"SDK$", "", w) for w in words[1:] if w.upper() != "SDK") if w]
+        if rest and words[0].lower() == first_company_word and (len(rest) > 1 or any(c.isupper() for c in rest[0][1:])):
+            parts.add(" ".join(rest))
+    out = set()
+    for p in parts:
+        n = norm(p)
+        cjk = bool(re.search(r"[\u4e00-\u9fff]", n))
+        if cjk and len(n) >= 2:
+            out.add(n)
+        elif not cjk and len(n) >= 3 and (p.strip() == name or any(ch.isupper() for ch in p)):
+            out.add(n)  # a lowercase bracket part ("(base)", "(review") is a note, not a name
+    return out
+
+
+def _company_aliases(company: str) -> set[str]:
+    out = {norm(p) for p in re.split(r"[()（）/]", company) if len(norm(p)) >= 2}
+    out.update(norm(a) for a in COMPANY_ALIASES.get(company.lower(), ()))
+    return out
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    id: str
+    name: str
+    company: str
+    category: str
+    aliases: frozenset[str]
+    companies: frozenset[str]
+    order: int
+
+
+@lru_cache(maxsize=4)
+def _index(db) -> tuple[_Indexed, ...]:
+    rows = []
+    for order, e in enumerate(db.entries.values()):
+        rows.append(_Indexed(e.id, e.name, e.company, e.category, frozenset(_aliases(e.name, e.company)),
+                             frozenset(_company_aliases(e.company)), order))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class Match:
+    sdk: str | None
+    company: str | None
+    category: str | None
+    how: str  # name | company | none
+
+
+NO_MATCH = Match(None, None, None, "none")
+
+
+def match_entry(name: str, company: str | None, purpose: str | None, db) -> Match:
+    """The database entry a policy's SDK entry names (or NO_MATCH)."""
+    key = norm(name)
+    if len(key) < 2:
+        return NO_MATCH
+    comp_key = norm(company or "")
+    wanted = set().union(*(PURPOSE_CATEGORY.get(p, set()) for p in purposes_in(f"{name} {purpose or ''}"))) \
+        if (purpose or name) else set()
+    best: list[tuple[tuple[int, int, int, int], _Indexed]] = []
+    for row in _index(db):
+        score = 0
+        for alias in row.aliases:
+            if alias == key:
+                score = max(score, 1000 + len(alias))
+            elif alias in key:
+                score = max(score, len(alias) * 10)
+            elif key in alias and len(key) >= 2:
+                score = max(score, len(key) * 5)
+        if not score:
+            continue
+        company_hit = int(any(c in comp_key or c in key for c in row.companies)) if row.companies else 0
+        purpose_hit = int(row.category in wanted)
+        best.append(((score, company_hit, purpose_hit, -row.order), row))
+    if best:
+        row = max(best, key=lambda b: b[0])[1]
+        return Match(row.id, row.company, row.category, "name")
+    # no name matched: a company named in the entry, narrowed by purpose to one SDK
+    if key or comp_key:
+        by_company = [r for r in _index(db) if any(c in comp_key or c in key for c in r.companies)]
+        fitting = [r for r in by_company if r.category in wanted]
+        if len(fitting) == 1:
+            r = fitting[0]
+            return Match(r.id, r.company, r.category, "company")
+    return NO_MATCH
+
+
+def dictionary_names(text: str, db) -> list[tuple[str, str]]:
+    """(alias as written, sdk id) for database SDK names written in English running text, as whole
+    words: English policies name services ("Firebase Crashlytics", "AdMob") without a table."""
+    found: dict[str, tuple[str, str]] = {}
+    latin = [(a, r) for r in _index(db) for a in r.aliases if a.isascii() and len(a) >= 5]
+    if not latin:
+        return []
+    squashed = norm(text)
+    for alias, row in sorted(latin, key=lambda ar: -len(ar[0])):
+        if row.id in found or alias not in squashed:
+            continue
+        pattern = r"(?<![A-Za-z0-9])" + r"[\s\-_\.]?".join(re.escape(ch) for ch in alias) + r"(?![A-Za-z0-9])"
+        m = re.search(pattern, text, re.I)
+        if m and m.group(0)[:1].isupper():  # a name is written capitalised; "location" is a word
+            found[row.id] = (m.group(0), row.id)
+    return list(found.values())

@@ -1,0 +1,327 @@
+"""The third-party SDK list of a policy: table rows, "SDK名称：…" blocks and names in running text.
+
+Chinese policies publish the list (第三方SDK目录 / 共享清单) as a table (one row per SDK: name,
+provider, purpose, data, link), as blocks of "key：value" lines, or as list items naming
+"XX SDK". English policies name third-party services in running text. Each entry found is then
+matched to the SDK database (analysis.sdk) by name, Chinese name and company (`match.py`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from analysis.policy.text import CELL_SEP
+
+MAX_ENTRIES = 500
+
+_ROLE_PATTERNS = {  # table header / block key -> role; order matters (first hit wins per cell)
+    "link": re.compile(r"链接|隐私政策|隐私权政策|隐私声明|隐私协议|网址|官网|link|url|privacy", re.I),
+    "data": re.compile(r"个人信息|信息类型|数据类型|收集|字段|信息内容|共享的信息|处理的信息|数据|data|information|collected", re.I),
+    "purpose": re.compile(r"目的|用途|功能|场景|作用|purpose|use|usage|function", re.I),
+    "company": re.compile(r"提供方|公司|主体|厂商|开发者|合作方名称|第三方名称|第三方主体|运营方|provider|company|vendor|developer", re.I),
+    "name": re.compile(r"SDK|名称|名字|插件|服务名|^\s*name\s*$|service|library", re.I),
+    "permission": re.compile(r"权限|permission", re.I),
+}
+_KEY_LINE = re.compile(
+    r"^\s*(?:[\(（]?\d{1,3}[\.、\)）]\s*|[①-⑳]\s*|[-*•·]\s*)?"
+    r"(?P<key>(?:第三方)?\s*SDK\s*(?:名称|名字|name)?|SDK\s*提供方(?:的)?(?:公司)?名称|第三方(?:SDK)?(?:提供方|公司)?名称|"
+    r"(?:第三方|SDK)?\s*(?:提供方|公司名称|公司|主体名称|主体|运营方)|(?:使用|收集|处理|共享)?(?:的)?目的(?:及功能场景)?|"
+    r"使用场景|功能|用途|(?:收集|处理|共享|涉及)(?:的)?(?:个人)?信息(?:类型|种类|字段)?|个人信息(?:类型|种类|字段)|信息类型|"
+    r"(?:第三方|SDK)?\s*隐私(?:权)?政策(?:链接|地址)?|隐私(?:协议|声明)(?:链接)?|官网链接|链接|处理方式|共享方式|"
+    r"所需权限|申请权限|使用权限|权限|SDK\s*name|Provider|Company|Purpose|Data(?:\s*collected)?|Privacy\s*policy)"
+    r"\s*[:：]\s*(?P<value>.*)$",
+    re.I,
+)
+_ZH_NAME = re.compile(r"([A-Za-z0-9\u4e00-\u9fff+·\-\.（）() ]{1,30}?)\s*SDK(?![A-Za-z])", re.I)
+_EN_NAME = re.compile(r"((?:[A-Z][\w\-\.+]*\s+){0,3}[A-Z][\w\-\.+]*)\s+SDKs?\b")
+_SPLIT_ZH = re.compile(r".*(?:接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
+                       r"了|由|与|和|及|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
+_LEAD = re.compile(r"^(?:[\s\d\.、\)）(（\-*•·①-⑳#]|[一二三四五六七八九十]+、)+")
+GENERIC = frozenset(
+    "第三方 三方 相关 该 此 上述 以下 下列 这些 那些 部分 其他 其它 本 各 合作方 合作伙伴 各类 各种 所 任何 特定 此类 我们 您 其 某些 "
+    "部分第三方 第三方合作方 前述 对应 同类 一些 所述 相应 必要 移动 应用 本应用 the a an this that these those third-party "
+    "third party any some our other such each their".split()
+)
+
+
+# A name holding one of these is a phrase about SDKs ("这类第三方", "您发现这类"), not a name.
+_GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述|以下|您|我们|我公司|本公司|相关|合作伙伴|合作方|服务商|"
+                           r"各类|各种|部分|其他|其它|任何|所有|集成|接入|嵌入|第三|供应商|服务商|提供商|请注意|研究|公司|我方|"
+                           r"some|any|other|these|those|our|your|such")
+
+
+# Words that say what kind of SDK it is ("PUSH SDK", "站外分享SDK", "活体认证SDK"): a name made of
+# nothing else names no SDK; and a name holding a data word ("设备信息") is a list of data.
+_TYPE_WORDS = re.compile(
+    r"推送|消息|分享|站外|登录|登陆|一键|支付|统计|分析|广告|定位|地图|服务|功能|网络|活体|认证|人脸|识别|风控|性能|监测|监控|"
+    r"提现|合作|厂商|手机|语音|搜索|加速|排障|通讯录|基础|数据|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
+_DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|基于|他们|它们|其|所需|开发包|工具包|允许|目的|使用|时$")
+
+
+@dataclass
+class SdkEntry:
+    name: str
+    company: str | None = None
+    purpose: str | None = None
+    data: str | None = None
+    link: str | None = None
+    source: str = "text"  # table | block | text | dictionary
+    excerpt: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def clean_name(raw: str) -> str | None:
+    """A candidate SDK name cut down to the name itself; None when it is a generic phrase."""
+    name = _LEAD.sub("", raw).strip().strip("《》<>「」\"'“”：:，,。")
+    name = re.sub(r"\s*SDKs?$", "", name, flags=re.I).strip()
+    name = re.sub(r"\s+", " ", name)
+    if not name or len(name) > 40:
+        return None
+    generic = list(_GENERIC_PART.finditer(name))
+    if generic:  # "第三方服务商个推": the name follows the generic words
+        name = name[generic[-1].end():].strip().strip("的：:，,")
+    core = re.sub(r"[\s\-_·\.]", "", name).lower()
+    if len(core) < 2 or core in GENERIC or core.rstrip("的") in GENERIC or _GENERIC_PART.search(core):
+        return None
+    if re.fullmatch(r"[\d\W_]+", core) or not _TYPE_WORDS.sub("", core) or _DATA_WORDS.search(core):
+        return None
+    return name
+
+
+_ENUM_SPLIT = re.compile(r"[、，,/／]|以及")
+_AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
+
+
+def enumerated(raw: str) -> list[str]:
+    """Names of an enumeration ("优量汇、穿山甲、InMobi"), parentheticals dropped."""
+    raw = re.sub(r"[（(][^）)]{0,40}[）)]", "", raw)
+    out = []
+    for part in _ENUM_SPLIT.split(raw):
+        name = clean_name(part.strip().removesuffix("等"))
+        if name:
+            out.append(name)
+    return out
+
+
+def _role_of(cell: str) -> str | None:
+    for role, pattern in _ROLE_PATTERNS.items():
+        if pattern.search(cell):
+            return role
+    return None
+
+
+_HEADER_WORD = re.compile(r"名称|名字|目的|用途|类型|种类|链接|场景|功能|提供方|主体|字段|信息|权限|描述|说明|"
+                          r"^\s*(?:第三方)?\s*sdk\s*$|name|purpose|type|link|provider|company|data|usage|permission", re.I)
+
+
+def _header_roles(cells: list[str]) -> dict[int, str] | None:
+    """Column roles of a header row, or None when the row is not an SDK table header."""
+    if len(cells) < 2 or any(len(c) > 40 for c in cells):
+        return None
+    roles: dict[int, str] = {}
+    if sum(1 for c in cells if _HEADER_WORD.search(c)) * 2 < len([c for c in cells if c]):
+        return None  # "高德定位SDK | 高德软件有限公司" names an SDK and a company: a row, not labels
+    unknown = sum(1 for c in cells if c and _role_of(c) is None)
+    if unknown > (1 if len(cells) >= 4 else 0):
+        return None  # header cells are all labels; a data row has values no label pattern names
+    for i, cell in enumerate(cells):
+        role = _role_of(cell)
+        if role and role not in roles.values():
+            roles[i] = role
+        elif role == "name" and "company" not in roles.values():
+            roles[i] = "company"  # a second name-like column (第三方名称 after SDK名称) is the provider
+    names = [i for i, r in roles.items() if r == "name"]
+    if not names:
+        companies = [i for i, r in roles.items() if r == "company"]
+        if not companies:
+            return None
+        roles[companies[0]] = "name"  # "第三方名称 | 目的 | 信息": the third party names the entry
+    if not any("sdk" in c.lower() or "第三方" in c or "合作" in c or "service" in c.lower() for c in cells):
+        return None
+    return roles
+
+
+def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
+    """Entries of every table whose header row names an SDK column; returns (entries, lines used)."""
+    entries: list[SdkEntry] = []
+    used: set[int] = set()
+    roles: dict[int, str] | None = None
+    for i, line in enumerate(lines):
+        if CELL_SEP not in line:
+            roles = None
+            continue
+        cells = [c.strip() for c in line.split(CELL_SEP.strip())]
+        header = _header_roles(cells)
+        if header is not None:
+            roles = header
+            used.add(i)
+            continue
+        if roles is None:
+            continue
+        values = {role: cells[idx] for idx, role in roles.items() if idx < len(cells) and cells[idx]}
+        name = clean_name(values.get("name", ""))
+        used.add(i)
+        if name:
+            entries.append(SdkEntry(name=name, company=values.get("company"), purpose=values.get("purpose"),
+                                    data=values.get("data"), link=values.get("link"), source="table",
+                                    excerpt=line[:300]))
+    return entries, used
+
+
+def _key_role(key: str) -> str | None:
+    k = key.lower()
+    if "sdk" in k and ("名称" in k or "名字" in k or "name" in k or k.strip() in ("sdk", "第三方sdk")) and "提供方" not in k:
+        return "name"
+    if "隐私" in k or "链接" in k or "privacy" in k:
+        return "link"
+    if "目的" in k or "场景" in k or "功能" in k or "用途" in k or "purpose" in k:
+        return "purpose"
+    if "信息" in k or "data" in k:
+        return "data"
+    if "提供方" in k or "公司" in k or "主体" in k or "运营方" in k or "名称" in k or "provider" in k or "company" in k:
+        return "company"
+    if "权限" in k:
+        return "permission"
+    return None
+
+
+def from_blocks(lines: list[str], skip: set[int]) -> tuple[list[SdkEntry], set[int]]:
+    """Entries written as "SDK名称：X / 提供方：Y / 目的：Z" lines (or several keys on one line)."""
+    entries: list[SdkEntry] = []
+    used: set[int] = set()
+    current: SdkEntry | None = None
+    for i, line in enumerate(lines):
+        if i in skip:
+            continue
+        pieces = _split_keys(line)
+        if not pieces:
+            if current is not None and len(line) > 200:
+                current = None  # a paragraph ends the block
+            continue
+        for key, value in pieces:
+            role = _key_role(key)
+            if role == "name":
+                name = clean_name(value)
+                current = SdkEntry(name=name, source="block", excerpt=line[:300]) if name else None
+                if current is not None:
+                    entries.append(current)
+                    used.add(i)
+            elif current is not None and role in ("company", "purpose", "data", "link"):
+                if getattr(current, role) is None:
+                    setattr(current, role, value.strip()[:500])
+                used.add(i)
+    return entries, used
+
+
+_INLINE_KEYS = re.compile(
+    r"((?:第三方)?SDK\s*(?:名称|名字)|SDK\s*提供方(?:的)?(?:公司)?名称|第三方(?:SDK)?(?:提供方|公司)?名称|提供方|公司名称|"
+    r"使用目的(?:及功能场景)?|收集(?:的)?(?:个人)?信息(?:类型|种类|字段)?|(?:处理|共享|涉及)(?:的)?个人信息(?:类型|种类)?|"
+    r"个人信息类型|收集数据类型|数据类型|公司全称|官网链接|用途|隐私(?:权)?政策(?:链接)?|SDK\s*name|Provider|Purpose)\s*[:：∶]", re.I)
+
+
+def _split_keys(line: str) -> list[tuple[str, str]]:
+    """`key：value` pairs of a line; a line may hold several keys in a row, after a lead-in."""
+    m = _KEY_LINE.match(line)
+    if not m:
+        found = list(_INLINE_KEYS.finditer(line))
+        if not found or not any(_key_role(k.group(1)) == "name" for k in found):
+            return []
+        return [(k.group(1), line[k.end(): found[j + 1].start() if j + 1 < len(found) else len(line)])
+                for j, k in enumerate(found)]
+    marks: list[tuple[int, int, str]] = [(k.start(), k.end(), k.group(1)) for k in _INLINE_KEYS.finditer(line)]
+    if len(marks) <= 1:
+        return [(m.group("key"), m.group("value"))]
+    out: list[tuple[str, str]] = []
+    first_value_end = marks[0][0] if marks[0][0] > m.start("value") else None
+    if first_value_end is not None:
+        out.append((m.group("key"), line[m.start("value"):first_value_end]))
+    for j, (s, e, key) in enumerate(marks):
+        end = marks[j + 1][0] if j + 1 < len(marks) else len(line)
+        if s >= m.start("value") or first_value_end is None:
+            out.append((key, line[e:end]))
+    return out
+
+
+_ENUM_BEFORE = re.compile(r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}[、/]){1,12}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?)\s*的?\s*SDK", re.I)
+_VERB_CUT = re.compile(r".*(?:接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|：|:|“|\")")
+
+
+def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
+    """Names written as "XX SDK" in running text and list items, enumerations before
+    ("优量汇、穿山甲的SDK") and after ("PUSH SDK(华为、小米)", "SDK包括：微信登录、QQ登录") the word."""
+    entries: list[SdkEntry] = []
+
+    def add(name: str | None, line: str, at: int) -> None:
+        if name:
+            entries.append(SdkEntry(name=name, source="text", excerpt=line[max(0, at - 60): at + 120]))
+
+    for i, line in enumerate(lines):
+        if i in skip or "sdk" not in line.lower():
+            continue
+        if lang == "en":
+            for m in _EN_NAME.finditer(line):
+                add(clean_name(m.group(1)), line, m.start())
+            continue
+        for m in _ZH_NAME.finditer(line):
+            raw = m.group(1).rstrip()
+            raw = raw[:-1] if raw.endswith("的") else raw  # "高德的SDK": 高德
+            cut = _SPLIT_ZH.match(raw)
+            raw = raw[cut.end():] if cut else raw
+            if len(raw) <= 16:
+                add(clean_name(raw), line, m.start())
+        for m in _ENUM_BEFORE.finditer(line):
+            raw = m.group(1)
+            cut = _VERB_CUT.match(raw)
+            for name in enumerated(raw[cut.end():] if cut else raw):
+                add(name, line, m.start())
+        for m in _AFTER_SDK.finditer(line):
+            listed = m.group(1) or m.group(2) or ""
+            if m.group(1) and not re.search(r"[、，,/／]", listed):
+                continue  # "极光SDK（其他品牌手机）": a remark, not a list
+            for name in enumerated(listed):
+                add(name, line, m.start())
+        for m in _PROVIDED_BY.finditer(line):
+            for part in re.split(r"[、，,]|和(?=[\u4e00-\u9fff]{2,}(?:公司|集团))", m.group(1)):
+                short = re.search(r"[（(]([^）)]{2,12})[）)]\s*$", part.strip())
+                add(clean_name(short.group(1) if short else re.sub(r"[（(][^）)]*[）)]", "", part)), line, m.start())
+    return entries
+
+
+# "目前我们的广告由A公司（今日头条）、B公司提供，我们会接入这些公司的SDK": providers named instead of SDKs
+_PROVIDED_BY = re.compile(r"由(.{2,240}?)提供[^。；]{0,24}?接入[^。；]{0,10}?SDK")
+
+
+_URL_LINE = re.compile(r"^\s*[\[<(（]?\s*_?(https?://|www\.)|^\s*注[:：]", re.I)
+_LIST_HEAD = re.compile(r"SDK.{0,12}(清单|目录|列表|公示|名称|信息|说明)|(清单|目录|列表|公示).{0,12}SDK", re.I)
+
+
+def from_link_lines(lines: list[str], skip: set[int]) -> list[SdkEntry]:
+    """A list of "name" lines each followed by its policy link, under an SDK list heading."""
+    entries: list[SdkEntry] = []
+    window = -1
+    for i, line in enumerate(lines[:-1]):
+        if _LIST_HEAD.search(line):
+            window = i + 80
+        if i in skip or i > window or len(line) > 30 or _URL_LINE.match(line) or re.search(r"[。；;：:]", line):
+            continue
+        if _URL_LINE.match(lines[i + 1]):
+            for name in enumerated(line) if "、" in line else [clean_name(line)]:
+                if name:
+                    entries.append(SdkEntry(name=name, source="list", excerpt=f"{line} {lines[i + 1][:120]}"))
+    return entries
+
+
+def extract_entries(text: str, lang: str) -> list[SdkEntry]:
+    """Every SDK entry of a policy text (as `policy_text` produced it), duplicates merged by name."""
+    lines = text.splitlines()
+    table, used = from_tables(lines)
+    block, used_b = from_blocks(lines, used)
+    loose = from_text(lines, used | used_b, lang) + from_link_lines(lines, used | used_b)
+    merged: dict[str, SdkEntry] = {}
+    for entry in table + block + loose:
+        key = re.sub(r"[\s\-_·\.]", "", entry.name).lower()
+        if key not in merged:
+            merged[key] = entry
+        if len(merged) >= MAX_ENTRIES:
+            break
+    return list(merged.values())

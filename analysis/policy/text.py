@@ -1,0 +1,244 @@
+"""Policy bytes -> plain text: encoding detection, HTML flattened by a real parser, sizes capped.
+
+A policy page is hostile content: it may be huge, declare a wrong charset, carry scripts, or be
+broken HTML. The stdlib `html.parser` is a tolerant, non-validating parser that never fetches
+anything and expands no external entities; scripts, styles and templates are dropped. Tables keep
+their shape as one line per row with cells separated by `CELL_SEP`, so that SDK lists can be read
+back as rows."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+MAX_INPUT_BYTES = 8 << 20  # read at most this much of a file or a response body
+MAX_TEXT_CHARS = 2_000_000  # and keep at most this much text
+CELL_SEP = " | "
+_BLOCK = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 section article header footer tr table dt dd dl pre blockquote hr "
+    "title main nav aside form fieldset details summary figure figcaption address center".split()
+)
+_SKIP = frozenset({"script", "style", "template", "noscript", "svg", "head", "iframe", "object"})
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_HTML_HINT = re.compile(r"<\s*(html|body|div|p|table|br|span|h[1-6]|li|!doctype)\b", re.I)
+
+
+@dataclass(frozen=True)
+class PolicyText:
+    text: str
+    encoding: str
+    html: bool
+    truncated: bool  # the input or the text was cut at a cap
+    links: tuple[tuple[str, str], ...] = ()  # (anchor text, href) found in HTML
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes -> (text, encoding): BOM, then a declared HTML charset, then UTF-8, then GB18030 (a
+    superset of GBK/GB2312, what Chinese pages use when they are not UTF-8), then Latin-1 with
+    replacement. Never raises."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), enc
+    declared = _META_CHARSET.search(data[:4096])
+    candidates = []
+    if declared:
+        name = declared.group(1).decode("ascii", "ignore").lower()
+        candidates.append("gb18030" if name in ("gb2312", "gbk", "gb18030") else name)
+    candidates += ["utf-8", "gb18030"]
+    for enc in candidates:
+        try:
+            codecs.lookup(enc)
+            return data.decode(enc), enc
+        except (LookupError, UnicodeDecodeError):
+            continue
+    # broken bytes: the encoding with the fewest replacements among UTF-8 and GB18030
+    best = min(("utf-8", "gb18030"), key=lambda e: data.decode(e, errors="replace").count("\ufffd"))
+    return data.decode(best, errors="replace"), best
+
+
+class _Flattener(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.cell = False
+        self.row: list[str] | None = None
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self._anchor: list[str] = []
+        self.size = 0
+
+    def _emit(self, s: str) -> None:
+        if self.size > MAX_TEXT_CHARS:
+            return
+        self.size += len(s)
+        if self.row and self.cell:
+            self.row[-1] += s
+        else:
+            self.parts.append(s)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip += 1
+            return
+        if tag == "tr":
+            if self.row:  # a row never closed: keep it
+                self.parts.append("\n" + CELL_SEP.join(" ".join(c.split()) for c in self.row) + "\n")
+            self.row, self.cell = [], False
+        elif tag in ("td", "th") and self.row is not None:
+            self.row.append("")
+            self.cell = True
+        elif tag == "a":
+            self._href = dict(attrs).get("href") or ""
+            self._anchor = []
+        if tag in _BLOCK and not (self.row is not None and self.cell):
+            self.parts.append("\n")
+        elif tag in _BLOCK:
+            self._emit(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "hr"):
+            self._emit(" " if self.row is not None and self.cell else "\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+            return
+        if tag in ("td", "th"):
+            self.cell = False
+        elif tag == "tr" and self.row is not None:
+            cells = [" ".join(c.split()) for c in self.row]
+            if any(cells):
+                self.parts.append("\n" + CELL_SEP.join(cells) + "\n")
+            self.row, self.cell = None, False
+        elif tag == "a" and self._href is not None:
+            if len(self.links) < 5000:
+                self.links.append((" ".join("".join(self._anchor).split())[:200], self._href[:2000]))
+            self._href = None
+        if tag in _BLOCK and not (self.row is not None and self.cell):
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self._href is not None:
+            self._anchor.append(data)
+        self._emit(data)
+
+
+def html_to_text(markup: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    parser = _Flattener()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except (AssertionError, ValueError):  # html.parser's rare hard failures on garbage: keep what was read
+        pass
+    if parser.row:  # a table row never closed
+        parser.parts.append("\n" + CELL_SEP.join(" ".join(c.split()) for c in parser.row) + "\n")
+    return "".join(parser.parts), tuple(parser.links)
+
+
+def normalise_lines(text: str) -> str:
+    """Collapse runs of blanks inside lines and drop empty lines (tables keep their separators)."""
+    lines = (" ".join(ln.replace("\u3000", " ").replace("\xa0", " ").split()) for ln in text.splitlines())
+    return "\n".join(ln for ln in lines if ln)
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(_HTML_HINT.search(text[:20000]))
+
+
+def policy_text(data: bytes | str, *, html: bool | None = None) -> PolicyText:
+    """Text of a policy given as bytes (any encoding) or str, HTML or plain (guessed when None)."""
+    truncated = False
+    if isinstance(data, bytes):
+        if len(data) > MAX_INPUT_BYTES:
+            data, truncated = data[:MAX_INPUT_BYTES], True
+        raw, encoding = decode(data)
+    else:
+        raw, encoding = data, "str"
+        if len(raw) > MAX_INPUT_BYTES:
+            raw, truncated = raw[:MAX_INPUT_BYTES], True
+    is_html = looks_like_html(raw) if html is None else html
+    links: tuple[tuple[str, str], ...] = ()
+    if is_html:
+        raw, links = html_to_text(raw)
+    text = normalise_lines(raw)
+    if "|" in text:
+        text = markdown_tables(text)
+    if len(text) > MAX_TEXT_CHARS:
+        text, truncated = text[:MAX_TEXT_CHARS], True
+    return PolicyText(text=text, encoding=encoding, html=is_html, truncated=truncated, links=links)
+
+
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
+_MD_END = re.compile(r"^(#{1,6}\s|={5,}|\*\*[一二三四五六七八九十]+、)")
+MAX_TABLE_LINES = 3000
+
+
+def _md_cells(pieces: list[str], n: int) -> list[list[str]]:
+    """Rows of `n` cells from the pipe-separated pieces of a table body whose cells may wrap over
+    lines: the piece after a row's last pipe holds that row's last cell and, on its last line, the
+    next row's first cell."""
+    rows: list[list[str]] = []
+    first = pieces[0].strip().splitlines()
+    row = [first[-1] if first else ""]
+    for piece in pieces[1:]:
+        if len(row) < n - 1:
+            row.append(" ".join(piece.split()))
+            continue
+        lines = [ln for ln in piece.strip().splitlines() if ln.strip()]
+        if len(lines) >= 2:
+            row.append(" ".join(" ".join(lines[:-1]).split()))
+            rows.append(row)
+            row = [lines[-1].strip()]
+        else:
+            row.append(" ".join(piece.split()))
+            rows.append(row)
+            row = [""]
+    if len(row) > 1:
+        rows.append(row + [""] * (n - len(row)))
+    return rows
+
+
+def markdown_tables(text: str) -> str:
+    """Rewrite Markdown tables (`a | b` / `---|---` / rows, cells possibly wrapped over lines, as
+    HTML-to-Markdown converters leave policy pages) into one `CELL_SEP` line per row."""
+    lines = text.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if not _MD_SEPARATOR.match(lines[i]) or i == 0:
+            out.append(lines[i])
+            i += 1
+            continue
+        n = lines[i].strip().strip("|").count("|") + 1
+        # the header: the last n pipe-separated pieces before the separator
+        back, pipes = len(out), 0
+        while back > 0 and pipes < n - 1 and len(out) - back < 4 * n:
+            back -= 1
+            pipes += out[back].count("|")
+        if back > 0 and out[back].strip().startswith("|"):
+            back -= 1  # the first header cell sits on the line before the first pipe
+        header_pieces = "\n".join(out[back:]).split("|")
+        if pipes < n - 1 or len(header_pieces) < n:
+            out.append(lines[i])
+            i += 1
+            continue
+        header = [" ".join(p.split()) for p in header_pieces[-n:]]
+        header[0] = header_pieces[-n].strip().splitlines()[-1].strip() if header_pieces[-n].strip() else ""
+        del out[back:]
+        if header_pieces[:-n] and "\n".join(header_pieces[:-n]).strip():
+            out.append("".join(header_pieces[:-n]).rsplit("\n", 1)[0])
+        j, quiet = i + 1, 0
+        while j < len(lines) and j - i < MAX_TABLE_LINES and quiet < 6 and not _MD_END.match(lines[j]):
+            quiet = 0 if "|" in lines[j] else quiet + 1
+            j += 1
+        end = j - quiet if quiet else j
+        body = "\n".join(lines[i + 1:end])
+        out.append(CELL_SEP.join(header))
+        out.extend(CELL_SEP.join(c.strip() for c in row) for row in _md_cells(body.split("|"), n) if any(row))
+        i = end
+    return "\n".join(out)

@@ -1,0 +1,110 @@
+"""The policy reader on hand-made and hostile inputs: HTML tables, key blocks, enumerations,
+negations, encodings, caps, and the `consentry policy read` CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.errors import AnalysisInputError
+from analysis.policy import read_policy, read_policy_file
+from analysis.policy.text import MAX_TEXT_CHARS, decode, policy_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+TABLE_HTML = """<html><head><meta charset="utf-8"><script>alert(1)</script><style>p{}</style></head><body>
+<p>我们会收集您的设备标识符（IMEI、Android ID）和位置信息。我们不会收集您的通讯录。</p>
+<table><tr><th>SDK名称</th><th>第三方名称</th><th>使用目的</th><th>收集个人信息类型</th><th>隐私政策链接</th></tr>
+<tr><td>极光推送SDK</td><td>深圳市和讯华谷信息技术有限公司</td><td>消息推送</td><td>设备标识符、MAC地址</td><td>https://www.jiguang.cn/license/privacy</td></tr>
+<tr><td>高德定位SDK</td><td>高德软件有限公司</td><td>定位</td><td>位置信息</td><td>-</td></tr>
+</table></body></html>"""
+
+
+def test_a_chinese_html_table_gives_categories_sdks_with_database_ids_and_purposes():
+    r = read_policy(TABLE_HTML.encode("utf-8"))
+    assert r.lang == "zh"
+    assert {"device_id", "location", "wifi_info"} <= set(r.categories)
+    assert "contacts" not in r.categories  # "我们不会收集您的通讯录" is a denial
+    names = {s.name: s for s in r.sdks}
+    assert set(names) == {"极光推送", "高德定位"}
+    assert names["极光推送"].sdk == "jpush" and names["极光推送"].company.startswith("深圳市和讯华谷")
+    assert names["极光推送"].categories == ["device_id", "wifi_info"]
+    assert names["高德定位"].sdk == "amap-location"
+    assert "push" in r.purposes and "alert" not in json.dumps(r.to_json())  # the script is not text
+
+
+def test_key_value_blocks_and_enumerations_in_running_text():
+    text = ("第三方SDK名称：友盟统计SDK\n用途：统计分析\n收集个人信息的类型：设备标识符\n"
+            "第三方SDK名称：微信SDK\n用途：分享\n\n"
+            "广告投放：我们会使用优量汇、穿山甲、百青藤的SDK。消息推送：PUSH SDK(华为、小米)。")
+    names = {s.name for s in read_policy(text).sdks}
+    assert {"友盟统计", "微信", "优量汇", "穿山甲", "百青藤", "华为", "小米"} <= names
+    assert not any(n in names for n in ("PUSH", "第三方", "广告投放"))
+
+
+def test_english_policy_names_services_from_the_database_and_ignores_plain_words():
+    text = ("We use third-party services: Google Play Services, Firebase Crashlytics and AdMob. "
+            "We collect your email address and IP address. We do not collect your location.")
+    r = read_policy(text)
+    assert r.lang == "en"
+    assert {"accounts", "network_info"} <= set(r.categories) and "location" not in r.categories
+    assert {"firebase-crashlytics", "admob"} <= r.sdk_ids
+
+
+def test_definitions_are_not_declarations():
+    text = "个人敏感信息是指，一旦泄露可能危害人身安全的信息；包括通讯录、短信、通话记录、行踪轨迹等。\n我们会收集您的手机号码。"
+    assert read_policy(text).categories == ["phone_number"]
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8", "utf-16"])
+def test_encodings_are_decoded(encoding):
+    raw = "我们会收集您的位置信息。".encode(encoding)
+    if encoding == "utf-16":
+        assert decode(raw)[0].startswith("我们")
+    assert "location" in read_policy(raw).categories
+
+
+def test_broken_bytes_and_broken_html_never_raise():
+    junk = b"<html><body><table><tr><td>\xff\xfe\x00SDK\xc3<td><p>" * 1000 + "位置信息".encode() + b"<<<>>>&#99999999;"
+    r = read_policy(junk)
+    assert r.lang in ("zh", "en", "unknown") and isinstance(r.sdks, list)
+
+
+def test_huge_input_is_capped():
+    big = ("<p>" + "我们会收集您的位置信息。" * 400_000 + "</p>").encode()
+    t = policy_text(big)
+    assert t.truncated and len(t.text) <= MAX_TEXT_CHARS
+
+
+def test_markdown_tables_with_wrapped_cells():
+    text = "SDK名称\n|\n可能收集的个人信息\n|\n使用场景\n---|---|---\n穿山甲\n|\nIMEI、MAC地址\n|\n推送广告\n小米推送\n|\nIMEI\n|\n推送消息\n"
+    r = read_policy(text)
+    assert {s.name for s in r.sdks} == {"穿山甲", "小米推送"}
+    assert "device_id" in next(s for s in r.sdks if s.name == "穿山甲").categories
+
+
+def test_read_policy_file_errors_name_the_file(tmp_path):
+    with pytest.raises(AnalysisInputError, match="nope.html"):
+        read_policy_file(tmp_path / "nope.html")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  ")
+    with pytest.raises(AnalysisInputError, match="empty"):
+        read_policy_file(empty)
+
+
+def test_cli_policy_read_json_has_the_design_fields(tmp_path):
+    f = tmp_path / "p.html"
+    f.write_text(TABLE_HTML, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "harness", "policy", "read", str(f), "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    obj = json.loads(proc.stdout.splitlines()[0])
+    assert {"lang", "categories", "sdks", "purposes"} <= set(obj)
+    assert {"name", "sdk", "company", "purpose", "categories"} <= set(obj["sdks"][0])
+    bad = subprocess.run([sys.executable, "-m", "harness", "policy", "read", str(tmp_path / "missing.txt")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert bad.returncode == 2 and "missing.txt" in bad.stderr and "Traceback" not in bad.stderr
