@@ -46,6 +46,16 @@ def _adb(*args: str) -> str:
     return subprocess.run(["adb", *args], capture_output=True, text=True, timeout=30).stdout
 
 
+def _start_and_connect(sims: list) -> None:
+    """Start each sim device and wait (bounded) until the real adb server lists it as `device`."""
+    for sim in sims:
+        sim.start()
+        for _ in range(50):
+            if "connected to" in _adb("connect", sim.serial) and _adb("-s", sim.serial, "get-state").strip() == "device":
+                break
+            time.sleep(0.1)
+
+
 @pytest.fixture(scope="module")
 def demo_suite(tmp_path_factory, adb_server):
     """Three sim devices with the sample apps, and `consentry suite demo` across them."""
@@ -56,12 +66,7 @@ def demo_suite(tmp_path_factory, adb_server):
     sims = [SimDevice(root / f"sim{i}", apps=sample_apks()) for i in range(3)]
     out = tmp_path_factory.mktemp("suite")
     try:
-        for sim in sims:
-            sim.start()
-            for _ in range(50):
-                if "connected to" in _adb("connect", sim.serial) and _adb("-s", sim.serial, "get-state").strip() == "device":
-                    break
-                time.sleep(0.1)
+        _start_and_connect(sims)
         proc = _cli("suite", "demo", "--devices", ",".join(s.serial for s in sims), "--out", str(out), timeout=2300)
     finally:
         for sim in sims:
@@ -87,12 +92,7 @@ def _sample_runs(name: str, root: Path) -> Path:
                      encoding="utf-8")
     sims = [SimDevice(root / f"sim{i}", apps=[apk]) for i in range(2)]
     try:
-        for sim in sims:
-            sim.start()
-            for _ in range(50):
-                if "connected to" in _adb("connect", sim.serial) and _adb("-s", sim.serial, "get-state").strip() == "device":
-                    break
-                time.sleep(0.1)
+        _start_and_connect(sims)
         proc = _cli("suite", str(suite), "--devices", ",".join(s.serial for s in sims), "--out", str(root / "out"),
                     "--no-report")
     finally:

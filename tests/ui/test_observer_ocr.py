@@ -13,20 +13,12 @@ from harness.ui.actions import accept_notice
 from harness.ui.observer import UiObserver
 
 sys.path.insert(0, str(CORPUS))
-from render_shots import FONT, render  # noqa: E402
+from render_shots import render  # noqa: E402
+from test_ocr import HAVE_RAPID, NO_TEXT  # noqa: E402  (the same textless Flutter dump)
 
-NO_TEXT = ('<hierarchy rotation="0"><node class="android.widget.FrameLayout" package="com.example.flutter" text="" '
-           'bounds="[0,0][1080,2340]"><node class="io.flutter.embedding.android.FlutterView" '
-           'package="com.example.flutter" text="" bounds="[0,0][1080,2340]"/></node></hierarchy>')
 MAIN = ('<hierarchy rotation="0"><node class="android.widget.FrameLayout" package="com.example.flutter" text="" '
         'bounds="[0,0][1080,2340]"><node class="android.widget.TextView" package="com.example.flutter" '
         'text="今日推荐" bounds="[0,100][1080,300]"/></node></hierarchy>')
-
-try:
-    import rapidocr_onnxruntime  # noqa: F401
-    HAVE_RAPID = FONT.exists()
-except ImportError:  # pragma: no cover - the dependency is in pyproject
-    HAVE_RAPID = False
 
 
 class PixelsOnlyDevice:
