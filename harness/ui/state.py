@@ -98,7 +98,9 @@ class ConsentTracker:
 
     def layer_of(self, c: Classification, fg_pkg: str) -> Layer:
         """Which window of the stack a dump shows (module docstring)."""
-        if c.kind == "permission_dialog" or c.package in OVERLAY_PACKAGES or fg_pkg in OVERLAY_PACKAGES:
+        # The dump's own package is the direct evidence: the focus is read by a second command, and
+        # a prompt raised between the two makes them disagree (the dump still shows the notice).
+        if c.kind == "permission_dialog" or c.package in OVERLAY_PACKAGES or (not c.package and fg_pkg in OVERLAY_PACKAGES):
             return "overlay"
         pkg = fg_pkg or c.package or ""  # the focused window's package, else the dumped window's
         if self.app_package is None and pkg and not pkg.startswith(SYSTEM_PACKAGES_PREFIX):
@@ -117,7 +119,7 @@ class ConsentTracker:
         layer = self.layer_of(c, fg_pkg)
         self.layer = layer
         out: list[Transition] = []
-        subject = subject_of(c) if layer == "overlay" else None
+        subject = subject_of(c) if layer == "overlay" and c.kind == "permission_dialog" else None
         if self.prompt is not None and subject != self.prompt:
             out += self._prompt_gone(t_ns, ev)
         if layer == "overlay":
@@ -165,7 +167,7 @@ class ConsentTracker:
         return self._emit(Transition(tap.t_ns, tap.subject, state or tap.state, "step", evidence))
 
     def _granted(self, subject: str) -> bool | None:
-        group = subject.split(":", 1)[1]
+        group = subject.split(":", 1)[1] if ":" in subject else "UNKNOWN"
         if self.resolver is None or not self.app_package or group == "UNKNOWN":
             return None
         return self.resolver(self.app_package, group)

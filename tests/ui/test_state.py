@@ -140,3 +140,16 @@ def test_unknown_screens_and_system_windows_change_nothing(screens):
     tr.observe(200, dataclasses.replace(screens["main"], package="android"), ("android", "android.Debugger"))
     tr.observe(300, screens["notice"], APP)
     assert _rows(tr) == [(100, NOTICE, "shown", "observed")]
+
+
+def test_a_notice_dump_read_while_the_focus_already_says_prompt_is_the_notice(screens):
+    """The dump and the focus come from two commands: a prompt raised between them makes the focus
+    name the permission controller while the dump still shows the app's notice (seen on the sim
+    under load). The dump is the evidence; nothing is mistaken for a prompt, nothing raises."""
+    tr = ConsentTracker(app_package=APP[0])
+    notice = dataclasses.replace(screens["notice"], package=APP[0])
+    tr.observe(100, notice, APP)
+    assert tr.observe(150, notice, PROMPT) == []  # still the notice: no new showing, no prompt subject
+    tr.observe(200, screens["prompt"], PROMPT)
+    tr.observe(300, notice, PROMPT)  # the prompt was answered; the focus lags behind the dump
+    assert tr.states[NOTICE] == "shown" and set(tr.states) == {NOTICE, LOCATION}
