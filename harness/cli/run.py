@@ -97,7 +97,7 @@ def recover_cmd(run_dir: Annotated[Path, typer.Argument(help="A run directory wh
 
 def demo_cmd(
     out: Annotated[Path, typer.Option("--out", help="Folder for the runs and the report.")] = Path("demo-out"),
-    devices: Annotated[int, typer.Option(help="How many sim devices to start.")] = 3,
+    devices: Annotated[int, typer.Option(help="How many sim devices to start (runs mostly wait, so more devices than cores still help).")] = 6,
     fail_on: FailOn = None,
 ) -> None:
     """Start sim devices with the sample apps, run the full suite (scaled waits), write the report."""

@@ -23,7 +23,7 @@ def _ensure_adb_server() -> None:
     subprocess.run([adb, "start-server"], check=False, capture_output=True, timeout=30)
 
 
-def run_demo(out: Path, n_devices: int = 3, fail_on: str | None = None) -> int:
+def run_demo(out: Path, n_devices: int = 6, fail_on: str | None = None) -> int:
     from harness.run.apps import sample_apks
     from harness.sim.server import SimDevice
 

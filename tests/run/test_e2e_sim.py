@@ -58,12 +58,13 @@ def _start_and_connect(sims: list) -> None:
 
 @pytest.fixture(scope="module")
 def demo_suite(tmp_path_factory, adb_server):
-    """Three sim devices with the sample apps, and `consentry suite demo` across them."""
+    """Six sim devices with the sample apps, and `consentry suite demo` across them. A demo run mostly
+    waits (scaled scenario waits, app timers), so devices beyond the core count still add throughput."""
     from harness.run.apps import sample_apks
     from harness.sim.server import SimDevice
 
     root = tmp_path_factory.mktemp("sims")
-    sims = [SimDevice(root / f"sim{i}", apps=sample_apks()) for i in range(3)]
+    sims = [SimDevice(root / f"sim{i}", apps=sample_apks()) for i in range(6)]
     out = tmp_path_factory.mktemp("suite")
     try:
         _start_and_connect(sims)
@@ -124,7 +125,7 @@ def _findings_by_run(runs: Path) -> dict[tuple[str, str], tuple[str, set[str]]]:
     return out
 
 
-@pytest.mark.timeout(2400)  # the fixture runs 5 scenarios x every sample app on three sims
+@pytest.mark.timeout(2400)  # the fixture runs 5 scenarios x every sample app on six sims
 def test_demo_suite_runs_everything_and_writes_every_report(demo_suite):
     out, proc = demo_suite
     assert proc.returncode == 0, proc.stderr[-3000:]
