@@ -97,8 +97,14 @@ def test_device_stopped_mid_run_is_retried_elsewhere_and_leaves_the_pool(farm):
     assert last["outcome"] == "published" and last["worker"] == "w2"
     kept = farm.out / "_attempts" / victim["job_key"] / victim["attempt_id"]
     assert list(kept.glob("*/manifest.json")), "the failed attempt's run is kept aside as evidence"
-    # w1 had another job while its only device was gone: two failures in a row, out of the pool.
-    assert "taken out of its worker's pool" in farm.log("client") and a.serial in farm.log("client")
+    # Whether w1 is handed a second job while its only device is gone is the scheduler's choice
+    # (under load w2 may take them all). The attempt records say which happened, and the client's
+    # report must agree: two failures in a row on the device take it out of the pool, one does not
+    # (the rule itself: tests/farm/test_pool.py).
+    on_a = sorted((r for r in farm.attempts() if r.get("device") == a.serial), key=lambda r: r["started"])
+    failed_twice = len(on_a) >= 2 and all(r["outcome"] == "retry" for r in on_a[-2:])
+    reported = "taken out of its worker's pool" in farm.log("client") and a.serial in farm.log("client")
+    assert reported == failed_twice, (on_a, farm.log("client"))
     assert not any(m["device"]["serial"] == a.serial and m["farm"]["attempt_id"] == victim["attempt_id"]
                    for m in manifests.values())
 
