@@ -21,8 +21,9 @@ from typing import Any
 
 from analysis.permissions import PERMISSION_GROUPS
 from harness.errors import DeviceError
-from harness.ui.classify import classify, classify_screen
+from harness.ui.classify import classify, classify_screen, top_window_has_no_text
 from harness.ui.device import UiDevice
+from harness.ui.hierarchy import parse
 from harness.ui.model import Classification
 from harness.ui.state import ConsentTracker, Transition
 
@@ -173,6 +174,8 @@ class UiObserver:
         (`source: "ocr"`). OCR costs seconds, so an unchanged dump is read again at most every
         `ocr_every` seconds, and only when its pixels changed; a failed engine or screenshot keeps
         `unknown` with the reason (the run goes on)."""
+        if not top_window_has_no_text(parse(xml)):
+            return c  # unreadable or empty for another reason (garbage, an error text): no pixels to read
         dump_sig = (fg, hashlib.sha1(xml.encode("utf-8", "replace")).hexdigest())
         last = self._ocr_last
         if last is not None and last[0] == dump_sig and time.monotonic() - last[2] < self.ocr_every:
