@@ -76,6 +76,7 @@ class Instrument:
         self._spawned: list[int] = []
         self._lock = threading.Lock()
         self.writer = Writer(journal, self.run_dir, t0_ns, HookTable(self.hooks))
+        self.writer.clock_probe = self._probe_clock
         self._stopped = False
 
     @property
@@ -184,6 +185,18 @@ class Instrument:
                     pass
         self.writer.drain()
 
+    def _probe_clock(self, pid: int) -> Any:
+        """The device-host offset of `pid` measured now (the writer's check of a clock jump), or
+        None when the process is gone or does not answer."""
+        with self._lock:
+            s = self._sessions.get(pid)
+        if s is None or s.detached is not None:
+            return None
+        try:
+            return measure(s.script.exports_sync.clock, samples=3)
+        except Exception:  # noqa: BLE001 - a dying process: no confirmation
+            return None
+
     def stop(self) -> InstrumentSummary:
         """Measure the clock again, undo the hooks, flush, detach; return the summary."""
         if not self._stopped:
@@ -194,8 +207,11 @@ class Instrument:
                 try:
                     end = measure(s.script.exports_sync.clock)
                     s.clock_end = end.offset_ns
+                    # drift against the offset rows were last placed with (a jump re-bases it)
+                    placed = self.writer.offsets.get(s.pid, s.clock_start)
                     self.writer.event("clock", {"pid": s.pid, "when": "end", "offset_ns": end.offset_ns,
-                                                "rtt_ns": end.rtt_ns, "drift_ns": end.offset_ns - s.clock_start})
+                                                "rtt_ns": end.rtt_ns, "drift_ns": end.offset_ns - placed,
+                                                "jump_ns": placed - s.clock_start})
                     s.script.exports_sync.dispose()
                 except Exception:
                     pass  # the process may have died between the check and the call
@@ -210,7 +226,9 @@ class Instrument:
             events=c["events"], calls=c["calls"], stacks=c["stacks"], flows=self.writer.tls.flows,
             dropped=c["dropped"], warnings=tuple(self.writer.warnings),
             detaches=tuple(s.detached for s in self._sessions.values() if s.detached is not None),
-            clock={pid: {"start_offset_ns": s.clock_start, "start_rtt_ns": s.clock_rtt, **({"end_offset_ns": s.clock_end} if s.clock_end is not None else {})}
+            clock={pid: {"start_offset_ns": s.clock_start, "start_rtt_ns": s.clock_rtt,
+                         **({"end_offset_ns": s.clock_end} if s.clock_end is not None else {}),
+                         "jumps": sum(1 for j in self.writer.clock_jumps if j["pid"] == pid)}
                    for pid, s in self._sessions.items()},
             unhandled=c["unhandled"],
         )

@@ -196,9 +196,18 @@ class RowBuilder:
     def __init__(self, table: HookTable, pid: int, offset_ns: int, t0_ns: int, args_cap: int = 2048):
         self.table = table
         self.pid = pid
+        self._t0_ns = t0_ns
         self.shift = offset_ns + t0_ns
         self.args_cap = args_cap
         self.modules = ModuleMap()
+
+    def rebase(self, offset_ns: int) -> None:
+        """The device's clock moved: later rows convert with the new offset (modules are kept)."""
+        self.shift = offset_ns + self.t0_ns
+
+    @property
+    def t0_ns(self) -> int:
+        return self._t0_ns
 
     def _frame(self, hook: np.ndarray, t_us: np.ndarray) -> pd.DataFrame:
         t = self.table

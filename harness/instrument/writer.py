@@ -21,6 +21,11 @@ from harness.journal import Journal
 
 log = logging.getLogger(__name__)
 STOP = object()
+# A batch whose send time (device clock) and receipt (host clock) disagree with the process's
+# offset by more than this is a candidate clock jump. Delivery delays only make the device look
+# behind, never ahead, and stay far below this on a loaded machine; a candidate is confirmed by
+# measuring the offset again over rpc before anything is re-based.
+CLOCK_JUMP_NS = 2_000_000_000
 
 
 class Writer:
@@ -40,6 +45,11 @@ class Writer:
         self.java_ready: dict[int, dict[str, Any]] = {}
         self.java_ready_event = threading.Event()
         self.errors: list[str] = []
+        # pid -> measure the device-host offset now (rpc round trips), None when it cannot;
+        # set by the instrument, used from this thread to confirm a clock jump.
+        self.clock_probe: Callable[[int], Any] | None = None
+        self.clock_jumps: list[dict[str, Any]] = []
+        self._recv_ns: int | None = None  # host clock when the message being routed arrived
         self._routes: dict[str, Callable[[int, dict[str, Any], bytes | None], None]] = {
             M.READY: self._ready, M.JAVA_READY: self._java_ready, M.WARNING: self._warning, M.MODULES: self._modules,
             M.BATCH: self._batch, M.STACKS: self._stacks, M.TLS: self._tls,
@@ -49,7 +59,7 @@ class Writer:
 
     # Frida's thread: queue only.
     def on_message(self, pid: int, message: dict[str, Any], data: bytes | None) -> None:
-        self.q.put((pid, message, data))
+        self.q.put((pid, message, data, time.time_ns()))
 
     def set_offset(self, pid: int, offset_ns: int) -> None:
         """Register a process before its messages are processed (called before the agent's init)."""
@@ -77,7 +87,8 @@ class Writer:
             try:
                 if item is STOP:
                     return
-                pid, message, data = item
+                pid, message, data, *recv = item
+                self._recv_ns = recv[0] if recv else None
                 self._route(pid, message, data)
             except Exception as exc:  # one bad message never stops the writer
                 log.exception("instrument writer: message failed")
@@ -137,6 +148,9 @@ class Writer:
 
     def _batch(self, pid: int, p: dict[str, Any], data: bytes | None) -> None:
         b = self._builder(pid)
+        sent_us = p.get("sent_us")
+        if isinstance(sent_us, (int, float)) and self._recv_ns is not None:
+            self._check_clock(pid, b, int(sent_us) * 1000 - self._recv_ns)
         self.counts["batches"] += 1
         self.counts["dropped"] += int(p.get("dropped") or 0)
         if p.get("dropped"):
@@ -154,6 +168,32 @@ class Writer:
                 self.journal.append_raw("api_calls", text, n)
                 self.counts["events"] += n
                 self.counts["calls"] += n
+
+    def _check_clock(self, pid: int, b: RowBuilder, seen_offset_ns: int) -> None:
+        """The device's clock jumped (NTP, NITZ, a user changing the date) when a batch's send time
+        disagrees with the offset by more than CLOCK_JUMP_NS and a fresh rpc measurement agrees.
+        From this batch on, rows are placed with the new offset; the jump is an event (`clock`,
+        when `jump`) and goes into the summary. Without a probe only a forward jump is taken (a
+        delay cannot make the device look ahead); a backward one needs the measurement."""
+        current = self.offsets.get(pid, 0)
+        if abs(seen_offset_ns - current) < CLOCK_JUMP_NS:
+            return
+        new: int | None = None
+        rtt: int | None = None
+        sample = self.clock_probe(pid) if self.clock_probe is not None else None
+        if sample is not None:
+            if abs(sample.offset_ns - current) >= CLOCK_JUMP_NS // 2:
+                new, rtt = sample.offset_ns, sample.rtt_ns
+        elif seen_offset_ns > current:
+            new = seen_offset_ns
+        if new is None:
+            return
+        self.offsets[pid] = new
+        b.rebase(new)
+        jump = {"pid": pid, "when": "jump", "offset_ns": new, "jump_ns": new - current,
+                "rtt_ns": rtt, "confirmed": sample is not None}
+        self.clock_jumps.append(jump)
+        self._write_event("clock", jump, (self._recv_ns or time.time_ns()) - self.t0_ns, "instrument")
 
     def _api_rows(self, frame: Any) -> None:
         if len(frame) == 0:

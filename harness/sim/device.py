@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.sim import props as P
-from harness.sim.interfaces import SimFaults, SimIdentity
+from harness.sim.interfaces import CLOCK_FILE, SimFaults, SimIdentity
 from harness.sim.mounts import MountTable
 from harness.sim.profile import PROFILES, Profile
 
@@ -92,6 +92,8 @@ class DeviceState:
         self.app_loader: Callable[[Path], Any] | None = None  # validates sim apps (set by SimDevice)
         self._load()
         self._populate_fs()
+        if self.faults.clock_offset_s is not None:
+            self.set_clock_offset(self.faults.clock_offset_s)
 
     # -- persistence -------------------------------------------------------------------------
     def _load(self) -> None:
@@ -276,6 +278,8 @@ class DeviceState:
                 f.dump_fail = value in ("1", "true")
             elif name == "secure_window":
                 f.secure_window = value in ("1", "true")
+            elif name == "clock_offset_s":
+                self.set_clock_offset(float(value or 0))
             elif name.startswith("crash_at_s."):
                 pkg = name[len("crash_at_s."):]
                 if value in ("", "none"):
@@ -284,6 +288,23 @@ class DeviceState:
                     f.crash_at_s[pkg] = float(value)
         except ValueError:
             pass
+
+    def set_clock_offset(self, seconds: float) -> None:
+        """The device's wall clock jumps to host time + `seconds` (the clock-jump fault). Written
+        in place, 8 bytes, so app processes that map the file (simclock.c) see it at once."""
+        self.faults.clock_offset_s = seconds
+        path = self.host_path(CLOCK_FILE)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = int(seconds * 1e9).to_bytes(8, "little", signed=True)
+        if path.exists() and path.stat().st_size == 8:
+            with open(path, "r+b") as fh:
+                fh.write(data)
+        else:
+            path.write_bytes(data)
+
+    def clock_offset_ns(self) -> int:
+        """What the device's `date` adds to the host clock (0 unless the fault is armed)."""
+        return int((self.faults.clock_offset_s or 0) * 1e9)
 
     def uptime(self) -> float:
         return time.time() - self.boot_time

@@ -40,6 +40,10 @@ class SimIdentity:
     location: tuple[float, float] = (31.230416, 121.473701)
 
 
+# The device's clock offset from the host's (int64 ns, little-endian), read by simclock.c.
+CLOCK_FILE = "/data/system/consentry_clock_offset"
+
+
 @dataclass
 class SimFaults:
     """Fault switches for tests (set at start or through `setprop consentry.fault.*`)."""
@@ -49,6 +53,10 @@ class SimFaults:
     dump_fail: bool = False  # make `uiautomator dump` fail (ERROR: null root node returned ...)
     secure_window: bool = False  # dumps come back empty (FLAG_SECURE-like)
     crash_at_s: dict[str, float] = field(default_factory=dict)  # package -> seconds after launch
+    # The device's wall clock minus the host's, in seconds; None: the fault is not armed (apps read
+    # the host's clock directly). Armed, apps launched from then on see it through
+    # native/simclock.c, and `setprop consentry.fault.clock_offset_s S` makes it jump mid-run.
+    clock_offset_s: float | None = None
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from typing import Any
 from analysis.permissions import group_of  # the platform's groups, as the system dialog names them
 from harness.sim.app_process.actions import JAVA_API
 from harness.sim.app_process.encode import identity_value
-from harness.sim.interfaces import DeviceContext, LaunchResult
+from harness.sim.interfaces import CLOCK_FILE, DeviceContext, LaunchResult
 from harness.sim.model import AppModel, load_app_package
 from harness.sim.native import library_path
 from harness.sim.screen_stack import (
@@ -223,6 +223,9 @@ class SimAppRuntime(ScreensMixin):
         env = dict(os.environ, CONSENTRY_SIM_PROPS=str(self.work / f"{pkg}.props"),
                    CONSENTRY_SIM_JAVA=str(self.work / f"{pkg}.java"),
                    PYTHONPATH=str(Path(harness.__file__).resolve().parent.parent))
+        if self.ctx.faults.clock_offset_s is not None:  # the clock-jump fault is armed (simclock.c)
+            env["LD_PRELOAD"] = " ".join(filter(None, [str(library_path("simclock")), env.get("LD_PRELOAD")]))
+            env["CONSENTRY_SIM_CLOCK_FILE"] = str(self.ctx.host_path(CLOCK_FILE))
         with open(self.work / f"{pkg}.stderr", "ab") as err:
             popen = subprocess.Popen([sys.executable, "-m", "harness.sim.app_process", str(cfg_path)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, cwd=data_dir,

@@ -148,6 +148,9 @@ export class Batcher {
             events,
             native: native === null ? null : { n: native.n, header: 56 },
             dropped,
+            // the device clock when sent: the host compares it with its own clock at receipt
+            // and notices the device's clock jumping mid-run (harness/instrument/writer.py)
+            sent_us: nowUs(),
         };
         if (payload !== null) send(msg, payload);
         else send(msg);

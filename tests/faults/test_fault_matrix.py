@@ -137,3 +137,40 @@ def test_uiautomator_dumps_garbage(fault_run, monkeypatch):
     o = fault_run("uiautomator dumps garbage", lambda run: None, when=when, scenario="launch\n  - wait: 6")
     assert o.status == "complete", o
     _assert_clean(o)
+
+
+@pytest.mark.parametrize("jump_s", [3600.0, -600.0])
+def test_device_clock_jumping(fault_run, jump_s):
+    """The device's wall clock jumps mid-run (an NTP or NITZ correction, a user changing the date;
+    simclock.c moves it in the app's process only). The agent stamps with the device's clock: the
+    jump is noticed at the next batch, confirmed over rpc, recorded, and later rows are placed with
+    the new offset, so no API call lands an hour away from the run."""
+    import json as _json
+
+    import pandas as pd
+
+    from tests.conftest import adb_cli
+
+    injected: dict[str, float] = {}
+
+    def jump(run):
+        injected["t_ns"] = run.ctx.now_ns()
+        adb_cli("-s", run.sim.serial, "shell", "setprop", "consentry.fault.clock_offset_s", str(jump_s), check=True)
+
+    o = fault_run(f"device clock jumping ({jump_s:+.0f} s)", jump, sim_kwargs={"faults": SimFaults(clock_offset_s=0.0)},
+                  scenario="launch\n  - wait: 8")
+    assert o.status == "complete", o
+    _assert_clean(o)
+    events = pd.read_parquet(o.run_dir / "events.parquet")
+    clock = [_json.loads(d) for d in events.loc[events["kind"] == "clock", "detail"]]
+    jumps = [c for c in clock if c.get("when") == "jump"]
+    assert len(jumps) == 1, clock
+    assert jumps[0]["confirmed"] and abs(jumps[0]["jump_ns"] / 1e9 - jump_s) < 1.0, jumps
+    end = next(c for c in clock if c.get("when") == "end")
+    assert abs(end["drift_ns"]) < 1e9 and abs(end["jump_ns"] / 1e9 - jump_s) < 1.0, end
+    calls = pd.read_parquet(o.run_dir / "api_calls.parquet", columns=["t_ns"])["t_ns"]
+    after = calls[calls > injected["t_ns"] + 500_000_000]
+    assert len(after) > 10, "the app went on reading after the jump"
+    # placed on the run's time line: within the run, not an hour off (a batch in flight at the
+    # jump may be off by the flush interval, far below a second here)
+    assert calls.min() > -5e9 and calls.max() / 1e9 < o.seconds + 5, (calls.min(), calls.max(), o.seconds)

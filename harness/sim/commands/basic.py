@@ -173,12 +173,12 @@ def whoami(p: Proc, args: list[str]) -> int:
 
 
 def date(p: Proc, args: list[str]) -> int:
-    now = time.time()
+    ns = time.time_ns() + p.device.clock_offset_ns()  # the device's clock (the clock-jump fault moves it)
+    now = ns / 1e9
     fmt = next((a[1:] for a in args if a.startswith("+")), None)
     if fmt is None:
         p.out(time.strftime("%a %b %e %H:%M:%S %Z %Y", time.localtime(now)) + "\n")
         return 0
-    ns = time.time_ns()
     fmt = fmt.replace("%N", f"{ns % 1_000_000_000:09d}").replace("%s", str(ns // 1_000_000_000))
     p.out(time.strftime(fmt, time.localtime(now)) + "\n")
     return 0

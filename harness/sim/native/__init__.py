@@ -14,6 +14,8 @@ import subprocess
 from pathlib import Path
 
 SOURCE = Path(__file__).with_name("simprop.c")
+# libraries with a source of their own (name -> source); the others compile SOURCE as their module
+SOURCES: dict[str, Path] = {"simclock": Path(__file__).with_name("simclock.c")}
 PACKAGED = Path(__file__).resolve().parent.parent / "_native"
 # library name -> module name compiled in; "simprop" is the app's own code, the rest are SDK copies.
 LIBRARIES: dict[str, str] = {
@@ -24,6 +26,7 @@ LIBRARIES: dict[str, str] = {
     "bugly": "libbugly_sim.so",
     "gdt": "libgdt_sim.so",
     "talkingdata": "libtalkingdata_sim.so",
+    "simclock": "libsimclock.so",  # preloaded only under the clock-jump fault (see simclock.c)
 }
 CFLAGS = ("-shared", "-fPIC", "-O0", "-g", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls")
 
@@ -34,7 +37,8 @@ class NativeBuildError(RuntimeError):
 
 def _cache_dir() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    digest = hashlib.sha256(SOURCE.read_bytes() + " ".join(CFLAGS).encode()).hexdigest()[:16]
+    sources = b"".join(p.read_bytes() for p in (SOURCE, *SOURCES.values()))
+    digest = hashlib.sha256(sources + " ".join(CFLAGS).encode()).hexdigest()[:16]
     return base / "consentry" / "sim-native" / digest
 
 
@@ -45,7 +49,7 @@ def build(name: str, out: Path) -> Path:
         raise NativeBuildError("no C compiler found: install gcc (apt-get install gcc libc6-dev) or run `make setup`")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    cmd = [cc, *CFLAGS, f'-DSIM_MODULE="{name}"', "-o", str(tmp), str(SOURCE)]
+    cmd = [cc, *CFLAGS, f'-DSIM_MODULE="{name}"', "-o", str(tmp), str(SOURCES.get(name, SOURCE)), "-ldl"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if proc.returncode != 0:
         tmp.unlink(missing_ok=True)
@@ -64,7 +68,7 @@ def library_path(name: str) -> Path:
     if lib is None:
         raise NativeBuildError(f"unknown sim native library {name!r} (one of {', '.join(LIBRARIES)})")
     packaged = PACKAGED / lib
-    if packaged.exists() and packaged.stat().st_mtime >= SOURCE.stat().st_mtime:
+    if packaged.exists() and packaged.stat().st_mtime >= SOURCES.get(name, SOURCE).stat().st_mtime:
         return packaged
     cache = _cache_dir()
     out = cache / lib
