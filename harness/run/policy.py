@@ -175,17 +175,28 @@ def _save(store: PolicyStore, result: ReadResult, via: str, ctx: RunContext) -> 
 
 
 def _wait_notice(ctx: RunContext, step_id: int, seconds: float):
-    """The privacy notice, answering permission prompts in its way (as the consent step does)."""
+    """The privacy notice, answering permission prompts in its way (as the consent step does).
+    The wait is the app's time to show its notice: answering a prompt is harness time, so each
+    answer gives the app a whole wait again (bounded by the prompts a launch can raise). On a
+    loaded machine answering two prompts took longer than the whole time-scaled wait, and the
+    notice under them was never read."""
     deadline = time.monotonic() + seconds
+    answered = 0
     while time.monotonic() < deadline:
         obs = ctx.observer.wait_for({"consent_notice", "permission_dialog"}, max(0.1, deadline - time.monotonic()))
         if obs is None:
             return None
         if obs.classification.kind == "permission_dialog":
             ctx.responder.answer_pending(step_id, fallback=True)
+            answered += 1
+            if answered <= MAX_PROMPTS_BEFORE_NOTICE:
+                deadline = max(deadline, time.monotonic() + seconds)
             continue
         return obs
     return None
+
+
+MAX_PROMPTS_BEFORE_NOTICE = 8
 
 
 def _back_to_notice(ctx: RunContext, monitor: Callable[[], None], opts: PolicyOptions) -> bool:
