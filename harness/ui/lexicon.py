@@ -308,6 +308,7 @@ CONFIRM_QUESTION_LC = _lowered(CONFIRM_QUESTION)
 PERMISSION_WORD_LC = _lowered(PERMISSION_WORD)
 ANY_GROUP_LC = _lowered(ANY_GROUP)
 SPECIAL_ACCESS_LC = _lowered(SPECIAL_ACCESS)
+PERMISSION_TERMS_LC: tuple[tuple[str, re.Pattern[str]], ...] = tuple((g, _lowered(rx)) for g, rx in PERMISSION_TERMS)
 LOWERED = {"POLICY_STRONG": POLICY_STRONG, "POLICY_WEAK": POLICY_WEAK, "FRAMING": FRAMING,
            "CONFIRM_QUESTION": CONFIRM_QUESTION, "PERMISSION_WORD": PERMISSION_WORD, "ANY_GROUP": ANY_GROUP,
            "SPECIAL_ACCESS": SPECIAL_ACCESS}
@@ -323,6 +324,7 @@ _LATIN_HINTS: dict[str, re.Pattern[str]] = {
     "es": re.compile(r"\b(y|los|las|usted|tu|su|nuestra|aceptar|rechazar|privacidad|permitir|continuar)\b", re.I),
     "en": re.compile(r"\b(the|and|you|your|we|our|to|of|agree|allow|deny|privacy|continue)\b", re.I),
 }
+_LATIN_HINTS_LC = {lang: _lowered(rx) for lang, rx in _LATIN_HINTS.items()}  # searched on lower-cased text
 
 
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -348,8 +350,9 @@ def detect_lang(text: str) -> str | None:
     if han >= 2:
         return "zh-Hant" if hant > hans else "zh-Hans"
     best, best_n = None, 0
-    for lang, rx in _LATIN_HINTS.items():
-        n = len(rx.findall(text))
+    low = text.lower()
+    for lang, rx in _LATIN_HINTS_LC.items():
+        n = len(rx.findall(low))
         if n > best_n:
             best, best_n = lang, n
     return best

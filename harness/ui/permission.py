@@ -72,9 +72,12 @@ def _rationale_role(key: str) -> str | None:
 
 
 def group_of_text(text: str) -> str | None:
-    """The permission group a sentence names (first, most specific match)."""
-    for group, rx in lx.PERMISSION_TERMS:
-        if rx.search(text):
+    """The permission group a sentence names (first, most specific match). Searched lower-cased
+    with the case-sensitive twins: fifteen case-insensitive alternations over a whole dialog's text
+    were a fifth of the classifier's time."""
+    low = text.lower()
+    for group, rx in lx.PERMISSION_TERMS_LC:
+        if rx.search(low):
             return group
     return None
 
