@@ -239,6 +239,12 @@ PERMISSION_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 ANY_GROUP = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in PERMISSION_TERMS), re.I)
 PERMISSION_WORD = re.compile(r"权限|權限|permission|\baccess\b|zugriff|accès|acceso|アクセス|액세스|berechtigung|autorisation|permiso|権限|권한|access to your|访问您?的|存取", re.I)
+# The explicit words of a permission request (PERMISSION_WORD also has the bare "access", which
+# also means "sign in to access your library").
+PERMISSION_WORD_STRICT = re.compile(r"权限|權限|授权|授權|permission|berechtigung|autorisation|permiso|権限|권한", re.I)
+ACCESS_WORD = re.compile(r"\baccess\b|zugriff|accès|acceso|アクセス|액세스|访问|訪問|存取|获取|獲取|读取|使用您?的", re.I)
+ALLOW_VERB = re.compile(r"\ballow\b|\benable\b|turn on|允许|允許|开启|開啟|打开|授予|erlauben|zulassen|autoriser|permitir|許可|허용",
+                        re.I)
 PROMPT_QUESTION = re.compile(
     r"^(要)?允许.{1,40}(吗|？|\?)|^是否允许.{1,40}|^允許.{1,40}(嗎|？|\?)|^allow .{1,80}\?$|"
     r"zulassen\?$|^autoriser .{1,80}\?$|^¿permitir .{1,80}\?$|許可しますか|허용하시겠습니까", re.I,
@@ -263,10 +269,17 @@ GRANT_ACTION = re.compile(
     r"(enable|turn on)( (it|access|notifications?|location|permissions?))?$|"
     r"允许|授权|去?开启|前往开启|立即开启|去设置|前往设置|设置|打开|授予|開啟|設定)", re.I)
 POST_DENIAL = re.compile(r"失败|被拒绝|已拒绝|被禁止|被拒絕|failed|was denied|has been denied|were denied|not granted", re.I)
+# A rationale's allow control: grant-type words (they ask for the permission whatever the sentence
+# says) and generic confirms (OK, Next, 继续), which only answer a sentence that itself asks for a
+# permission (see permission.rationale): on an onboarding page, an update dialog or a feature question
+# the same Next / 确定 answers something else.
 RATIONALE_ALLOW = _set(
-    "允许", "同意", "确定", "好的", "去开启", "去设置", "立即开启", "开启", "继续", "授权", "下一步", "允許", "開啟", "前往設定",
-    "allow", "ok", "continue", "grant", "enable", "turn on", "go to settings", "settings", "next", "sure", "got it",
-    "allow access", "erlauben", "zulassen", "autoriser", "permitir", "許可", "허용", "확인",
+    "允许", "去开启", "去设置", "立即开启", "开启", "授权", "允許", "開啟", "前往設定",
+    "allow", "grant", "enable", "turn on", "go to settings", "settings", "allow access", "erlauben", "zulassen",
+    "autoriser", "permitir", "許可", "허용",
+)
+RATIONALE_CONFIRM = _set(
+    "同意", "确定", "好的", "继续", "下一步", "ok", "continue", "next", "sure", "got it", "확인",
 )
 RATIONALE_DENY = _set(
     "不允许", "拒绝", "取消", "暂不", "暂不开启", "以后再说", "不用了", "稍后", "不允許", "拒絕",
