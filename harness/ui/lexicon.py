@@ -243,8 +243,8 @@ PERMISSION_WORD = re.compile(r"权限|權限|permission|\baccess\b|zugriff|accè
 # also means "sign in to access your library").
 PERMISSION_WORD_STRICT = re.compile(r"权限|權限|授权|授權|permission|berechtigung|autorisation|permiso|権限|권한", re.I)
 ACCESS_WORD = re.compile(r"\baccess\b|zugriff|accès|acceso|アクセス|액세스|访问|訪問|存取|获取|獲取|读取|使用您?的", re.I)
-ALLOW_VERB = re.compile(r"\ballow\b|\benable\b|turn on|允许|允許|开启|開啟|打开|授予|erlauben|zulassen|autoriser|permitir|許可|허용",
-                        re.I)
+ALLOW_VERB = re.compile(r"\ballow\b|\benable\b|turn on|would like to|'d like to|wants? to|may we|can we|允许|允許|开启|開啟|打开|"
+                        r"授予|请求|erlauben|zulassen|autoriser|permitir|許可|허용", re.I)
 PROMPT_QUESTION = re.compile(
     r"^(要)?允许.{1,40}(吗|？|\?)|^是否允许.{1,40}|^允許.{1,40}(嗎|？|\?)|^allow .{1,80}\?$|"
     r"zulassen\?$|^autoriser .{1,80}\?$|^¿permitir .{1,80}\?$|許可しますか|허용하시겠습니까", re.I,

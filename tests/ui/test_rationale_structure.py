@@ -130,6 +130,8 @@ def test_permission_requests_are_rationales(name):
     ("Allow location access?", True),
     ("Turn on notifications to get updates", True),
     ("To show restaurants near you, we need access to your location.", True),
+    ("We'd like to send you notifications about your orders.", True),
+    ("为了给您推荐附近的门店，需要获取您的位置信息", True),
     ("Use your camera to scan receipts and save them as PDF files.", False),
     ("Sign in to access your library", False),
     ("新版本优化了相机拍摄功能，需要更新后使用", False),
