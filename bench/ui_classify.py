@@ -12,7 +12,9 @@ Prints, SEPARATELY (never mixed):
 
 Exit 1 when a goal is missed. Goals: on real screens (both sets, both parts pooled: too few
 positives per part to gate each), P and R >= 0.95 for consent_notice and permission_dialog,
-P >= 0.9 and R >= 0.8 for permission_rationale; >= 500 dumps/s. `--no-ocr` skips the OCR timing."""
+P >= 0.9 and R >= 0.8 for permission_rationale; >= 500 dumps per second of CPU time (the machine is
+shared: the rate per wall-clock second is printed too, and the classifier and the regex baseline
+are timed in alternating rounds so both meet the same load). `--no-ocr` skips the OCR timing."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,15 +78,39 @@ def _score_built(title: str, items: list, fn: Callable[[str], Classification]) -
     print(f"  {title:34} n={len(items):4d}  " + "  ".join(cells))
 
 
-def throughput(fn: Callable[[str], object], dumps: list[str], seconds: float = 3.0) -> float:
-    n = 0
-    t = time.perf_counter()
-    end = t + seconds
-    while time.perf_counter() < end:
-        for d in dumps:
-            fn(d)
-        n += len(dumps)
-    return n / (time.perf_counter() - t)
+@dataclass
+class Rate:
+    """Dumps classified per second of this process's CPU time and per second of wall time."""
+
+    cpu: float
+    wall: float
+
+
+def throughput(fns: dict[str, Callable[[str], object]], dumps: list[str], seconds: float = 6.0) -> dict[str, Rate]:
+    """Time each function over all dumps, in alternating rounds until `seconds` have passed, so the
+    classifier and its baseline see the same machine (this one is shared: other engineers' suites
+    come and go). CPU time (`time.process_time`) is the headline: it counts what classifying costs,
+    not how long the process waited for a core; wall time is printed beside it."""
+    cpu = dict.fromkeys(fns, 0.0)
+    wall = dict.fromkeys(fns, 0.0)
+    done = dict.fromkeys(fns, 0)
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end or not all(done.values()):
+        for name, fn in fns.items():
+            c, w = time.process_time(), time.perf_counter()
+            for d in dumps:
+                fn(d)
+            cpu[name] += time.process_time() - c
+            wall[name] += time.perf_counter() - w
+            done[name] += len(dumps)
+    return {k: Rate(done[k] / max(cpu[k], 1e-9), done[k] / max(wall[k], 1e-9)) for k in fns}
+
+
+def same_answers(dumps: list[str]) -> int:
+    """Dumps whose classification differs between two passes (the timed loop must measure the same
+    work that was scored; the classifier is pure, so this must be 0)."""
+    first = [classify(d).detail() for d in dumps]
+    return sum(1 for d, f in zip(dumps, first, strict=True) if classify(d).detail() != f)
 
 
 def ocr_timing() -> tuple[float | None, str]:
@@ -102,6 +129,28 @@ def ocr_timing() -> tuple[float | None, str]:
     ms = (time.perf_counter() - t) * 1000 / len(shots)
     found = sum(1 for c in kinds if c.kind == "consent_notice" and c.source == "ocr")
     return ms, f"{found}/{len(shots)} rendered notices classified consent_notice from OCR"
+
+
+def sim_dialog_ocr_timing() -> tuple[float, str]:
+    """OCR of the sim's textless WebView notice (sample webview_notice): only the dialog's box is
+    read (classify_screen crops to the top window), the way the observer reads it during a run."""
+    from harness.sim.model import parse_app_model
+    from harness.sim.screens import View, Window, dump_xml, render_png, view_from_element
+    from harness.sim.screens.hierarchy import activity_root
+
+    sample = ROOT / "harness" / "sim" / "samples" / "webview_notice.yaml"
+    model = parse_app_model(sample.read_bytes(), sample.name)
+    pkg, main_s, notice_s = model.package, model.screen("main"), model.screen("notice")
+    assert notice_s.dialog is not None
+    under = Window(pkg, "main", activity_root(pkg, tuple(view_from_element(e, pkg, {}) for e in main_s.elements)))
+    root = View("android.widget.FrameLayout", pkg, notice_s.dialog, children=tuple(
+        view_from_element(e, pkg, {}) for e in notice_s.elements))
+    wins = [under, Window(pkg, "notice", root, dialog=True)]
+    xml, png = dump_xml(wins[-1]), render_png(wins)
+    t = time.perf_counter()
+    c = classify_screen(xml, png)
+    ms = (time.perf_counter() - t) * 1000
+    return ms, f"sim webview_notice dialog: {c.kind} from {c.source}, accept {c.accept.text if c.accept else None}"
 
 
 def main() -> int:
@@ -158,26 +207,41 @@ def main() -> int:
     dumps = [i.path.read_text(encoding="utf-8") for i in corpus if i.kind != "unknown"] + real_dumps
     kb = sum(len(d) for d in dumps) / len(dumps) / 1024
     print(f"\nThroughput over {len(dumps)} dumps (mean {kb:.1f} KiB), same run:")
-    ours = throughput(classify, dumps)
-    base = throughput(naive_regex, dumps)
+    rates = throughput({"classifier": classify, "naive regex": naive_regex}, dumps)
+    ours, base = rates["classifier"], rates["naive regex"]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    print(f"  classifier    {ours:8.0f} dumps/s")
-    print(f"  naive regex   {base:8.0f} dumps/s  (classifier/regex {ours / base:.3f})")
-    print(f"  load average {load:.1f} on {os.cpu_count()} cores")
-    ok = ours >= RATE_GOAL
-    print(f"  goal >= {RATE_GOAL:.0f} dumps/s: {'met' if ok else 'NOT met'}")
+    print(f"  classifier    {ours.cpu:8.0f} dumps per CPU second   ({ours.wall:6.0f} per wall-clock second)")
+    print(f"  naive regex   {base.cpu:8.0f} dumps per CPU second   ({base.wall:6.0f} per wall-clock second)"
+          f"  (classifier/regex {ours.cpu / base.cpu:.3f})")
+    print(f"  load average {load:.1f} on {os.cpu_count()} cores (rounds alternate between the two)")
+    ok = ours.cpu >= RATE_GOAL
+    print(f"  goal >= {RATE_GOAL:.0f} dumps per CPU second: {'met' if ok else 'NOT met'}")
     if not ok:
         failures.append("throughput")
+    unstable = same_answers(dumps)
+    print(f"  classifications that differ between two passes: {unstable} (must be 0)")
+    if unstable:
+        failures.append("determinism")
 
+    dnote: str | None = None
     if "--no-ocr" not in sys.argv:
         ms, note = ocr_timing()
         print("\nOCR (only when the top window has no text):")
-        print(f"  {f'{ms:.0f} ms per screenshot' if ms is not None else 'skipped'}  ({note})")
+        print(f"  {f'{ms:.0f} ms per screenshot' if ms is not None else 'skipped'}  ({note}; full screen, nothing cropped)")
+        dms, dnote = sim_dialog_ocr_timing()
+        print(f"  {dms:.0f} ms for a dialog  ({dnote}; the dialog's box only)")
+        if "consent_notice from ocr" not in dnote:
+            failures.append("OCR of the sim's textless notice")
     from _report import Report
 
     results = Report("ui_classify")
-    results.figure("hierarchy dumps classified/s", ours, "dumps/s", baseline=base, baseline_name="naive regex",
-                   goal_min=RATE_GOAL)
+    results.figure("hierarchy dumps classified per CPU second", ours.cpu, "dumps/s", baseline=base.cpu,
+                   baseline_name="naive regex", goal_min=RATE_GOAL)
+    results.figure("hierarchy dumps classified per wall second (shared machine)", ours.wall, "dumps/s",
+                   baseline=base.wall, baseline_name="naive regex")
+    results.check("same classification on a second pass", unstable == 0, f"{unstable} differ")
+    if dnote is not None:
+        results.check("sim's textless notice read by OCR (dialog box only)", "consent_notice from ocr" in dnote, dnote)
     for k, (p_goal, r_goal) in GOALS.items():
         if real_dumps:
             tp, fp, fn_ = pooled[k]

@@ -78,6 +78,9 @@ class Element(_Frozen):
     checkable: bool = False
     checked: bool = False
     content_desc: str = Field("", alias="content-desc")
+    # Text drawn only in pixels (a WebView, canvas or image that exposes nothing to accessibility):
+    # the screenshot shows it, the hierarchy dump does not (the observer must read it with OCR).
+    drawn_text: str = Field("", alias="drawn-text")
     package: str | None = None  # defaults to the app's package
     enabled: bool = True
     scrollable: bool = False

@@ -39,34 +39,42 @@ def top_window_has_no_text(h: Hierarchy) -> bool:
     return not wins or not wins[-1].labels
 
 
+def top_window_bounds(h: Hierarchy) -> tuple[int, int, int, int] | None:
+    """The bounds of the top window's root (a dialog's own box), or None when the dump has none."""
+    if not h.nodes:
+        return None
+    last = h.nodes[-1].window
+    root = next((n for n in h.nodes if n.window == last), None)
+    return root.bounds if root is not None else None
+
+
 def classify_screen(xml_text: str | bytes, screenshot: bytes | None = None, engine: object | None = None
                     ) -> Classification:
     """Classify a dump, and read the screenshot with OCR only when the hierarchy has no text in its
-    top window. The result says `source: "ocr"` when it came from the pixels; an OCR failure gives
-    `unknown` with the engine's reason (the run goes on). Never raises."""
+    top window. Only the top window's box is read (a dialog, not the dimmed app behind it: fewer
+    pixels, so OCR is faster, and nothing of the app's own screen is mistaken for the dialog's).
+    The result says `source: "ocr"` when it came from the pixels; an OCR failure gives `unknown`
+    with the engine's reason (the run goes on). Never raises."""
     try:
         h = parse(xml_text)
         base = classify_hierarchy(h)
         if screenshot is None or not top_window_has_no_text(h):
             return base
-        from harness.ui.ocr import OcrError, engine_named, ocr_hierarchy
+        from harness.ui.ocr import OcrError, crop_png, engine_named, ocr_hierarchy
 
         package = h.nodes[-1].pkg if h.nodes else ""
+        region = top_window_bounds(h)
         try:
             eng = engine if engine is not None else engine_named()
-            lines = eng.read(screenshot)  # type: ignore[attr-defined]
+            image, size, offset = crop_png(screenshot, region)
+            lines = eng.read(image)  # type: ignore[attr-defined]
         except OcrError as exc:
             return dataclasses.replace(base, kind="unknown", source="ocr",
                                        reason=f"{base.reason}; OCR failed: {exc}")
         if not lines:
             return dataclasses.replace(base, kind="unknown", source="ocr",
                                        reason=f"{base.reason}; OCR found no text in the screenshot")
-        import io
-
-        from PIL import Image
-
-        size = Image.open(io.BytesIO(screenshot)).size
-        got = classify_hierarchy(parse(ocr_hierarchy(lines, size, package)))
+        got = classify_hierarchy(parse(ocr_hierarchy(lines, size, package, offset)))
         return dataclasses.replace(got, source="ocr", package=package or got.package,
                                    reason=f"{got.reason} (read from the screenshot: {len(lines)} OCR lines)")
     except Exception as exc:  # noqa: BLE001

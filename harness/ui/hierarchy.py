@@ -28,14 +28,16 @@ SYSTEM_BARS = frozenset({"com.android.systemui"})
 
 
 class Node:
-    """One view of the dump. A plain slotted class: a dump has thousands, so no dataclass."""
+    """One view of the dump. A plain slotted class: a dump has thousands, so no dataclass.
 
-    __slots__ = (
-        "idx", "parent", "depth", "window", "text", "desc", "rid", "cls", "pkg", "clickable",
-        "checkable", "checked", "enabled", "bounds", "naf", "visible", "password", "focusable",
-    )
+    The fields every rule reads (text, content-desc, class, package, clickable, bounds) are taken
+    when the node is parsed; the rarely read flags (checkable, checked, enabled, NAF, visible,
+    password, focusable) and the bounds are read from the node's attributes on first use, since most
+    nodes of a real dump are layout containers nobody asks about (half the parse time went there)."""
 
-    def __init__(self) -> None:
+    __slots__ = ("idx", "parent", "depth", "window", "text", "desc", "rid", "cls", "pkg", "clickable", "_a", "_b")
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
         self.idx = 0
         self.parent = -1
         self.depth = 0
@@ -46,14 +48,47 @@ class Node:
         self.cls = ""
         self.pkg = ""
         self.clickable = False
-        self.checkable = False
-        self.checked = False
-        self.enabled = True
-        self.bounds: tuple[int, int, int, int] | None = None
-        self.naf = False
-        self.visible = True
-        self.password = False
-        self.focusable = False
+        self._a: dict[str, str] = attrs if attrs is not None else {}
+        self._b: tuple[int, int, int, int] | None | bool = False  # False: not parsed yet
+
+    @property
+    def bounds(self) -> tuple[int, int, int, int] | None:
+        b = self._b
+        if b is False:
+            b = self._b = _parse_bounds(self._a.get("bounds"))
+        return b  # type: ignore[return-value]
+
+    @bounds.setter
+    def bounds(self, value: tuple[int, int, int, int] | None) -> None:
+        self._b = value
+
+    @property
+    def checkable(self) -> bool:
+        return self._a.get("checkable") == "true"
+
+    @property
+    def checked(self) -> bool:
+        return self._a.get("checked") == "true"
+
+    @property
+    def enabled(self) -> bool:
+        return self._a.get("enabled") != "false"
+
+    @property
+    def naf(self) -> bool:
+        return self._a.get("NAF") == "true"
+
+    @property
+    def visible(self) -> bool:
+        return self._a.get("visible-to-user") != "false"
+
+    @property
+    def password(self) -> bool:
+        return self._a.get("password") == "true"
+
+    @property
+    def focusable(self) -> bool:
+        return self._a.get("focusable") == "true"
 
     @property
     def label(self) -> str:
@@ -170,6 +205,7 @@ def parse(data: str | bytes) -> Hierarchy:
 def _parse(data: str) -> Hierarchy:
     nodes: list[Node] = []
     stack: list[int] = []
+    new_node = object.__new__
     window_counter = [-1]
     capped = [False]
 
@@ -179,15 +215,20 @@ def _parse(data: str) -> Hierarchy:
         if len(nodes) >= MAX_NODES:
             capped[0] = True
             raise _Stop
-        n = Node()
+        n = new_node(Node)  # every slot is set below: no __init__ call per node
+        n._a = attrs
+        n._b = False
         n.idx = len(nodes)
-        n.depth = len(stack)
         if stack:
-            n.parent = stack[-1]
-            n.window = nodes[stack[-1]].window
+            parent = nodes[stack[-1]]
+            n.parent = parent.idx
+            n.window = parent.window
+            n.depth = len(stack)
         else:
             window_counter[0] += 1
             n.window = window_counter[0]
+            n.parent = -1
+            n.depth = 0
         get = attrs.get
         t = get("text")
         n.text = _clean(t) if t else ""
@@ -197,14 +238,6 @@ def _parse(data: str) -> Hierarchy:
         n.cls = get("class") or ""
         n.pkg = get("package") or ""
         n.clickable = get("clickable") == "true"
-        n.checkable = get("checkable") == "true"
-        n.checked = get("checked") == "true"
-        n.enabled = get("enabled") != "false"
-        n.naf = get("NAF") == "true"
-        n.visible = get("visible-to-user") != "false"
-        n.password = get("password") == "true"
-        n.focusable = get("focusable") == "true"
-        n.bounds = _parse_bounds(get("bounds"))
         nodes.append(n)
         stack.append(n.idx)
 
@@ -214,7 +247,7 @@ def _parse(data: str) -> Hierarchy:
 
     # A bare expat parser with defusedxml's guards (any DOCTYPE, entity declaration or external
     # reference raises): the same protection without building an ElementTree parser per dump.
-    expat = _expat.ParserCreate()
+    expat = _expat.ParserCreate("utf-8")  # the text is ours, already decoded: its declaration does not matter
     expat.StartDoctypeDeclHandler = _refuse_dtd
     expat.EntityDeclHandler = _refuse_entity
     expat.UnparsedEntityDeclHandler = _refuse_entity
@@ -225,7 +258,7 @@ def _parse(data: str) -> Hierarchy:
     expat.CharacterDataHandler = None  # text between tags is whitespace in dumps: skip the callbacks
     expat.CommentHandler = None
     try:
-        expat.Parse(data, True)
+        expat.Parse(data.encode("utf-8", "replace"), True)  # bytes: expat reads them faster than a str
     except _Stop:
         pass
     except _Refused as exc:

@@ -239,6 +239,12 @@ PERMISSION_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 ANY_GROUP = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in PERMISSION_TERMS), re.I)
 PERMISSION_WORD = re.compile(r"权限|權限|permission|\baccess\b|zugriff|accès|acceso|アクセス|액세스|berechtigung|autorisation|permiso|権限|권한|access to your|访问您?的|存取", re.I)
+# The explicit words of a permission request (PERMISSION_WORD also has the bare "access", which
+# also means "sign in to access your library").
+PERMISSION_WORD_STRICT = re.compile(r"权限|權限|授权|授權|permission|berechtigung|autorisation|permiso|権限|권한", re.I)
+ACCESS_WORD = re.compile(r"\baccess\b|zugriff|accès|acceso|アクセス|액세스|访问|訪問|存取|获取|獲取|读取|使用您?的", re.I)
+ALLOW_VERB = re.compile(r"\ballow\b|\benable\b|turn on|would like to|'d like to|wants? to|may we|can we|允许|允許|开启|開啟|打开|"
+                        r"授予|请求|erlauben|zulassen|autoriser|permitir|許可|허용", re.I)
 PROMPT_QUESTION = re.compile(
     r"^(要)?允许.{1,40}(吗|？|\?)|^是否允许.{1,40}|^允許.{1,40}(嗎|？|\?)|^allow .{1,80}\?$|"
     r"zulassen\?$|^autoriser .{1,80}\?$|^¿permitir .{1,80}\?$|許可しますか|허용하시겠습니까", re.I,
@@ -263,10 +269,17 @@ GRANT_ACTION = re.compile(
     r"(enable|turn on)( (it|access|notifications?|location|permissions?))?$|"
     r"允许|授权|去?开启|前往开启|立即开启|去设置|前往设置|设置|打开|授予|開啟|設定)", re.I)
 POST_DENIAL = re.compile(r"失败|被拒绝|已拒绝|被禁止|被拒絕|failed|was denied|has been denied|were denied|not granted", re.I)
+# A rationale's allow control: grant-type words (they ask for the permission whatever the sentence
+# says) and generic confirms (OK, Next, 继续), which only answer a sentence that itself asks for a
+# permission (see permission.rationale): on an onboarding page, an update dialog or a feature question
+# the same Next / 确定 answers something else.
 RATIONALE_ALLOW = _set(
-    "允许", "同意", "确定", "好的", "去开启", "去设置", "立即开启", "开启", "继续", "授权", "下一步", "允許", "開啟", "前往設定",
-    "allow", "ok", "continue", "grant", "enable", "turn on", "go to settings", "settings", "next", "sure", "got it",
-    "allow access", "erlauben", "zulassen", "autoriser", "permitir", "許可", "허용", "확인",
+    "允许", "去开启", "去设置", "立即开启", "开启", "授权", "允許", "開啟", "前往設定",
+    "allow", "grant", "enable", "turn on", "go to settings", "settings", "allow access", "erlauben", "zulassen",
+    "autoriser", "permitir", "許可", "허용",
+)
+RATIONALE_CONFIRM = _set(
+    "同意", "确定", "好的", "继续", "下一步", "ok", "continue", "next", "sure", "got it", "확인",
 )
 RATIONALE_DENY = _set(
     "不允许", "拒绝", "取消", "暂不", "暂不开启", "以后再说", "不用了", "稍后", "不允許", "拒絕",
@@ -297,8 +310,15 @@ URL_TEXT = re.compile(r"^(https?://|www\.)|^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", 
 # letters (checked by tests/ui/test_lexicon_lowercase), so the result is the same.
 
 
-def _lowered(rx: re.Pattern[str]) -> re.Pattern[str]:
-    return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
+_LEADING_BOUNDARY = re.compile(r"(^|\||\(\?:)\\b([a-z])")
+
+
+def _lowered(rx: re.Pattern[str], pattern: str | None = None) -> re.Pattern[str]:
+    """The case-sensitive twin. A branch that starts with `\\b` (`\\bsms\\b`) stops Python's re
+    from skipping ahead by the alternation's first characters, which made the whole pattern scan
+    each position slowly; `\\bx` is written `x(?<!\\wx)` (the same test, after the first letter)."""
+    fast = _LEADING_BOUNDARY.sub(lambda m: f"{m.group(1)}{m.group(2)}(?<!\\w{m.group(2)})", pattern or rx.pattern)
+    return re.compile(fast, rx.flags & ~re.IGNORECASE)
 
 
 POLICY_STRONG_LC = _lowered(POLICY_STRONG)
@@ -306,8 +326,9 @@ POLICY_WEAK_LC = _lowered(POLICY_WEAK)
 FRAMING_LC = _lowered(FRAMING)
 CONFIRM_QUESTION_LC = _lowered(CONFIRM_QUESTION)
 PERMISSION_WORD_LC = _lowered(PERMISSION_WORD)
-ANY_GROUP_LC = _lowered(ANY_GROUP)
+ANY_GROUP_LC = _lowered(ANY_GROUP, "|".join(rx.pattern for _, rx in PERMISSION_TERMS))  # flat: faster
 SPECIAL_ACCESS_LC = _lowered(SPECIAL_ACCESS)
+PERMISSION_TERMS_LC: tuple[tuple[str, re.Pattern[str]], ...] = tuple((g, _lowered(rx)) for g, rx in PERMISSION_TERMS)
 LOWERED = {"POLICY_STRONG": POLICY_STRONG, "POLICY_WEAK": POLICY_WEAK, "FRAMING": FRAMING,
            "CONFIRM_QUESTION": CONFIRM_QUESTION, "PERMISSION_WORD": PERMISSION_WORD, "ANY_GROUP": ANY_GROUP,
            "SPECIAL_ACCESS": SPECIAL_ACCESS}
@@ -323,6 +344,7 @@ _LATIN_HINTS: dict[str, re.Pattern[str]] = {
     "es": re.compile(r"\b(y|los|las|usted|tu|su|nuestra|aceptar|rechazar|privacidad|permitir|continuar)\b", re.I),
     "en": re.compile(r"\b(the|and|you|your|we|our|to|of|agree|allow|deny|privacy|continue)\b", re.I),
 }
+_LATIN_HINTS_LC = {lang: _lowered(rx) for lang, rx in _LATIN_HINTS.items()}  # searched on lower-cased text
 
 
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -348,8 +370,9 @@ def detect_lang(text: str) -> str | None:
     if han >= 2:
         return "zh-Hant" if hant > hans else "zh-Hans"
     best, best_n = None, 0
-    for lang, rx in _LATIN_HINTS.items():
-        n = len(rx.findall(text))
+    low = text.lower()
+    for lang, rx in _LATIN_HINTS_LC.items():
+        n = len(rx.findall(low))
         if n > best_n:
             best, best_n = lang, n
     return best

@@ -157,14 +157,35 @@ def engine_named(name: str = DEFAULT_ENGINE) -> Engine:
         raise OcrError(f"unknown OCR engine {name!r} (known: {', '.join(ENGINES)})") from None
 
 
-def ocr_hierarchy(lines: list[Line], size: tuple[int, int], package: str = "") -> str:
+def crop_png(png: bytes, region: tuple[int, int, int, int] | None) -> tuple[bytes, tuple[int, int], tuple[int, int]]:
+    """The part of the screenshot inside `region` (the top window's box), as PNG, with the region's
+    size and its offset in the screenshot. The whole screenshot (offset 0, 0) when the region is
+    missing, covers (nearly) all of it, or lies outside it. Raises OcrError for an unreadable image."""
+    img = _image(png)
+    full = (0, 0, img.width, img.height)
+    if region is None:
+        return png, (img.width, img.height), (0, 0)
+    x1, y1 = max(0, region[0]), max(0, region[1])
+    x2, y2 = min(img.width, region[2]), min(img.height, region[3])
+    if x2 - x1 < 32 or y2 - y1 < 32 or (x2 - x1) * (y2 - y1) >= 0.9 * img.width * img.height or (x1, y1, x2, y2) == full:
+        return png, (img.width, img.height), (0, 0)
+    buf = io.BytesIO()
+    img.crop((x1, y1, x2, y2)).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue(), (img.width, img.height), (x1, y1)
+
+
+def ocr_hierarchy(lines: list[Line], size: tuple[int, int], package: str = "",
+                  offset: tuple[int, int] = (0, 0)) -> str:
     """A uiautomator-like dump of the recognised lines: short lines are clickable TextViews (they
-    may be buttons or links), long ones plain text. Bounds are the recognised boxes."""
+    may be buttons or links), long ones plain text. Bounds are the recognised boxes, moved by
+    `offset` (where the part that was read lies in the screenshot of `size`)."""
     w, h = size
+    dx, dy = offset
     parts = [f'<hierarchy rotation="0"><node class="android.widget.FrameLayout" package={quoteattr(package)} '
              f'bounds="[0,0][{w},{h}]" text="" resource-id="" content-desc="" clickable="false">']
     for ln in lines[:MAX_LINES]:
         x1, y1, x2, y2 = ln.box
+        x1, y1, x2, y2 = x1 + dx, y1 + dy, x2 + dx, y2 + dy
         short = len(ln.text) <= 16
         parts.append(f'<node class="android.widget.TextView" package={quoteattr(package)} text={quoteattr(ln.text)} '
                      f'resource-id="ocr:line" content-desc="" clickable="{"true" if short else "false"}" '

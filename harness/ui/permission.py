@@ -58,23 +58,42 @@ def _rid_role(rid: str) -> str | None:
     return None
 
 
-_ALLOW_PREFIX = ("yes", "turnon", "enable", "allow", "允许", "开启", "打开", "去开启", "去设置", "立即", "erlauben", "autoriser",
-                 "permitir", "activer", "activar")
+_ALLOW_PREFIX = ("yes", "turnon", "enable", "allow", "允许", "开启", "打开", "去开启", "去设置", "立即开启", "立即授权", "立即允许",
+                 "前往开启", "前往设置", "erlauben", "autoriser", "permitir", "activer", "activar")
 _DENY_PREFIX = ("no", "notnow", "不", "暂不", "以后", "稍后", "取消", "nichtjetzt", "plustard", "ahorano")
 
 
 def _rationale_role(key: str) -> str | None:
+    """`deny`, `allow` (a grant-type label: Allow, Turn on, 去开启, Settings) or `confirm` (a generic
+    OK / Next / 继续, which answers a permission request only when its sentence asks for one)."""
     if key in lx.RATIONALE_DENY or (len(key) <= 16 and key.startswith(_DENY_PREFIX)):
         return "deny"
     if key in lx.RATIONALE_ALLOW or (len(key) <= 16 and key.startswith(_ALLOW_PREFIX)):
         return "allow"
+    if key in lx.RATIONALE_CONFIRM:
+        return "confirm"
     return None
 
 
+def explicit_request(t: str) -> bool:
+    """The sentence itself asks for (or about) a permission: it says permission / 权限 / 授权, or
+    asks to allow / turn on a named resource (允许"X"使用您的位置, Allow X to access ..., Turn on
+    notifications), or says access to a named resource (access to your contacts, 读取通讯录).
+    A bare "access" ("sign in to access your library") or a resource named in passing ("use your
+    camera to scan receipts") is not a request."""
+    if lx.PERMISSION_WORD_STRICT.search(t) or lx.ASKING.search(t):
+        return True
+    group = lx.ANY_GROUP.search(t)
+    return bool(group and (lx.ACCESS_WORD.search(t) or lx.ALLOW_VERB.search(t)))
+
+
 def group_of_text(text: str) -> str | None:
-    """The permission group a sentence names (first, most specific match)."""
-    for group, rx in lx.PERMISSION_TERMS:
-        if rx.search(text):
+    """The permission group a sentence names (first, most specific match). Searched lower-cased
+    with the case-sensitive twins: fifteen case-insensitive alternations over a whole dialog's text
+    were a fifth of the classifier's time."""
+    low = text.lower()
+    for group, rx in lx.PERMISSION_TERMS_LC:
+        if rx.search(low):
             return group
     return None
 
@@ -187,14 +206,41 @@ def _near(a: tuple[int, int, int, int] | None, b: tuple[int, int, int, int] | No
     return b[1] >= a[1] - 40 and b[1] - a[3] <= reach
 
 
+def _input_fields(s: Screen) -> bool:
+    """The window has a field to type into (an EditText that is not itself a long message: some
+    apps draw their dialog text in a read-only EditText): a form, e.g. a login, never a rationale."""
+    return any(n.cls.endswith("EditText") and len(n.label) <= 40 for n in s.nodes)
+
+
+def _settings_list(s: Screen) -> bool:
+    """Two or more switches / check boxes: a list of settings (Notifications [on], Location [off]),
+    whose rows name resources but ask for nothing."""
+    return sum(1 for n in s.nodes if n.checkable) >= 2
+
+
+def _permission_list(s: Screen) -> bool:
+    """Three or more grant-type controls (定位权限 [去设置], 相机权限 [去设置], ...): the app's
+    permission management page, which lists permissions; a rationale asks for one request."""
+    return sum(1 for c in s.candidates if c.in_clickable and _rationale_role(c.key) == "allow") >= 3
+
+
 def rationale(s: Screen, lang: str | None) -> Classification | None:
     """The app's own request before (or after) a system prompt: a dialog, bottom sheet, banner or
     card whose sentence asks for a permission (权限申请, 允许"X"使用您的位置？, Play audio files
     from your device?, 开启推送通知, 发现通讯录朋友) with an allow-type control next to it
-    (允许 / 去开启 / Allow / Grant permission / Settings), usually a deny-type one too."""
+    (允许 / 去开启 / Allow / Grant permission / Settings), usually a deny-type one too.
+
+    Decided from structure (docs/ui.md, "rationale or not"): a grant-type control (Allow, Turn on,
+    Settings) next to a sentence naming the resource; a generic OK / Next / 继续 only when the
+    sentence itself asks for the permission (`explicit_request`); never in a form with an input
+    field (login, phone binding), nor in a list of switches (a settings page) or of grant buttons
+    (the app's permission management page), nor when the question is answered by a check box (a
+    feature setting: "Remember photo locations?")."""
     if s.package in lx.SETTINGS_PACKAGES or s.package in lx.PERMISSION_PACKAGES:
         return None
     if s.clickable_count > 40 or not (lx.PERMISSION_WORD_LC.search(s.low) or lx.ANY_GROUP_LC.search(s.low)):
+        return None
+    if _input_fields(s) or _settings_list(s) or _permission_list(s):
         return None
     h = s.size[1] or 2400
     sentences = [n for n in s.nodes if n.label and 4 <= len(n.label) <= 220 and _asks(n.label)]
@@ -204,12 +250,16 @@ def rationale(s: Screen, lang: str | None) -> Classification | None:
     deny: Candidate | None = None
     anchor = None
     for sent in sentences:
+        asks_itself = explicit_request(sent.label)
         for c in s.candidates:
-            if not c.in_clickable or c.node.idx == sent.idx or not _near(sent.bounds, c.node.bounds, h // 4):
+            if not c.in_clickable or c.node.idx == sent.idx or c.node.checkable \
+                    or not _near(sent.bounds, c.node.bounds, h // 4):
                 continue
             role = _rationale_role(c.key)
             if role is None and len(c.key) <= 24 and lx.GRANT_ACTION.search(c.node.label):
                 role = "allow"
+            if role == "confirm":
+                role = "allow" if asks_itself else None
             if allow is None and role == "allow":
                 allow, anchor = c, sent
             elif deny is None and role == "deny":
@@ -221,8 +271,11 @@ def rationale(s: Screen, lang: str | None) -> Classification | None:
         "\n".join(texts))
     if allow is None:
         # A text-only explanation screen (the prompt follows by itself): one short sentence names
-        # the permission and its purpose, on a screen with almost nothing else.
-        explains = [t for t in texts if len(t) > 16 and group_of_text(t) and lx.PURPOSE.search(t)]
+        # the permission and its purpose, on a screen with almost nothing else, and no control
+        # unless the sentence asks for the permission itself (an onboarding page with Skip / Next
+        # that mentions the camera is a feature tour).
+        explains = [t for t in texts if len(t) > 16 and group_of_text(t) and lx.PURPOSE.search(t)
+                    and (s.clickable_count == 0 or explicit_request(t))]
         if (not explains or s.clickable_count > 2 or len(s.labels) > 8 or lx.POLICY_STRONG.search(s.blob)
                 or s.longest_text > 220):
             return None

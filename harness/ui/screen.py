@@ -70,20 +70,27 @@ def screens(h: Hierarchy) -> list[Screen]:
     nodes = h.nodes
     clk = [False] * len(nodes)
     in_web = [False] * len(nodes)
-    for n in nodes:
-        clk[n.idx] = n.clickable or (n.parent >= 0 and clk[n.parent])
-        if n.parent >= 0:
-            in_web[n.idx] = in_web[n.parent] or nodes[n.parent].short_cls == "WebView"
     by_window: dict[int, list[Node]] = {}
     for n in nodes:
+        p = n.parent
+        if p >= 0:
+            clk[n.idx] = n.clickable or clk[p]
+            in_web[n.idx] = in_web[p] or nodes[p].short_cls == "WebView"
+        else:
+            clk[n.idx] = n.clickable
         by_window.setdefault(n.window, []).append(n)
     out: list[Screen] = []
-    screen_w = max((n.bounds[2] for n in nodes if n.bounds), default=0)
-    screen_h = max((n.bounds[3] for n in nodes if n.bounds), default=0)
+    # The display's size is what the windows' roots cover: a scrolled list's rows may lie far below it.
+    roots = [b for b in (w[0].bounds for w in by_window.values()) if b]
+    screen_w = max((b[2] for b in roots), default=0)
+    screen_h = max((b[3] for b in roots), default=0)
     for w, wnodes in by_window.items():
         root = wnodes[0]
         pkg = root.pkg
-        visible = [n for n in wnodes if n.visible and (n.bounds is None or n.area > 0)]
+        # Zero-area views are not drawn. Only views that say or do something are checked: parsing the
+        # bounds of every layout container was a third of the rules' time.
+        visible = [n for n in wnodes if (n.visible and (not (n.text or n.desc or n.clickable) or (b := n.bounds) is None
+                                                        or (b[2] > b[0] and b[3] > b[1])))]
         dropped = _browser_window(wnodes, in_web)
         if dropped:
             visible = [n for n in visible if not in_web[n.idx]]
@@ -96,12 +103,12 @@ def screens(h: Hierarchy) -> list[Screen]:
         size = 0
         webview = edit = False
         for n in visible:
-            short = n.short_cls
-            if short == "WebView":
-                webview = True
-            elif short == "EditText" or short.endswith("EditText"):
+            cls = n.cls
+            if cls.endswith("Text") and cls.endswith("EditText"):
                 edit = True
-            lab = n.label
+            elif cls.endswith("WebView") and n.short_cls == "WebView":
+                webview = True
+            lab = n.text or n.desc
             if not lab:
                 continue
             if size < MAX_BLOB:

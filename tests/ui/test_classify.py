@@ -60,7 +60,7 @@ def test_quality_gate_on_corpus():
 # their assertions are the floors MEASURED at commit time (they catch regressions; they are not
 # goals met), and their mistakes are not printed, so nobody tunes on them by accident.
 HELD_OUT_FLOOR = {"ui-samples": {"permission_rationale": (1.0, 1.0)},
-                  "ui-samples-2": {"permission_rationale": (0.5, 1.0)}}
+                  "ui-samples-2": {"permission_rationale": (1.0, 1.0)}}  # was (0.5, 1.0) before the structural rationale rules
 
 
 @pytest.mark.skipif(not (UI_SAMPLES / "labels.csv").exists(), reason="../shared/ui-samples not present")

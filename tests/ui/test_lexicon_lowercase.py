@@ -18,3 +18,11 @@ def test_lowered_search_agrees_on_mixed_case_text():
     for name, rx in lx.LOWERED.items():
         fast = getattr(lx, name + "_LC")
         assert bool(rx.search(text)) == bool(fast.search(text.lower())), name
+
+
+def test_permission_terms_lower_case_twins_agree():
+    text = "Allow APP to access this device's LOCATION? Take Pictures and Record Video. Send you Notifications"
+    for (group, rx), (group_lc, fast) in zip(lx.PERMISSION_TERMS, lx.PERMISSION_TERMS_LC, strict=True):
+        assert group == group_lc
+        assert not re.findall(r"(?<!\\)[A-Z]", fast.pattern), group
+        assert bool(rx.search(text)) == bool(fast.search(text.lower())), group

@@ -72,8 +72,53 @@ def test_ocr_runs_only_when_the_hierarchy_has_no_text():
     _Counting.calls = 0
     c = classify_screen(corpus_dump("notice_zh-Hans_00.xml"), b"unused", _Counting())
     assert c.kind == "consent_notice" and c.source == "hierarchy" and _Counting.calls == 0
-    classify_screen(NO_TEXT, b"png", _Counting())
+    classify_screen(NO_TEXT, _blank_png(), _Counting())
     assert _Counting.calls == 1
+
+
+def _blank_png(size: tuple[int, int] = (1080, 2340)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, (255, 255, 255)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+class _Recording:
+    """Records the size of the image it was given and answers one line at a fixed place in it."""
+
+    name = "recording"
+    sizes: list[tuple[int, int]] = []
+
+    def read(self, png: bytes) -> list[Line]:
+        import io
+
+        from PIL import Image
+
+        _Recording.sizes.append(Image.open(io.BytesIO(png)).size)
+        return [Line("Agree", (10, 20, 110, 60), 0.99)]
+
+
+def test_only_the_top_window_is_read_and_boxes_come_back_in_screen_pixels():
+    dialog = ('<hierarchy rotation="0"><node class="android.widget.FrameLayout" package="com.example.web" text="" '
+              'bounds="[63,640][1017,1760]"><node class="android.webkit.WebView" package="com.example.web" text="" '
+              'bounds="[63,640][1017,1760]"/></node></hierarchy>')
+    _Recording.sizes = []
+    c = classify_screen(dialog, _blank_png((1080, 2400)), _Recording())
+    assert _Recording.sizes == [(954, 1120)]  # the dialog's box, not the dimmed app behind it
+    assert c.source == "ocr" and "Agree" in c.texts
+    from harness.ui.ocr import crop_png
+
+    _, size, offset = crop_png(_blank_png((1080, 2400)), (63, 640, 1017, 1760))
+    assert size == (1080, 2400) and offset == (63, 640)
+    xml = ocr_hierarchy([Line("Agree", (10, 20, 110, 60), 0.99)], size, "p", offset)
+    assert 'bounds="[73,660][173,700]"' in xml
+    # a full-screen window is read whole
+    _Recording.sizes = []
+    classify_screen(NO_TEXT, _blank_png(), _Recording())
+    assert _Recording.sizes == [(1080, 2340)]
 
 
 def test_ocr_hierarchy_escapes_hostile_text():

@@ -31,6 +31,7 @@ class View:
     scrollable: bool = False
     password: bool = False
     element_id: str | None = None  # the model's element id (not dumped)
+    drawn_text: str = ""  # drawn in the screenshot only, never dumped (a WebView/canvas without accessibility)
     children: tuple[View, ...] = ()
 
 
@@ -52,7 +53,7 @@ def view_from_element(e: Element, package: str, checked: dict[str, bool]) -> Vie
         cls=e.cls, package=e.package or package, bounds=e.bounds, text=e.text, resource_id=e.resource_id,
         content_desc=e.content_desc, checkable=e.checkable, checked=is_checked and e.checkable,
         clickable=e.clickable, enabled=e.enabled, focusable=e.clickable or short in _FOCUSABLE,
-        scrollable=e.scrollable, password=e.password, element_id=e.id,
+        scrollable=e.scrollable, password=e.password, element_id=e.id, drawn_text=e.drawn_text,
         children=tuple(view_from_element(c, package, checked) for c in e.children),
     )
 

@@ -1,7 +1,8 @@
 """Screenshots drawn from the view trees with Pillow: what `screencap -p` returns on the sim.
 
-Boxes and text, not pixels of real widgets: enough for a human reading a report and for OCR-free
-evidence. Text uses a CJK-capable font when the machine has one (Noto CJK, WenQuanYi, Droid
+Boxes and text, not pixels of real widgets: enough for a human reading a report, and for OCR of
+views whose text is drawn only in pixels (`drawn-text` in a sample model: a WebView or canvas
+notice that exposes no text to the hierarchy dump). Text uses a CJK-capable font when the machine has one (Noto CJK, WenQuanYi, Droid
 Sans Fallback), DejaVu otherwise (CJK then shows as boxes)."""
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def _draw_view(draw: ImageDraw.ImageDraw, v: View) -> None:
         if v.checked:
             draw.line((x1 + 16, cy, x1 + 8 + s // 2, cy + s // 2 - 8, x1 + s, cy - s // 2 + 8), fill="white", width=6)
         tx = x1 + s + 24
-    label = v.text or v.content_desc
+    label = v.text or v.content_desc or v.drawn_text
     if label:
         lines = _wrap(draw, label, font, max(40, x2 - tx - 16))
         lh = int(font.size * 1.3) if hasattr(font, "size") else 40
