@@ -39,6 +39,11 @@ def norm(text: str) -> str:
 
 
 def _aliases(name: str, company: str) -> set[str]:
+    return set(_spelled_aliases(name, company))
+
+
+def _spelled_aliases(name: str, company: str) -> dict[str, str]:
+    """alias (normalised) -> the part of the database name it was cut from, as written there."""
     parts = {name}
     parts.update(p.strip() for p in re.split(r"[()（）/]|\s+/\s+", name) if p.strip())
     first_company_word = company.split()[0].lower() if company.split() else ""
@@ -47,15 +52,43 @@ def _aliases(name: str, company: str) -> set[str]:
         rest = [w for w in (re.sub(r"SDK$", "", w) for w in words[1:] if w.upper() != "SDK") if w]
         if rest and words[0].lower() == first_company_word and (len(rest) > 1 or any(c.isupper() for c in rest[0][1:])):
             parts.add(" ".join(rest))
-    out = set()
-    for p in parts:
+    out: dict[str, str] = {}
+    for p in sorted(parts, key=len):
         n = norm(p)
         cjk = bool(re.search(r"[\u4e00-\u9fff]", n))
         if cjk and len(n) >= 2:
-            out.add(n)
+            out.setdefault(n, p.strip())
         elif not cjk and len(n) >= 3 and (p.strip() == name or any(ch.isupper() for ch in p)):
-            out.add(n)  # a lowercase bracket part ("(base)", "(review") is a note, not a name
+            out.setdefault(n, p.strip())  # a lowercase bracket part ("(base)", "(review") is a note, not a name
     return out
+
+
+def _word_breaks(spelled: str) -> set[int]:
+    """Positions (counted in normalised characters) where the database spelling breaks words: a
+    separator, or a lower-to-upper case change ("AdMob")."""
+    breaks, count, prev = set(), 0, ""
+    for ch in spelled:
+        if not ch.isalnum():
+            breaks.add(count)
+        else:
+            if prev.islower() and ch.isupper():
+                breaks.add(count)
+            count += 1
+        prev = ch
+    return breaks
+
+
+def _same_words(written: str, spelled: str) -> bool:
+    """A name written in the text breaks words only where the database spelling does: "Third-Party"
+    is two words, the library "Thirdparty" one."""
+    allowed = _word_breaks(spelled)
+    count = 0
+    for i, ch in enumerate(written):
+        if ch.isalnum():
+            count += 1
+        elif 0 < count and i + 1 < len(written) and written[i + 1].isalnum() and count not in allowed:
+            return False
+    return True
 
 
 def _company_aliases(company: str) -> set[str]:
@@ -73,14 +106,16 @@ class _Indexed:
     aliases: frozenset[str]
     companies: frozenset[str]
     order: int
+    spelled: tuple[tuple[str, str], ...] = ()
 
 
 @lru_cache(maxsize=4)
 def _index(db) -> tuple[_Indexed, ...]:
     rows = []
     for order, e in enumerate(db.entries.values()):
-        rows.append(_Indexed(e.id, e.name, e.company, e.category, frozenset(_aliases(e.name, e.company)),
-                             frozenset(_company_aliases(e.company)), order))
+        spelled = _spelled_aliases(e.name, e.company)
+        rows.append(_Indexed(e.id, e.name, e.company, e.category, frozenset(spelled),
+                             frozenset(_company_aliases(e.company)), order, tuple(spelled.items())))
     return tuple(rows)
 
 
@@ -135,15 +170,17 @@ def dictionary_names(text: str, db) -> list[tuple[str, str]]:
     """(alias as written, sdk id) for database SDK names written in English running text, as whole
     words: English policies name services ("Firebase Crashlytics", "AdMob") without a table."""
     found: dict[str, tuple[str, str]] = {}
-    latin = [(a, r) for r in _index(db) for a in r.aliases if a.isascii() and len(a) >= 5]
+    latin = [(a, r, sp) for r in _index(db) for a, sp in r.spelled if a.isascii() and len(a) >= 5]
     if not latin:
         return []
     squashed = norm(text)
-    for alias, row in sorted(latin, key=lambda ar: -len(ar[0])):
+    for alias, row, spelled in sorted(latin, key=lambda ar: -len(ar[0])):
         if row.id in found or alias not in squashed:
             continue
         pattern = r"(?<![A-Za-z0-9])" + r"[\s\-_\.]?".join(re.escape(ch) for ch in alias) + r"(?![A-Za-z0-9])"
-        m = re.search(pattern, text, re.I)
-        if m and m.group(0)[:1].isupper():  # a name is written capitalised; "location" is a word
-            found[row.id] = (m.group(0), row.id)
+        for m in re.finditer(pattern, text, re.I):
+            # a name is written capitalised ("location" is a word) and in the database's words
+            if m.group(0)[:1].isupper() and _same_words(m.group(0), spelled):
+                found[row.id] = (m.group(0), row.id)
+                break
     return list(found.values())

@@ -8,8 +8,8 @@ matched to the SDK database (analysis.sdk) by name, Chinese name and company (`m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
+from analysis.policy.entries import SdkEntry, clean_name, enumerated
+from analysis.policy.lists import from_anaphoric_enumerations, from_list_items
 from analysis.policy.text import CELL_SEP
 
 MAX_ENTRIES = 500
@@ -36,71 +36,7 @@ _ZH_NAME = re.compile(r"([A-Za-z0-9\u4e00-\u9fff+·\-\.（）() ]{1,30}?)\s*SDK(
 _EN_NAME = re.compile(r"((?:[A-Z][\w\-\.+]*\s+){0,3}[A-Z][\w\-\.+]*)\s+SDKs?\b")
 _SPLIT_ZH = re.compile(r".*(?:接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
                        r"了|由|与|和|及|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
-_LEAD = re.compile(r"^(?:[\s\d\.、\)）(（\-*•·①-⑳#]|[一二三四五六七八九十]+、)+")
-GENERIC = frozenset(
-    "第三方 三方 相关 该 此 上述 以下 下列 这些 那些 部分 其他 其它 本 各 合作方 合作伙伴 各类 各种 所 任何 特定 此类 我们 您 其 某些 "
-    "部分第三方 第三方合作方 前述 对应 同类 一些 所述 相应 必要 移动 应用 本应用 the a an this that these those third-party "
-    "third party any some our other such each their".split()
-)
-
-
-# A name holding one of these is a phrase about SDKs ("这类第三方", "您发现这类"), not a name.
-_GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述|以下|您|我们|我公司|本公司|相关|合作伙伴|合作方|服务商|"
-                           r"各类|各种|部分|其他|其它|任何|所有|集成|接入|嵌入|第三|供应商|服务商|提供商|请注意|研究|公司|我方|"
-                           r"some|any|other|these|those|our|your|such")
-
-
-# Words that say what kind of SDK it is ("PUSH SDK", "站外分享SDK", "活体认证SDK"): a name made of
-# nothing else names no SDK; and a name holding a data word ("设备信息") is a list of data.
-_TYPE_WORDS = re.compile(
-    r"推送|消息|分享|站外|登录|登陆|一键|支付|统计|分析|广告|定位|地图|服务|功能|网络|活体|认证|人脸|识别|风控|性能|监测|监控|"
-    r"提现|合作|厂商|手机|语音|搜索|加速|排障|通讯录|基础|数据|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
-_DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|基于|他们|它们|其|所需|开发包|工具包|允许|目的|使用|时$")
-
-
-@dataclass
-class SdkEntry:
-    name: str
-    company: str | None = None
-    purpose: str | None = None
-    data: str | None = None
-    link: str | None = None
-    source: str = "text"  # table | block | text | dictionary
-    excerpt: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-def clean_name(raw: str) -> str | None:
-    """A candidate SDK name cut down to the name itself; None when it is a generic phrase."""
-    name = _LEAD.sub("", raw).strip().strip("《》<>「」\"'“”：:，,。")
-    name = re.sub(r"\s*SDKs?$", "", name, flags=re.I).strip()
-    name = re.sub(r"\s+", " ", name)
-    if not name or len(name) > 40:
-        return None
-    generic = list(_GENERIC_PART.finditer(name))
-    if generic:  # "第三方服务商个推": the name follows the generic words
-        name = name[generic[-1].end():].strip().strip("的：:，,")
-    core = re.sub(r"[\s\-_·\.]", "", name).lower()
-    if len(core) < 2 or core in GENERIC or core.rstrip("的") in GENERIC or _GENERIC_PART.search(core):
-        return None
-    if re.fullmatch(r"[\d\W_]+", core) or not _TYPE_WORDS.sub("", core) or _DATA_WORDS.search(core):
-        return None
-    return name
-
-
-_ENUM_SPLIT = re.compile(r"[、，,/／]|以及")
 _AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
-
-
-def enumerated(raw: str) -> list[str]:
-    """Names of an enumeration ("优量汇、穿山甲、InMobi"), parentheticals dropped."""
-    raw = re.sub(r"[（(][^）)]{0,40}[）)]", "", raw)
-    out = []
-    for part in _ENUM_SPLIT.split(raw):
-        name = clean_name(part.strip().removesuffix("等"))
-        if name:
-            out.append(name)
-    return out
 
 
 def _role_of(cell: str) -> str | None:
@@ -280,11 +216,17 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
                 continue  # "极光SDK（其他品牌手机）": a remark, not a list
             for name in enumerated(listed):
                 add(name, line, m.start())
+        for m in _SIBLING_AFTER.finditer(line):  # "微信SDK、支付宝支付可能会收集": the SDK's sibling
+            add(clean_name(_SIBLING_TAIL.sub("", m.group(1))), line, m.start())
         for m in _PROVIDED_BY.finditer(line):
             for part in re.split(r"[、，,]|和(?=[\u4e00-\u9fff]{2,}(?:公司|集团))", m.group(1)):
                 short = re.search(r"[（(]([^）)]{2,12})[）)]\s*$", part.strip())
                 add(clean_name(short.group(1) if short else re.sub(r"[（(][^）)]*[）)]", "", part)), line, m.start())
     return entries
+
+
+_SIBLING_AFTER = re.compile(r"SDKs?\s*、\s*([A-Za-z0-9\u4e00-\u9fff+·\-\. ]{2,24})", re.I)
+_SIBLING_TAIL = re.compile(r"(?:可能|会|将|也|均|都|等|收集|获取|使用|提供|需要|用于|的|SDK).*$", re.I)
 
 
 # "目前我们的广告由A公司（今日头条）、B公司提供，我们会接入这些公司的SDK": providers named instead of SDKs
@@ -316,7 +258,9 @@ def extract_entries(text: str, lang: str) -> list[SdkEntry]:
     lines = text.splitlines()
     table, used = from_tables(lines)
     block, used_b = from_blocks(lines, used)
-    loose = from_text(lines, used | used_b, lang) + from_link_lines(lines, used | used_b)
+    done = used | used_b
+    loose = (from_text(lines, done, lang) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
+             + (from_anaphoric_enumerations(lines, done) if lang != "en" else []))
     merged: dict[str, SdkEntry] = {}
     for entry in table + block + loose:
         key = re.sub(r"[\s\-_·\.]", "", entry.name).lower()

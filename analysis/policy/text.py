@@ -90,6 +90,9 @@ class _Flattener(HTMLParser):
         elif tag in ("td", "th") and self.row is not None:
             self.row.append("")
             self.cell = True
+        elif tag == "li" and not (self.row is not None and self.cell):
+            self.parts.append("\n• ")  # list items keep a bullet: an SDK list may be a <ul>
+            return
         elif tag == "a":
             self._href = dict(attrs).get("href") or ""
             self._anchor = []
@@ -203,6 +206,36 @@ def _md_cells(pieces: list[str], n: int) -> list[list[str]]:
     return rows
 
 
+def _line_rows(body: list[str], n: int) -> list[list[str]] | None:
+    """Rows of a table written one row per line (every piped line holds a whole row), or None when
+    its cells wrap over lines. A line without pipes is the continuation of a row whose last cell is
+    still empty ("name | purpose |" then the link on the next line), else a row of its own whose
+    other cells the converter lost ("百度移动统计 SDK" between two full rows)."""
+    piped = [ln for ln in body if "|" in ln]
+    if len(piped) < 2 or any(ln.count("|") < n - 1 for ln in piped):
+        return None
+    rows: list[list[str]] = []
+    open_cell = False  # the previous line was a row ending in a pipe: its last cell follows
+    for ln in body:
+        if "|" not in ln:
+            if open_cell:
+                rows[-1][-1] = f"{rows[-1][-1]} {ln.strip()}".strip()
+            else:
+                rows.append([ln.strip()] + [""] * (n - 1))
+            open_cell = False
+            continue
+        open_cell = ln.rstrip().endswith("|")
+        cells = ln.strip().split("|")
+        if ln.strip().startswith("|"):
+            cells = cells[1:]
+        if len(cells) > n and not cells[-1].strip():
+            cells = cells[:-1]
+        if len(cells) > n:
+            cells = cells[:n - 1] + ["|".join(cells[n - 1:])]
+        rows.append([" ".join(c.split()) for c in cells] + [""] * (n - len(cells)))
+    return rows
+
+
 def markdown_tables(text: str) -> str:
     """Rewrite Markdown tables (`a | b` / `---|---` / rows, cells possibly wrapped over lines, as
     HTML-to-Markdown converters leave policy pages) into one `CELL_SEP` line per row."""
@@ -239,6 +272,9 @@ def markdown_tables(text: str) -> str:
         end = j - quiet if quiet else j
         body = "\n".join(lines[i + 1:end])
         out.append(CELL_SEP.join(header))
-        out.extend(CELL_SEP.join(c.strip() for c in row) for row in _md_cells(body.split("|"), n) if any(row))
+        rows = _line_rows(lines[i + 1:end], n)
+        if rows is None:
+            rows = _md_cells(body.split("|"), n)
+        out.extend(CELL_SEP.join(c.strip() for c in row) for row in rows if any(row))
         i = end
     return "\n".join(out)
