@@ -32,7 +32,7 @@ GENERIC = frozenset(
 
 # A name holding one of these is a phrase about SDKs ("这类第三方", "您发现这类"), not a name.
 _GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述|以下|您|我们|我公司|本公司|相关|合作伙伴|合作方|服务商|"
-                           r"各类|各种|部分|其他|其它|任何|所有|集成|接入|嵌入|第三|供应商|服务商|提供商|请注意|研究|公司|我方|"
+                           r"各类|各种|部分|其他|其它|任何|所有|集成|接入|嵌入|第三|供应商|服务商|提供商|请注意|研究|公司|我方|关联|"
                            r"some|any|other|these|those|our|your|such")
 
 # Words that say what kind of SDK it is ("PUSH SDK", "站外分享SDK", "活体认证SDK"): a name made of
@@ -69,8 +69,13 @@ def clean_name(raw: str) -> str | None:
     name = re.sub(r"\s+", " ", name)
     if not name or len(name) > 40 or re.match(r"(?:https?|www)\b|.*://", name, re.I):
         return None
+    inner = re.fullmatch(r"(.+?)\s*[（(]([^（）()]{2,30}?)\s*SDKs?\s*[）)]", name, flags=re.I)
+    if inner:  # "推送通知消息（OPPO推送SDK）": the bracket names the SDK, the rest says what it is for
+        name = inner.group(2).strip()
     company = company_short(name)
-    if company:  # a provider named instead of its SDK
+    if company:  # a provider named instead of its SDK ("我们的关联公司" names none)
+        if _GENERIC_PART.search(company):
+            return None
         name = company
     generic = list(_GENERIC_PART.finditer(name))
     if generic:  # "第三方服务商个推": the name follows the generic words
@@ -85,6 +90,14 @@ def clean_name(raw: str) -> str | None:
 
 # Separators of an enumeration; "及" between two names ("微信及QQ分享"), not inside a word ("涉及").
 _ENUM_SPLIT = re.compile(r"[、，,/／]|以及|(?<=[\u4e00-\u9fffA-Za-z])(?<!涉)及(?=[\u4e00-\u9fffA-Za-z])")
+
+
+def names_in_cell(raw: str) -> list[str]:
+    """The names a table cell or a block value gives: one, or an enumeration ("微博、微信及QQ分享")."""
+    if re.search(r"[、，,]|(?<!涉)及", re.sub(r"[（(][^）)]*[）)]", "", raw)):
+        return enumerated(raw)
+    name = clean_name(raw)
+    return [name] if name else []
 
 
 def enumerated(raw: str) -> list[str]:

@@ -8,7 +8,8 @@ matched to the SDK database (analysis.sdk) by name, Chinese name and company (`m
 from __future__ import annotations
 
 import re
-from analysis.policy.entries import SdkEntry, clean_name, enumerated
+
+from analysis.policy.entries import SdkEntry, clean_name, enumerated, names_in_cell
 from analysis.policy.lists import from_anaphoric_enumerations, from_list_items
 from analysis.policy.text import CELL_SEP
 
@@ -24,11 +25,12 @@ _ROLE_PATTERNS = {  # table header / block key -> role; order matters (first hit
 }
 _KEY_LINE = re.compile(
     r"^\s*(?:[\(（]?\d{1,3}[\.、\)）]\s*|[①-⑳]\s*|[-*•·]\s*)?"
-    r"(?P<key>(?:第三方)?\s*SDK\s*(?:名称|名字|name)?|SDK\s*提供方(?:的)?(?:公司)?名称|第三方(?:SDK)?(?:提供方|公司)?名称|"
-    r"(?:第三方|SDK)?\s*(?:提供方|公司名称|公司|主体名称|主体|运营方)|(?:使用|收集|处理|共享)?(?:的)?目的(?:及功能场景)?|"
-    r"使用场景|功能|用途|(?:收集|处理|共享|涉及)(?:的)?(?:个人)?信息(?:类型|种类|字段)?|个人信息(?:类型|种类|字段)|信息类型|"
+    r"(?P<key>(?:(?:第三方|合作方|SDK)\s*)?(?:"  # a key may name whose it is: "SDK用途", "合作方主体"
+    r"(?:第三方)?\s*SDK\s*(?:名称|名字|name)?|SDK\s*提供方(?:的)?(?:公司)?名称|第三方(?:SDK)?(?:提供方|公司)?名称|"
+    r"(?:第三方|SDK)?\s*(?:提供方|公司名称|公司|主体名称|主体|运营方|接收方(?:名称)?|开发者|(?:所属)?机构(?:名称)?)|"
+    r"(?:使用|收集|处理|共享)?(?:的)?目的(?:及功能场景)?|使用场景|(?:主要)?功能|用途|(?:收集|处理|共享|涉及)(?:的)?(?:个人)?信息(?:类型|种类|字段)?|个人信息(?:类型|种类|字段)|信息类型|"
     r"(?:第三方|SDK)?\s*隐私(?:权)?政策(?:链接|地址)?|隐私(?:协议|声明)(?:链接)?|官网链接|链接|处理方式|共享方式|"
-    r"所需权限|申请权限|使用权限|权限|SDK\s*name|Provider|Company|Purpose|Data(?:\s*collected)?|Privacy\s*policy)"
+    r"所需权限|申请权限|使用权限|权限|SDK\s*name|Provider|Company|Purpose|Data(?:\s*collected)?|Privacy\s*policy))"
     r"\s*[:：]\s*(?P<value>.*)$",
     re.I,
 )
@@ -50,8 +52,9 @@ _HEADER_WORD = re.compile(r"名称|名字|目的|用途|类型|种类|链接|场
                           r"^\s*(?:第三方)?\s*sdk\s*$|name|purpose|type|link|provider|company|data|usage|permission", re.I)
 
 
-def _header_roles(cells: list[str]) -> dict[int, str] | None:
-    """Column roles of a header row, or None when the row is not an SDK table header."""
+def _header_roles(cells: list[str], under_sdk_lead: bool = False) -> dict[int, str] | None:
+    """Column roles of a header row, or None when the row is not an SDK table header. A header
+    that does not say SDK or third party ("名称 | 提供方 | 目的") counts right under a lead-in that does."""
     if len(cells) < 2 or any(len(c) > 40 for c in cells):
         return None
     roles: dict[int, str] = {}
@@ -72,9 +75,12 @@ def _header_roles(cells: list[str]) -> dict[int, str] | None:
         if not companies:
             return None
         roles[companies[0]] = "name"  # "第三方名称 | 目的 | 信息": the third party names the entry
-    if not any("sdk" in c.lower() or "第三方" in c or "合作" in c or "service" in c.lower() for c in cells):
+    if not under_sdk_lead and not any(_SDK_WORD.search(c) for c in cells):
         return None
     return roles
+
+
+_SDK_WORD = re.compile(r"sdk|第三方|合作|service|third[\s\-]part", re.I)
 
 
 def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
@@ -87,7 +93,8 @@ def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
             roles = None
             continue
         cells = [c.strip() for c in line.split(CELL_SEP.strip())]
-        header = _header_roles(cells)
+        lead = " ".join(ln for ln in lines[max(0, i - 3):i] if CELL_SEP not in ln)
+        header = _header_roles(cells, under_sdk_lead=bool(_SDK_WORD.search(lead)))
         if header is not None:
             roles = header
             used.add(i)
@@ -95,9 +102,11 @@ def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
         if roles is None:
             continue
         values = {role: cells[idx] for idx, role in roles.items() if idx < len(cells) and cells[idx]}
-        name = clean_name(values.get("name", ""))
+        found = names_in_cell(values.get("name", ""))
+        if not values.get("name") and values.get("company"):
+            found = names_in_cell(values["company"])  # a row that names only its provider
         used.add(i)
-        if name:
+        for name in found:
             entries.append(SdkEntry(name=name, company=values.get("company"), purpose=values.get("purpose"),
                                     data=values.get("data"), link=values.get("link"), source="table",
                                     excerpt=line[:300]))
@@ -114,7 +123,7 @@ def _key_role(key: str) -> str | None:
         return "purpose"
     if "信息" in k or "data" in k:
         return "data"
-    if "提供方" in k or "公司" in k or "主体" in k or "运营方" in k or "名称" in k or "provider" in k or "company" in k:
+    if any(w in k for w in ("提供方", "公司", "主体", "运营方", "接收方", "开发者", "机构", "名称", "provider", "company")):
         return "company"
     if "权限" in k:
         return "permission"
@@ -126,13 +135,16 @@ def from_blocks(lines: list[str], skip: set[int]) -> tuple[list[SdkEntry], set[i
     entries: list[SdkEntry] = []
     used: set[int] = set()
     current: SdkEntry | None = None
+    heading: int | None = None  # a short line right before the first key of a block names it
     for i, line in enumerate(lines):
         if i in skip:
+            heading = None
             continue
         pieces = _split_keys(line)
         if not pieces:
             if current is not None and len(line) > 200:
                 current = None  # a paragraph ends the block
+            heading = i if _HEADING.match(line) and not line.rstrip().endswith(("：", ":")) else None
             continue
         for key, value in pieces:
             role = _key_role(key)
@@ -142,11 +154,25 @@ def from_blocks(lines: list[str], skip: set[int]) -> tuple[list[SdkEntry], set[i
                 if current is not None:
                     entries.append(current)
                     used.add(i)
-            elif current is not None and role in ("company", "purpose", "data", "link"):
-                if getattr(current, role) is None:
+            elif role in ("company", "purpose", "data", "link"):
+                if heading is not None:  # "**高德地图**" then "运营方：…", "功能：…": a block named by its heading
+                    name = clean_name(_HEADING_MARKS.sub("", lines[heading]))
+                    current = SdkEntry(name=name, source="block", excerpt=lines[heading][:300]) if name else current
+                    if name and current is not None:
+                        entries.append(current)
+                        used.add(heading)
+                    heading = None
+                if current is not None and getattr(current, role) is None:
                     setattr(current, role, value.strip()[:500])
-                used.add(i)
+                    used.add(i)
+        heading = None
     return entries, used
+
+
+# A block's heading: a short line without sentence punctuation ("②微博分享SDK", "**高德地图**",
+# "推送通知消息（OPPO推送SDK）").
+_HEADING = re.compile(r"^[^。；;，,：:!?！？]{2,40}$")
+_HEADING_MARKS = re.compile(r"^\s*(?:#+\s*|[-*•·]\s*|\d{1,3}(?:\.\d{1,3})*[\.、\)）]?\s*|[（(]\d{1,3}[）)]\s*|[①-⑳]\s*)")
 
 
 _INLINE_KEYS = re.compile(

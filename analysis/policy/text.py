@@ -35,18 +35,21 @@ class PolicyText:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Bytes -> (text, encoding): BOM, then a declared HTML charset, then UTF-8, then GB18030 (a
+    """Bytes -> (text, encoding): BOM, then strict UTF-8, then a declared HTML charset, then GB18030 (a
     superset of GBK/GB2312, what Chinese pages use when they are not UTF-8), then Latin-1 with
     replacement. Never raises."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc
     declared = _META_CHARSET.search(data[:4096])
-    candidates = []
+    # Bytes that decode as strict UTF-8 are UTF-8 whatever the page declares: GBK or Latin-1 text
+    # almost never does, while a UTF-8 page saying charset=gbk is a common server mistake (and
+    # GB18030, which maps nearly every byte pair, would turn it into mojibake without an error).
+    candidates = ["utf-8"]
     if declared:
         name = declared.group(1).decode("ascii", "ignore").lower()
         candidates.append("gb18030" if name in ("gb2312", "gbk", "gb18030") else name)
-    candidates += ["utf-8", "gb18030"]
+    candidates.append("gb18030")
     for enc in candidates:
         try:
             codecs.lookup(enc)
@@ -168,7 +171,7 @@ def policy_text(data: bytes | str, *, html: bool | None = None) -> PolicyText:
     links: tuple[tuple[str, str], ...] = ()
     if is_html:
         raw, links = html_to_text(raw)
-    text = normalise_lines(raw)
+    text = normalise_lines(_MD_EMPHASIS.sub("", raw))
     if "|" in text:
         text = markdown_tables(text)
     if len(text) > MAX_TEXT_CHARS:
@@ -176,6 +179,8 @@ def policy_text(data: bytes | str, *, html: bool | None = None) -> PolicyText:
     return PolicyText(text=text, encoding=encoding, html=is_html, truncated=truncated, links=links)
 
 
+# Markdown bold markers ("**使用目的：**统计分析") are not content; they would hide a key from its line.
+_MD_EMPHASIS = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _MD_END = re.compile(r"^(#{1,6}\s|={5,}|\*\*[一二三四五六七八九十]+、)")
 MAX_TABLE_LINES = 3000
