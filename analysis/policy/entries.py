@@ -26,7 +26,7 @@ class SdkEntry:
 _LEAD = re.compile(r"^(?:[\s\d\.、\)）(（\-*•·①-⑳#]|[一二三四五六七八九十]+[、\.．])+")
 GENERIC = frozenset(
     "第三方 三方 相关 该 此 上述 以下 下列 这些 那些 部分 其他 其它 本 各 合作方 合作伙伴 各类 各种 所 任何 特定 此类 我们 您 其 某些 "
-    "部分第三方 第三方合作方 前述 对应 同类 一些 所述 相应 必要 移动 应用 本应用 the a an this that these those third-party "
+    "部分第三方 第三方合作方 前述 对应 同类 一些 所述 相应 必要 移动 应用 本应用 主要 常用 全部 the a an this that these those third-party "
     "third party any some our other such each their".split()
 )
 
@@ -39,8 +39,12 @@ _GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述
 # nothing else names no SDK; and a name holding a data word ("设备信息") is a list of data.
 _TYPE_WORDS = re.compile(
     r"推送|消息|分享|站外|登录|登陆|一键|支付|统计|分析|广告|定位|地图|服务|功能|网络|活体|认证|人脸|识别|风控|性能|监测|监控|"
-    r"提现|合作|厂商|手机|语音|搜索|加速|排障|通讯录|基础|数据|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
+    r"提现|合作|厂商|通道|渠道|手机|语音|搜索|加速|排障|通讯录|基础|数据|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
 _DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|基于|他们|它们|其|所需|开发包|工具包|允许|目的|使用|时$")
+# A trailing bracket that remarks on where the SDK is used, not part of its name.
+_REMARK = re.compile(r"\s*[（(][^）()]*(?:仅|只|only|版本|客户端|渠道包|使用)[^）()]*[）)]\s*$", re.I)
+# Verbs of a sentence about SDKs; no SDK's name holds one.
+_VERB = re.compile(r"用于|收集|获取|改善|提升|保障|协助|调用|需要|可能")
 # A heading number or a count ("十一", "2.3"), not a name.
 _NUMERAL = re.compile(r"[\d一二三四五六七八九十百零〇两\W_]+")
 
@@ -62,9 +66,15 @@ def company_short(raw: str) -> str | None:
     return short if len(short) >= 2 else core or None
 
 
+def is_phrase(text: str) -> bool:
+    """Text that says something (a verb, a kind of data) rather than naming something."""
+    return bool(_VERB.search(text) or _DATA_WORDS.search(text) or "等" in text)
+
+
 def clean_name(raw: str) -> str | None:
     """A candidate SDK name cut down to the name itself; None when it is a generic phrase."""
     name = _LEAD.sub("", raw).strip().strip("《》<>「」\"'“”：:，,。")
+    name = _REMARK.sub("", name)
     name = re.sub(r"\s*SDKs?$", "", name, flags=re.I).strip()
     name = re.sub(r"\s+", " ", name)
     if not name or len(name) > 40 or re.match(r"(?:https?|www)\b|.*://", name, re.I):
@@ -81,6 +91,8 @@ def clean_name(raw: str) -> str | None:
     if generic:  # "第三方服务商个推": the name follows the generic words
         name = name[generic[-1].end():].strip().strip("的：:，,")
     core = re.sub(r"[\s\-_·\.]", "", name).lower()
+    if core.startswith("sdk") or _VERB.search(core):
+        return None  # "SDK协助", "用于改善": a phrase around the word SDK, not a name
     if len(core) < 2 or core in GENERIC or core.rstrip("的") in GENERIC or _GENERIC_PART.search(core):
         return None
     if _NUMERAL.fullmatch(core) or not _TYPE_WORDS.sub("", core) or _DATA_WORDS.search(core):

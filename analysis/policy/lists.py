@@ -129,3 +129,35 @@ def from_anaphoric_enumerations(lines: list[str], skip: set[int]) -> list[SdkEnt
                     if name and len(name) <= 12:
                         entries.append(SdkEntry(name=name, source="text", excerpt=sentence[:200]))
     return entries
+
+
+# "1.2.1 “极光推送”：该SDK由“…公司”提供", "3. LeanCloud: 本 SDK会…", "1.2.12 “TBS” 腾讯浏览服务，由…提供":
+# a numbered item that opens with a (quoted) name the rest of the item calls "该SDK" or says is provided.
+_NAMED_ITEM = re.compile(
+    r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[\.、\)）]?|[（(]\d{1,3}[）)]|[①-⑳]|[-*•·])\s*"
+    r"(?:[“\"「『](?P<quoted>[^”\"」』]{1,30})[”\"」』]|(?P<plain>[^：:，。；“”\s][^：:，。；“”]{0,29}?))\s*[：:]?\s*(?P<rest>.*)$")
+_SELF_SDK = re.compile(r"^(?:该|本|此)\s*SDK", re.I)
+_PROVIDED = re.compile(r"由.{1,40}?提供|SDK", re.I)
+
+
+def from_named_items(lines: list[str], skip: set[int]) -> list[SdkEntry]:
+    """Numbered items named by their first words: a quoted name the item says is provided by someone
+    or is an SDK, or a plain name whose item goes on with "该SDK/本SDK"."""
+    entries: list[SdkEntry] = []
+    for i, line in enumerate(lines):
+        if i in skip:
+            continue
+        m = _NAMED_ITEM.match(line)
+        if not m:
+            continue
+        rest = m.group("rest")
+        if m.group("quoted") and _PROVIDED.search(rest[:80]):
+            raw = m.group("quoted")
+        elif m.group("plain") and _SELF_SDK.match(rest):
+            raw = m.group("plain")
+        else:
+            continue
+        name = clean_name(raw)
+        if name:
+            entries.append(SdkEntry(name=name, source="list", excerpt=line[:200]))
+    return entries

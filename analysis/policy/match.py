@@ -107,6 +107,7 @@ class _Indexed:
     companies: frozenset[str]
     order: int
     spelled: tuple[tuple[str, str], ...] = ()
+    vendor_only: bool = False  # a catch-all for a vendor's other packages ("Google (other SDK)")
 
 
 @lru_cache(maxsize=4)
@@ -115,7 +116,8 @@ def _index(db) -> tuple[_Indexed, ...]:
     for order, e in enumerate(db.entries.values()):
         spelled = _spelled_aliases(e.name, e.company)
         rows.append(_Indexed(e.id, e.name, e.company, e.category, frozenset(spelled),
-                             frozenset(_company_aliases(e.company)), order, tuple(spelled.items())))
+                             frozenset(_company_aliases(e.company)), order, tuple(spelled.items()),
+                             bool(getattr(e, "fallback", False))))
     return tuple(rows)
 
 
@@ -166,6 +168,9 @@ def match_entry(name: str, company: str | None, purpose: str | None, db) -> Matc
     return NO_MATCH
 
 
+_MAKER = re.compile(r"\b(?:from|by|of)\s+$", re.I)
+
+
 def dictionary_names(text: str, db) -> list[tuple[str, str]]:
     """(alias as written, sdk id) for database SDK names written in English running text, as whole
     words: English policies name services ("Firebase Crashlytics", "AdMob") without a table."""
@@ -180,6 +185,8 @@ def dictionary_names(text: str, db) -> list[tuple[str, str]]:
         pattern = r"(?<![A-Za-z0-9])" + r"[\s\-_\.]?".join(re.escape(ch) for ch in alias) + r"(?![A-Za-z0-9])"
         for m in re.finditer(pattern, text, re.I):
             # a name is written capitalised ("location" is a word) and in the database's words
+            if row.vendor_only and _MAKER.search(text[max(0, m.start() - 12):m.start()]):
+                continue  # "App Center from Microsoft": the maker of a named service, not another SDK
             if m.group(0)[:1].isupper() and _same_words(m.group(0), spelled):
                 found[row.id] = (m.group(0), row.id)
                 break

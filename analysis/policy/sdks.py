@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from analysis.policy.entries import SdkEntry, clean_name, enumerated, names_in_cell
-from analysis.policy.lists import from_anaphoric_enumerations, from_list_items
+from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_phrase, names_in_cell
+from analysis.policy.lists import from_anaphoric_enumerations, from_list_items, from_named_items
 from analysis.policy.text import CELL_SEP
 
 MAX_ENTRIES = 500
@@ -28,7 +28,7 @@ _KEY_LINE = re.compile(
     r"(?P<key>(?:(?:第三方|合作方|SDK)\s*)?(?:"  # a key may name whose it is: "SDK用途", "合作方主体"
     r"(?:第三方)?\s*SDK\s*(?:名称|名字|name)?|SDK\s*提供方(?:的)?(?:公司)?名称|第三方(?:SDK)?(?:提供方|公司)?名称|"
     r"(?:第三方|SDK)?\s*(?:提供方|公司名称|公司|主体名称|主体|运营方|接收方(?:名称)?|开发者|(?:所属)?机构(?:名称)?)|"
-    r"(?:使用|收集|处理|共享)?(?:的)?目的(?:及功能场景)?|使用场景|(?:主要)?功能|用途|(?:收集|处理|共享|涉及)(?:的)?(?:个人)?信息(?:类型|种类|字段)?|个人信息(?:类型|种类|字段)|信息类型|"
+    r"(?:使用|收集|处理|共享)?(?:的)?目的(?:及功能场景)?|使用场景|(?:主要)?功能|用途|(?:收集|处理|共享|涉及)(?:的)?(?:个人)?信息(?:类型|种类|字段)?|个人信息(?:类型|种类|字段)|信息类型|(?:收集)?数据类型|"
     r"(?:第三方|SDK)?\s*隐私(?:权)?政策(?:链接|地址)?|隐私(?:协议|声明)(?:链接)?|官网链接|链接|处理方式|共享方式|"
     r"所需权限|申请权限|使用权限|权限|SDK\s*name|Provider|Company|Purpose|Data(?:\s*collected)?|Privacy\s*policy))"
     r"\s*[:：]\s*(?P<value>.*)$",
@@ -234,12 +234,19 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
         for m in _ENUM_BEFORE.finditer(line):
             raw = m.group(1)
             cut = _VERB_CUT.match(raw)
-            for name in enumerated(raw[cut.end():] if cut else raw):
+            raw = raw[cut.end():] if cut else raw
+            if is_phrase(re.split(r"[、/]", raw)[-1]):
+                continue  # "…、网关取号报错日志等用于改善SDK性能": the word SDK is not this list's
+            for name in enumerated(raw):
                 add(name, line, m.start())
         for m in _AFTER_SDK.finditer(line):
             listed = m.group(1) or m.group(2) or ""
             if m.group(1) and not re.search(r"[、，,/／]", listed):
                 continue  # "极光SDK（其他品牌手机）": a remark, not a list
+            near = list(_ZH_NAME.finditer(line[max(0, m.start() - 30):m.start() + 3]))
+            before = near[-1] if near and near[-1].end() == min(m.start(), 30) + 3 else None
+            if m.group(1) and before and clean_name(_SPLIT_ZH.sub("", before.group(1))):
+                continue  # "火山引擎智能营销套件SDK（增长分析、A/B测试）": what a named SDK does
             for name in enumerated(listed):
                 add(name, line, m.start())
         for m in _SIBLING_AFTER.finditer(line):  # "微信SDK、支付宝支付可能会收集": the SDK's sibling
@@ -286,6 +293,7 @@ def extract_entries(text: str, lang: str) -> list[SdkEntry]:
     block, used_b = from_blocks(lines, used)
     done = used | used_b
     loose = (from_text(lines, done, lang) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
+             + from_named_items(lines, done)
              + (from_anaphoric_enumerations(lines, done) if lang != "en" else []))
     merged: dict[str, SdkEntry] = {}
     for entry in table + block + loose:

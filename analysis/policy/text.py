@@ -171,7 +171,7 @@ def policy_text(data: bytes | str, *, html: bool | None = None) -> PolicyText:
     links: tuple[tuple[str, str], ...] = ()
     if is_html:
         raw, links = html_to_text(raw)
-    text = normalise_lines(_MD_EMPHASIS.sub("", raw))
+    text = normalise_lines(_MD_LINK.sub(r"\1 \2", _MD_EMPHASIS.sub("", _MD_ESCAPE.sub(r"\1", raw))))
     if "|" in text:
         text = markdown_tables(text)
     if len(text) > MAX_TEXT_CHARS:
@@ -181,6 +181,11 @@ def policy_text(data: bytes | str, *, html: bool | None = None) -> PolicyText:
 
 # Markdown bold markers ("**使用目的：**统计分析") are not content; they would hide a key from its line.
 _MD_EMPHASIS = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
+# Markdown escapes ("1\\. 共享" as HTML-to-Markdown converters write a numbered line); an escaped pipe
+# stays escaped, it is a character of a table cell, not a column.
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
+# A Markdown link "[Crashlytics](https://…)" is its text followed by its address.
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((\S{1,2000}?)\)")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _MD_END = re.compile(r"^(#{1,6}\s|={5,}|\*\*[一二三四五六七八九十]+、)")
 MAX_TABLE_LINES = 3000
