@@ -132,23 +132,65 @@ class Match:
 NO_MATCH = Match(None, None, None, "none")
 
 
+# What kind of SDK, in Chinese and as database names say it in English.
+_TYPE_ZH_EN = {"推送": "push", "统计": "analytics", "地图": "maps", "定位": "location", "支付": "pay",
+               "分享": "share", "登录": "login", "广告": "ads", "客服": "support"}
+_TYPE_EN = re.compile("|".join(_TYPE_ZH_EN))
+
+
+def _latin_within(inner: str, outer_written: str) -> bool:
+    """`inner` (normalised, Latin) written inside `outer_written` as whole words: "crashlytics" is in
+    "Firebase Crashlytics", "lytics" is not in "Crashlytics"."""
+    pattern = r"[\s\-_\.]?".join(re.escape(ch) for ch in inner)
+    return re.search(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", outer_written.lower()) is not None
+
+
+def _exact(key: str, rows: tuple[_Indexed, ...]) -> list[_Indexed]:
+    return [r for r in rows if key in r.aliases]
+
+
 def match_entry(name: str, company: str | None, purpose: str | None, db) -> Match:
-    """The database entry a policy's SDK entry names (or NO_MATCH)."""
+    """The database entry a policy's SDK entry names (or NO_MATCH).
+
+    An exact alias wins; a name that is a company's name alone ("小米", "华为") names that vendor's
+    catch-all entry, not one of its SDKs picked by database order; a company word before an exact
+    alias is dropped ("腾讯bugly"); a partial match counts only along word boundaries for Latin names
+    ("lytics" is not in "Crashlytics")."""
     key = norm(name)
     if len(key) < 2:
         return NO_MATCH
+    rows = _index(db)
     comp_key = norm(company or "")
     wanted = set().union(*(PURPOSE_CATEGORY.get(p, set()) for p in purposes_in(f"{name} {purpose or ''}"))) \
         if (purpose or name) else set()
+
+    def pick(candidates: list[_Indexed], how: str) -> Match:
+        row = max(candidates, key=lambda r: (int(any(c in comp_key or c in key for c in r.companies)),
+                                              int(r.category in wanted), -r.order))
+        return Match(row.id, row.company, row.category, how)
+
+    exact = _exact(key, rows) or _exact(_TYPE_EN.sub(lambda m: _TYPE_ZH_EN[m.group(0)], key), rows)
+    if exact:  # "OPPO推送" is the database's "OPPO Push"
+        return pick(exact, "name")
+    vendors = [r for r in rows if r.vendor_only and key in r.companies]
+    if vendors:
+        return pick(vendors, "company")
+    for r in rows:  # "腾讯bugly": a company word, then a name the database knows ("Tencent Bugly")
+        for c in r.companies:
+            if len(c) >= 2 and key.startswith(c) and len(key) - len(c) >= 2:
+                rest = key[len(c):]
+                found = _exact(rest, rows) + [x for c2 in r.companies for x in _exact(c2 + rest, rows)]
+                if found:
+                    return pick(found, "name")
     best: list[tuple[tuple[int, int, int, int], _Indexed]] = []
-    for row in _index(db):
+    latin_key = key.isascii()
+    for row in rows:
         score = 0
         for alias in row.aliases:
-            if alias == key:
-                score = max(score, 1000 + len(alias))
-            elif alias in key:
+            if alias in key and (not alias.isascii() or _latin_within(alias, name)):
                 score = max(score, len(alias) * 10)
-            elif key in alias and len(key) >= 2:
+            elif key in alias and (alias.startswith(key) if not latin_key else
+                                   len(key) >= 3 and _latin_within(key, dict(row.spelled).get(alias, alias))):
                 score = max(score, len(key) * 5)
         if not score:
             continue
@@ -159,12 +201,11 @@ def match_entry(name: str, company: str | None, purpose: str | None, db) -> Matc
         row = max(best, key=lambda b: b[0])[1]
         return Match(row.id, row.company, row.category, "name")
     # no name matched: a company named in the entry, narrowed by purpose to one SDK
-    if key or comp_key:
-        by_company = [r for r in _index(db) if any(c in comp_key or c in key for c in r.companies)]
-        fitting = [r for r in by_company if r.category in wanted]
-        if len(fitting) == 1:
-            r = fitting[0]
-            return Match(r.id, r.company, r.category, "company")
+    by_company = [r for r in rows if any(c in comp_key or c in key for c in r.companies)]
+    fitting = [r for r in by_company if r.category in wanted]
+    if len(fitting) == 1:
+        r = fitting[0]
+        return Match(r.id, r.company, r.category, "company")
     return NO_MATCH
 
 
