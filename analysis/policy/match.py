@@ -39,6 +39,11 @@ def norm(text: str) -> str:
 
 
 def _aliases(name: str, company: str) -> set[str]:
+    return set(_spelled_aliases(name, company))
+
+
+def _spelled_aliases(name: str, company: str) -> dict[str, str]:
+    """alias (normalised) -> the part of the database name it was cut from, as written there."""
     parts = {name}
     parts.update(p.strip() for p in re.split(r"[()（）/]|\s+/\s+", name) if p.strip())
     first_company_word = company.split()[0].lower() if company.split() else ""
@@ -47,15 +52,43 @@ def _aliases(name: str, company: str) -> set[str]:
         rest = [w for w in (re.sub(r"SDK$", "", w) for w in words[1:] if w.upper() != "SDK") if w]
         if rest and words[0].lower() == first_company_word and (len(rest) > 1 or any(c.isupper() for c in rest[0][1:])):
             parts.add(" ".join(rest))
-    out = set()
-    for p in parts:
+    out: dict[str, str] = {}
+    for p in sorted(parts, key=len):
         n = norm(p)
         cjk = bool(re.search(r"[\u4e00-\u9fff]", n))
         if cjk and len(n) >= 2:
-            out.add(n)
+            out.setdefault(n, p.strip())
         elif not cjk and len(n) >= 3 and (p.strip() == name or any(ch.isupper() for ch in p)):
-            out.add(n)  # a lowercase bracket part ("(base)", "(review") is a note, not a name
+            out.setdefault(n, p.strip())  # a lowercase bracket part ("(base)", "(review") is a note, not a name
     return out
+
+
+def _word_breaks(spelled: str) -> set[int]:
+    """Positions (counted in normalised characters) where the database spelling breaks words: a
+    separator, or a lower-to-upper case change ("AdMob")."""
+    breaks, count, prev = set(), 0, ""
+    for ch in spelled:
+        if not ch.isalnum():
+            breaks.add(count)
+        else:
+            if prev.islower() and ch.isupper():
+                breaks.add(count)
+            count += 1
+        prev = ch
+    return breaks
+
+
+def _same_words(written: str, spelled: str) -> bool:
+    """A name written in the text breaks words only where the database spelling does: "Third-Party"
+    is two words, the library "Thirdparty" one."""
+    allowed = _word_breaks(spelled)
+    count = 0
+    for i, ch in enumerate(written):
+        if ch.isalnum():
+            count += 1
+        elif 0 < count and i + 1 < len(written) and written[i + 1].isalnum() and count not in allowed:
+            return False
+    return True
 
 
 def _company_aliases(company: str) -> set[str]:
@@ -73,14 +106,18 @@ class _Indexed:
     aliases: frozenset[str]
     companies: frozenset[str]
     order: int
+    spelled: tuple[tuple[str, str], ...] = ()
+    vendor_only: bool = False  # a catch-all for a vendor's other packages ("Google (other SDK)")
 
 
 @lru_cache(maxsize=4)
 def _index(db) -> tuple[_Indexed, ...]:
     rows = []
     for order, e in enumerate(db.entries.values()):
-        rows.append(_Indexed(e.id, e.name, e.company, e.category, frozenset(_aliases(e.name, e.company)),
-                             frozenset(_company_aliases(e.company)), order))
+        spelled = _spelled_aliases(e.name, e.company)
+        rows.append(_Indexed(e.id, e.name, e.company, e.category, frozenset(spelled),
+                             frozenset(_company_aliases(e.company)), order, tuple(spelled.items()),
+                             bool(getattr(e, "fallback", False))))
     return tuple(rows)
 
 
@@ -95,23 +132,65 @@ class Match:
 NO_MATCH = Match(None, None, None, "none")
 
 
+# What kind of SDK, in Chinese and as database names say it in English.
+_TYPE_ZH_EN = {"推送": "push", "统计": "analytics", "地图": "maps", "定位": "location", "支付": "pay",
+               "分享": "share", "登录": "login", "广告": "ads", "客服": "support"}
+_TYPE_EN = re.compile("|".join(_TYPE_ZH_EN))
+
+
+def _latin_within(inner: str, outer_written: str) -> bool:
+    """`inner` (normalised, Latin) written inside `outer_written` as whole words: "crashlytics" is in
+    "Firebase Crashlytics", "lytics" is not in "Crashlytics"."""
+    pattern = r"[\s\-_\.]?".join(re.escape(ch) for ch in inner)
+    return re.search(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", outer_written.lower()) is not None
+
+
+def _exact(key: str, rows: tuple[_Indexed, ...]) -> list[_Indexed]:
+    return [r for r in rows if key in r.aliases]
+
+
 def match_entry(name: str, company: str | None, purpose: str | None, db) -> Match:
-    """The database entry a policy's SDK entry names (or NO_MATCH)."""
+    """The database entry a policy's SDK entry names (or NO_MATCH).
+
+    An exact alias wins; a name that is a company's name alone ("小米", "华为") names that vendor's
+    catch-all entry, not one of its SDKs picked by database order; a company word before an exact
+    alias is dropped ("腾讯bugly"); a partial match counts only along word boundaries for Latin names
+    ("lytics" is not in "Crashlytics")."""
     key = norm(name)
     if len(key) < 2:
         return NO_MATCH
+    rows = _index(db)
     comp_key = norm(company or "")
     wanted = set().union(*(PURPOSE_CATEGORY.get(p, set()) for p in purposes_in(f"{name} {purpose or ''}"))) \
         if (purpose or name) else set()
+
+    def pick(candidates: list[_Indexed], how: str) -> Match:
+        row = max(candidates, key=lambda r: (int(any(c in comp_key or c in key for c in r.companies)),
+                                              int(r.category in wanted), -r.order))
+        return Match(row.id, row.company, row.category, how)
+
+    exact = _exact(key, rows) or _exact(_TYPE_EN.sub(lambda m: _TYPE_ZH_EN[m.group(0)], key), rows)
+    if exact:  # "OPPO推送" is the database's "OPPO Push"
+        return pick(exact, "name")
+    vendors = [r for r in rows if r.vendor_only and key in r.companies]
+    if vendors:
+        return pick(vendors, "company")
+    for r in rows:  # "腾讯bugly": a company word, then a name the database knows ("Tencent Bugly")
+        for c in r.companies:
+            if len(c) >= 2 and key.startswith(c) and len(key) - len(c) >= 2:
+                rest = key[len(c):]
+                found = _exact(rest, rows) + [x for c2 in r.companies for x in _exact(c2 + rest, rows)]
+                if found:
+                    return pick(found, "name")
     best: list[tuple[tuple[int, int, int, int], _Indexed]] = []
-    for row in _index(db):
+    latin_key = key.isascii()
+    for row in rows:
         score = 0
         for alias in row.aliases:
-            if alias == key:
-                score = max(score, 1000 + len(alias))
-            elif alias in key:
+            if alias in key and (not alias.isascii() or _latin_within(alias, name)):
                 score = max(score, len(alias) * 10)
-            elif key in alias and len(key) >= 2:
+            elif key in alias and (alias.startswith(key) if not latin_key else
+                                   len(key) >= 3 and _latin_within(key, dict(row.spelled).get(alias, alias))):
                 score = max(score, len(key) * 5)
         if not score:
             continue
@@ -122,28 +201,34 @@ def match_entry(name: str, company: str | None, purpose: str | None, db) -> Matc
         row = max(best, key=lambda b: b[0])[1]
         return Match(row.id, row.company, row.category, "name")
     # no name matched: a company named in the entry, narrowed by purpose to one SDK
-    if key or comp_key:
-        by_company = [r for r in _index(db) if any(c in comp_key or c in key for c in r.companies)]
-        fitting = [r for r in by_company if r.category in wanted]
-        if len(fitting) == 1:
-            r = fitting[0]
-            return Match(r.id, r.company, r.category, "company")
+    by_company = [r for r in rows if any(c in comp_key or c in key for c in r.companies)]
+    fitting = [r for r in by_company if r.category in wanted]
+    if len(fitting) == 1:
+        r = fitting[0]
+        return Match(r.id, r.company, r.category, "company")
     return NO_MATCH
+
+
+_MAKER = re.compile(r"\b(?:from|by|of)\s+$", re.I)
 
 
 def dictionary_names(text: str, db) -> list[tuple[str, str]]:
     """(alias as written, sdk id) for database SDK names written in English running text, as whole
     words: English policies name services ("Firebase Crashlytics", "AdMob") without a table."""
     found: dict[str, tuple[str, str]] = {}
-    latin = [(a, r) for r in _index(db) for a in r.aliases if a.isascii() and len(a) >= 5]
+    latin = [(a, r, sp) for r in _index(db) for a, sp in r.spelled if a.isascii() and len(a) >= 5]
     if not latin:
         return []
     squashed = norm(text)
-    for alias, row in sorted(latin, key=lambda ar: -len(ar[0])):
+    for alias, row, spelled in sorted(latin, key=lambda ar: -len(ar[0])):
         if row.id in found or alias not in squashed:
             continue
         pattern = r"(?<![A-Za-z0-9])" + r"[\s\-_\.]?".join(re.escape(ch) for ch in alias) + r"(?![A-Za-z0-9])"
-        m = re.search(pattern, text, re.I)
-        if m and m.group(0)[:1].isupper():  # a name is written capitalised; "location" is a word
-            found[row.id] = (m.group(0), row.id)
+        for m in re.finditer(pattern, text, re.I):
+            # a name is written capitalised ("location" is a word) and in the database's words
+            if row.vendor_only and _MAKER.search(text[max(0, m.start() - 12):m.start()]):
+                continue  # "App Center from Microsoft": the maker of a named service, not another SDK
+            if m.group(0)[:1].isupper() and _same_words(m.group(0), spelled):
+                found[row.id] = (m.group(0), row.id)
+                break
     return list(found.values())

@@ -24,7 +24,7 @@ class DeclaredSdk:
     company: str | None  # the provider the policy names, else the database's
     purpose: str | None
     categories: list[str]
-    source: str = "text"  # table | block | text | dictionary
+    source: str = "text"  # table | block | list | text | dictionary
     excerpt: str = ""
 
 

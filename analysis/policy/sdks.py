@@ -8,8 +8,9 @@ matched to the SDK database (analysis.sdk) by name, Chinese name and company (`m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_phrase, names_in_cell
+from analysis.policy.lists import from_anaphoric_enumerations, from_list_items, from_named_items
 from analysis.policy.text import CELL_SEP
 
 MAX_ENTRIES = 500
@@ -24,11 +25,12 @@ _ROLE_PATTERNS = {  # table header / block key -> role; order matters (first hit
 }
 _KEY_LINE = re.compile(
     r"^\s*(?:[\(（]?\d{1,3}[\.、\)）]\s*|[①-⑳]\s*|[-*•·]\s*)?"
-    r"(?P<key>(?:第三方)?\s*SDK\s*(?:名称|名字|name)?|SDK\s*提供方(?:的)?(?:公司)?名称|第三方(?:SDK)?(?:提供方|公司)?名称|"
-    r"(?:第三方|SDK)?\s*(?:提供方|公司名称|公司|主体名称|主体|运营方)|(?:使用|收集|处理|共享)?(?:的)?目的(?:及功能场景)?|"
-    r"使用场景|功能|用途|(?:收集|处理|共享|涉及)(?:的)?(?:个人)?信息(?:类型|种类|字段)?|个人信息(?:类型|种类|字段)|信息类型|"
+    r"(?P<key>(?:(?:第三方|合作方|SDK)\s*)?(?:"  # a key may name whose it is: "SDK用途", "合作方主体"
+    r"(?:第三方)?\s*SDK\s*(?:名称|名字|name)?|SDK\s*提供方(?:的)?(?:公司)?名称|第三方(?:SDK)?(?:提供方|公司)?名称|"
+    r"(?:第三方|SDK)?\s*(?:提供方|公司名称|公司|主体名称|主体|运营方|接收方(?:名称)?|开发者|(?:所属)?机构(?:名称)?)|"
+    r"(?:使用|收集|处理|共享)?(?:的)?目的(?:及功能场景)?|使用场景|(?:主要)?功能|用途|(?:收集|处理|共享|涉及)(?:的)?(?:个人)?信息(?:类型|种类|字段)?|个人信息(?:类型|种类|字段)|信息类型|(?:收集)?数据类型|"
     r"(?:第三方|SDK)?\s*隐私(?:权)?政策(?:链接|地址)?|隐私(?:协议|声明)(?:链接)?|官网链接|链接|处理方式|共享方式|"
-    r"所需权限|申请权限|使用权限|权限|SDK\s*name|Provider|Company|Purpose|Data(?:\s*collected)?|Privacy\s*policy)"
+    r"所需权限|申请权限|使用权限|权限|SDK\s*name|Provider|Company|Purpose|Data(?:\s*collected)?|Privacy\s*policy))"
     r"\s*[:：]\s*(?P<value>.*)$",
     re.I,
 )
@@ -36,71 +38,7 @@ _ZH_NAME = re.compile(r"([A-Za-z0-9\u4e00-\u9fff+·\-\.（）() ]{1,30}?)\s*SDK(
 _EN_NAME = re.compile(r"((?:[A-Z][\w\-\.+]*\s+){0,3}[A-Z][\w\-\.+]*)\s+SDKs?\b")
 _SPLIT_ZH = re.compile(r".*(?:接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
                        r"了|由|与|和|及|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
-_LEAD = re.compile(r"^(?:[\s\d\.、\)）(（\-*•·①-⑳#]|[一二三四五六七八九十]+、)+")
-GENERIC = frozenset(
-    "第三方 三方 相关 该 此 上述 以下 下列 这些 那些 部分 其他 其它 本 各 合作方 合作伙伴 各类 各种 所 任何 特定 此类 我们 您 其 某些 "
-    "部分第三方 第三方合作方 前述 对应 同类 一些 所述 相应 必要 移动 应用 本应用 the a an this that these those third-party "
-    "third party any some our other such each their".split()
-)
-
-
-# A name holding one of these is a phrase about SDKs ("这类第三方", "您发现这类"), not a name.
-_GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述|以下|您|我们|我公司|本公司|相关|合作伙伴|合作方|服务商|"
-                           r"各类|各种|部分|其他|其它|任何|所有|集成|接入|嵌入|第三|供应商|服务商|提供商|请注意|研究|公司|我方|"
-                           r"some|any|other|these|those|our|your|such")
-
-
-# Words that say what kind of SDK it is ("PUSH SDK", "站外分享SDK", "活体认证SDK"): a name made of
-# nothing else names no SDK; and a name holding a data word ("设备信息") is a list of data.
-_TYPE_WORDS = re.compile(
-    r"推送|消息|分享|站外|登录|登陆|一键|支付|统计|分析|广告|定位|地图|服务|功能|网络|活体|认证|人脸|识别|风控|性能|监测|监控|"
-    r"提现|合作|厂商|手机|语音|搜索|加速|排障|通讯录|基础|数据|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
-_DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|基于|他们|它们|其|所需|开发包|工具包|允许|目的|使用|时$")
-
-
-@dataclass
-class SdkEntry:
-    name: str
-    company: str | None = None
-    purpose: str | None = None
-    data: str | None = None
-    link: str | None = None
-    source: str = "text"  # table | block | text | dictionary
-    excerpt: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-def clean_name(raw: str) -> str | None:
-    """A candidate SDK name cut down to the name itself; None when it is a generic phrase."""
-    name = _LEAD.sub("", raw).strip().strip("《》<>「」\"'“”：:，,。")
-    name = re.sub(r"\s*SDKs?$", "", name, flags=re.I).strip()
-    name = re.sub(r"\s+", " ", name)
-    if not name or len(name) > 40:
-        return None
-    generic = list(_GENERIC_PART.finditer(name))
-    if generic:  # "第三方服务商个推": the name follows the generic words
-        name = name[generic[-1].end():].strip().strip("的：:，,")
-    core = re.sub(r"[\s\-_·\.]", "", name).lower()
-    if len(core) < 2 or core in GENERIC or core.rstrip("的") in GENERIC or _GENERIC_PART.search(core):
-        return None
-    if re.fullmatch(r"[\d\W_]+", core) or not _TYPE_WORDS.sub("", core) or _DATA_WORDS.search(core):
-        return None
-    return name
-
-
-_ENUM_SPLIT = re.compile(r"[、，,/／]|以及")
 _AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
-
-
-def enumerated(raw: str) -> list[str]:
-    """Names of an enumeration ("优量汇、穿山甲、InMobi"), parentheticals dropped."""
-    raw = re.sub(r"[（(][^）)]{0,40}[）)]", "", raw)
-    out = []
-    for part in _ENUM_SPLIT.split(raw):
-        name = clean_name(part.strip().removesuffix("等"))
-        if name:
-            out.append(name)
-    return out
 
 
 def _role_of(cell: str) -> str | None:
@@ -114,8 +52,9 @@ _HEADER_WORD = re.compile(r"名称|名字|目的|用途|类型|种类|链接|场
                           r"^\s*(?:第三方)?\s*sdk\s*$|name|purpose|type|link|provider|company|data|usage|permission", re.I)
 
 
-def _header_roles(cells: list[str]) -> dict[int, str] | None:
-    """Column roles of a header row, or None when the row is not an SDK table header."""
+def _header_roles(cells: list[str], under_sdk_lead: bool = False) -> dict[int, str] | None:
+    """Column roles of a header row, or None when the row is not an SDK table header. A header
+    that does not say SDK or third party ("名称 | 提供方 | 目的") counts right under a lead-in that does."""
     if len(cells) < 2 or any(len(c) > 40 for c in cells):
         return None
     roles: dict[int, str] = {}
@@ -136,9 +75,12 @@ def _header_roles(cells: list[str]) -> dict[int, str] | None:
         if not companies:
             return None
         roles[companies[0]] = "name"  # "第三方名称 | 目的 | 信息": the third party names the entry
-    if not any("sdk" in c.lower() or "第三方" in c or "合作" in c or "service" in c.lower() for c in cells):
+    if not under_sdk_lead and not any(_SDK_WORD.search(c) for c in cells):
         return None
     return roles
+
+
+_SDK_WORD = re.compile(r"sdk|第三方|合作|service|third[\s\-]part", re.I)
 
 
 def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
@@ -151,7 +93,8 @@ def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
             roles = None
             continue
         cells = [c.strip() for c in line.split(CELL_SEP.strip())]
-        header = _header_roles(cells)
+        lead = " ".join(ln for ln in lines[max(0, i - 3):i] if CELL_SEP not in ln)
+        header = _header_roles(cells, under_sdk_lead=bool(_SDK_WORD.search(lead)))
         if header is not None:
             roles = header
             used.add(i)
@@ -159,9 +102,11 @@ def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
         if roles is None:
             continue
         values = {role: cells[idx] for idx, role in roles.items() if idx < len(cells) and cells[idx]}
-        name = clean_name(values.get("name", ""))
+        found = names_in_cell(values.get("name", ""))
+        if not values.get("name") and values.get("company"):
+            found = names_in_cell(values["company"])  # a row that names only its provider
         used.add(i)
-        if name:
+        for name in found:
             entries.append(SdkEntry(name=name, company=values.get("company"), purpose=values.get("purpose"),
                                     data=values.get("data"), link=values.get("link"), source="table",
                                     excerpt=line[:300]))
@@ -178,7 +123,7 @@ def _key_role(key: str) -> str | None:
         return "purpose"
     if "信息" in k or "data" in k:
         return "data"
-    if "提供方" in k or "公司" in k or "主体" in k or "运营方" in k or "名称" in k or "provider" in k or "company" in k:
+    if any(w in k for w in ("提供方", "公司", "主体", "运营方", "接收方", "开发者", "机构", "名称", "provider", "company")):
         return "company"
     if "权限" in k:
         return "permission"
@@ -190,13 +135,16 @@ def from_blocks(lines: list[str], skip: set[int]) -> tuple[list[SdkEntry], set[i
     entries: list[SdkEntry] = []
     used: set[int] = set()
     current: SdkEntry | None = None
+    heading: int | None = None  # a short line right before the first key of a block names it
     for i, line in enumerate(lines):
         if i in skip:
+            heading = None
             continue
         pieces = _split_keys(line)
         if not pieces:
             if current is not None and len(line) > 200:
                 current = None  # a paragraph ends the block
+            heading = i if _HEADING.match(line) and not line.rstrip().endswith(("：", ":")) else None
             continue
         for key, value in pieces:
             role = _key_role(key)
@@ -206,11 +154,25 @@ def from_blocks(lines: list[str], skip: set[int]) -> tuple[list[SdkEntry], set[i
                 if current is not None:
                     entries.append(current)
                     used.add(i)
-            elif current is not None and role in ("company", "purpose", "data", "link"):
-                if getattr(current, role) is None:
+            elif role in ("company", "purpose", "data", "link"):
+                if heading is not None:  # "**高德地图**" then "运营方：…", "功能：…": a block named by its heading
+                    name = clean_name(_HEADING_MARKS.sub("", lines[heading]))
+                    current = SdkEntry(name=name, source="block", excerpt=lines[heading][:300]) if name else current
+                    if name and current is not None:
+                        entries.append(current)
+                        used.add(heading)
+                    heading = None
+                if current is not None and getattr(current, role) is None:
                     setattr(current, role, value.strip()[:500])
-                used.add(i)
+                    used.add(i)
+        heading = None
     return entries, used
+
+
+# A block's heading: a short line without sentence punctuation ("②微博分享SDK", "**高德地图**",
+# "推送通知消息（OPPO推送SDK）").
+_HEADING = re.compile(r"^[^。；;，,：:!?！？]{2,40}$")
+_HEADING_MARKS = re.compile(r"^\s*(?:#+\s*|[-*•·]\s*|\d{1,3}(?:\.\d{1,3})*[\.、\)）]?\s*|[（(]\d{1,3}[）)]\s*|[①-⑳]\s*)")
 
 
 _INLINE_KEYS = re.compile(
@@ -272,19 +234,32 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
         for m in _ENUM_BEFORE.finditer(line):
             raw = m.group(1)
             cut = _VERB_CUT.match(raw)
-            for name in enumerated(raw[cut.end():] if cut else raw):
+            raw = raw[cut.end():] if cut else raw
+            if is_phrase(re.split(r"[、/]", raw)[-1]):
+                continue  # "…、网关取号报错日志等用于改善SDK性能": the word SDK is not this list's
+            for name in enumerated(raw):
                 add(name, line, m.start())
         for m in _AFTER_SDK.finditer(line):
             listed = m.group(1) or m.group(2) or ""
             if m.group(1) and not re.search(r"[、，,/／]", listed):
                 continue  # "极光SDK（其他品牌手机）": a remark, not a list
+            near = list(_ZH_NAME.finditer(line[max(0, m.start() - 30):m.start() + 3]))
+            before = near[-1] if near and near[-1].end() == min(m.start(), 30) + 3 else None
+            if m.group(1) and before and clean_name(_SPLIT_ZH.sub("", before.group(1))):
+                continue  # "火山引擎智能营销套件SDK（增长分析、A/B测试）": what a named SDK does
             for name in enumerated(listed):
                 add(name, line, m.start())
+        for m in _SIBLING_AFTER.finditer(line):  # "微信SDK、支付宝支付可能会收集": the SDK's sibling
+            add(clean_name(_SIBLING_TAIL.sub("", m.group(1))), line, m.start())
         for m in _PROVIDED_BY.finditer(line):
             for part in re.split(r"[、，,]|和(?=[\u4e00-\u9fff]{2,}(?:公司|集团))", m.group(1)):
                 short = re.search(r"[（(]([^）)]{2,12})[）)]\s*$", part.strip())
                 add(clean_name(short.group(1) if short else re.sub(r"[（(][^）)]*[）)]", "", part)), line, m.start())
     return entries
+
+
+_SIBLING_AFTER = re.compile(r"SDKs?\s*、\s*([A-Za-z0-9\u4e00-\u9fff+·\-\. ]{2,24})", re.I)
+_SIBLING_TAIL = re.compile(r"(?:可能|会|将|也|均|都|等|收集|获取|使用|提供|需要|用于|的|SDK).*$", re.I)
 
 
 # "目前我们的广告由A公司（今日头条）、B公司提供，我们会接入这些公司的SDK": providers named instead of SDKs
@@ -316,7 +291,10 @@ def extract_entries(text: str, lang: str) -> list[SdkEntry]:
     lines = text.splitlines()
     table, used = from_tables(lines)
     block, used_b = from_blocks(lines, used)
-    loose = from_text(lines, used | used_b, lang) + from_link_lines(lines, used | used_b)
+    done = used | used_b
+    loose = (from_text(lines, done, lang) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
+             + from_named_items(lines, done)
+             + (from_anaphoric_enumerations(lines, done) if lang != "en" else []))
     merged: dict[str, SdkEntry] = {}
     for entry in table + block + loose:
         key = re.sub(r"[\s\-_·\.]", "", entry.name).lower()

@@ -35,18 +35,21 @@ class PolicyText:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Bytes -> (text, encoding): BOM, then a declared HTML charset, then UTF-8, then GB18030 (a
+    """Bytes -> (text, encoding): BOM, then strict UTF-8, then a declared HTML charset, then GB18030 (a
     superset of GBK/GB2312, what Chinese pages use when they are not UTF-8), then Latin-1 with
     replacement. Never raises."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc
     declared = _META_CHARSET.search(data[:4096])
-    candidates = []
+    # Bytes that decode as strict UTF-8 are UTF-8 whatever the page declares: GBK or Latin-1 text
+    # almost never does, while a UTF-8 page saying charset=gbk is a common server mistake (and
+    # GB18030, which maps nearly every byte pair, would turn it into mojibake without an error).
+    candidates = ["utf-8"]
     if declared:
         name = declared.group(1).decode("ascii", "ignore").lower()
         candidates.append("gb18030" if name in ("gb2312", "gbk", "gb18030") else name)
-    candidates += ["utf-8", "gb18030"]
+    candidates.append("gb18030")
     for enc in candidates:
         try:
             codecs.lookup(enc)
@@ -90,6 +93,9 @@ class _Flattener(HTMLParser):
         elif tag in ("td", "th") and self.row is not None:
             self.row.append("")
             self.cell = True
+        elif tag == "li" and not (self.row is not None and self.cell):
+            self.parts.append("\n• ")  # list items keep a bullet: an SDK list may be a <ul>
+            return
         elif tag == "a":
             self._href = dict(attrs).get("href") or ""
             self._anchor = []
@@ -165,7 +171,7 @@ def policy_text(data: bytes | str, *, html: bool | None = None) -> PolicyText:
     links: tuple[tuple[str, str], ...] = ()
     if is_html:
         raw, links = html_to_text(raw)
-    text = normalise_lines(raw)
+    text = normalise_lines(_MD_LINK.sub(r"\1 \2", _MD_EMPHASIS.sub("", _MD_ESCAPE.sub(r"\1", raw))))
     if "|" in text:
         text = markdown_tables(text)
     if len(text) > MAX_TEXT_CHARS:
@@ -173,6 +179,13 @@ def policy_text(data: bytes | str, *, html: bool | None = None) -> PolicyText:
     return PolicyText(text=text, encoding=encoding, html=is_html, truncated=truncated, links=links)
 
 
+# Markdown bold markers ("**使用目的：**统计分析") are not content; they would hide a key from its line.
+_MD_EMPHASIS = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
+# Markdown escapes ("1\\. 共享" as HTML-to-Markdown converters write a numbered line); an escaped pipe
+# stays escaped, it is a character of a table cell, not a column.
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
+# A Markdown link "[Crashlytics](https://…)" is its text followed by its address.
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((\S{1,2000}?)\)")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _MD_END = re.compile(r"^(#{1,6}\s|={5,}|\*\*[一二三四五六七八九十]+、)")
 MAX_TABLE_LINES = 3000
@@ -200,6 +213,36 @@ def _md_cells(pieces: list[str], n: int) -> list[list[str]]:
             row = [""]
     if len(row) > 1:
         rows.append(row + [""] * (n - len(row)))
+    return rows
+
+
+def _line_rows(body: list[str], n: int) -> list[list[str]] | None:
+    """Rows of a table written one row per line (every piped line holds a whole row), or None when
+    its cells wrap over lines. A line without pipes is the continuation of a row whose last cell is
+    still empty ("name | purpose |" then the link on the next line), else a row of its own whose
+    other cells the converter lost ("百度移动统计 SDK" between two full rows)."""
+    piped = [ln for ln in body if "|" in ln]
+    if len(piped) < 2 or any(ln.count("|") < n - 1 for ln in piped):
+        return None
+    rows: list[list[str]] = []
+    open_cell = False  # the previous line was a row ending in a pipe: its last cell follows
+    for ln in body:
+        if "|" not in ln:
+            if open_cell:
+                rows[-1][-1] = f"{rows[-1][-1]} {ln.strip()}".strip()
+            else:
+                rows.append([ln.strip()] + [""] * (n - 1))
+            open_cell = False
+            continue
+        open_cell = ln.rstrip().endswith("|")
+        cells = ln.strip().split("|")
+        if ln.strip().startswith("|"):
+            cells = cells[1:]
+        if len(cells) > n and not cells[-1].strip():
+            cells = cells[:-1]
+        if len(cells) > n:
+            cells = cells[:n - 1] + ["|".join(cells[n - 1:])]
+        rows.append([" ".join(c.split()) for c in cells] + [""] * (n - len(cells)))
     return rows
 
 
@@ -239,6 +282,9 @@ def markdown_tables(text: str) -> str:
         end = j - quiet if quiet else j
         body = "\n".join(lines[i + 1:end])
         out.append(CELL_SEP.join(header))
-        out.extend(CELL_SEP.join(c.strip() for c in row) for row in _md_cells(body.split("|"), n) if any(row))
+        rows = _line_rows(lines[i + 1:end], n)
+        if rows is None:
+            rows = _md_cells(body.split("|"), n)
+        out.extend(CELL_SEP.join(c.strip() for c in row) for row in rows if any(row))
         i = end
     return "\n".join(out)

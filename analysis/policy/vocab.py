@@ -21,7 +21,7 @@ CATEGORY_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                    "设备序列号", "硬件序列号", "序列号", "硬件地址", "网卡地址", "MAC地址", "MAC 地址", "Mac地址", "mac地址", "广告标识符", "广告ID",
                    "UDID", "UUID"),
                   ("IMEI", "MEID", "Android ID", "AndroidID", "device ID", "device IDs", "device identifier",
-                   "device identifiers", "advertising ID", "advertising identifier", "AAID", "GAID", "IDFA", "OAID",
+                   "device identifiers", "advertising ID", "advertising IDs", "advertising identifier", "advertising identifiers", "AAID", "GAID", "IDFA", "OAID",
                    "MAC address", "serial number", "unique identifier", "unique identifiers", "UDID")),
     "phone_number": (("手机号", "电话号码", "手机号码", "本机号码"), ("phone number", "mobile number", "telephone number", "phone numbers")),
     "sim_info": (("IMSI", "ICCID", "SIM卡", "SIM 卡", "sim卡", "运营商"), ("IMSI", "ICCID", "SIM", "carrier", "mobile network operator")),

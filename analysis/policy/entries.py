@@ -1,0 +1,127 @@
+"""One SDK entry of a policy's list, and how a candidate name is cut down to the name itself.
+
+Policies write an SDK's name inside phrases ("我们会接入高德的SDK"), after section numbers, in
+enumerations ("优量汇、穿山甲、InMobi") and, when they name the provider instead of the SDK, as a
+registered company name ("上海禾赞网络科技有限公司"). These helpers turn such a piece of text into a
+short name, or say that it names nothing (a generic phrase, a list of data, a heading number)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SdkEntry:
+    name: str
+    company: str | None = None
+    purpose: str | None = None
+    data: str | None = None
+    link: str | None = None
+    source: str = "text"  # table | block | text | list | dictionary
+    excerpt: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+_LEAD = re.compile(r"^(?:[\s\d\.、\)）(（\-*•·①-⑳#]|[一二三四五六七八九十]+[、\.．])+")
+GENERIC = frozenset(
+    "第三方 三方 相关 该 此 上述 以下 下列 这些 那些 部分 其他 其它 本 各 合作方 合作伙伴 各类 各种 所 任何 特定 此类 我们 您 其 某些 "
+    "部分第三方 第三方合作方 前述 对应 同类 一些 所述 相应 必要 移动 应用 本应用 主要 常用 全部 the a an this that these those third-party "
+    "third party any some our other such each their".split()
+)
+
+# A name holding one of these is a phrase about SDKs ("这类第三方", "您发现这类"), not a name.
+_GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述|以下|您|我们|我公司|本公司|相关|合作伙伴|合作方|服务商|"
+                           r"各类|各种|部分|其他|其它|任何|所有|集成|接入|嵌入|第三|供应商|服务商|提供商|请注意|研究|公司|我方|关联|"
+                           r"some|any|other|these|those|our|your|such")
+
+# Words that say what kind of SDK it is ("PUSH SDK", "站外分享SDK", "活体认证SDK"): a name made of
+# nothing else names no SDK; and a name holding a data word ("设备信息") is a list of data.
+_TYPE_WORDS = re.compile(
+    r"推送|消息|分享|站外|登录|登陆|一键|支付|统计|分析|广告|定位|地图|服务|功能|网络|活体|认证|人脸|识别|风控|性能|监测|监控|"
+    r"提现|合作|厂商|通道|渠道|手机|语音|搜索|加速|排障|通讯录|基础|数据|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
+_DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|基于|他们|它们|其|所需|开发包|工具包|允许|目的|使用|时$")
+# A trailing bracket that remarks on where the SDK is used, not part of its name.
+_REMARK = re.compile(r"\s*[（(][^）()]*(?:仅|只|only|版本|客户端|渠道包|使用)[^）()]*[）)]\s*$", re.I)
+# Verbs of a sentence about SDKs; no SDK's name holds one.
+_VERB = re.compile(r"用于|收集|获取|改善|提升|保障|协助|调用|需要|可能")
+# A heading number or a count ("十一", "2.3"), not a name.
+_NUMERAL = re.compile(r"[\d一二三四五六七八九十百零〇两\W_]+")
+
+# A registered Chinese company name: [place] trade name [industry] legal form, with an optional
+# place in brackets ("腾讯科技（深圳）有限公司"). Its trade name is what policies and labels call it.
+_LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|集团有限公司|集团股份有限公司|有限公司|集团公司|集团|公司)\s*$")
+_PLACE_IN_BRACKETS = re.compile(r"[（(][\u4e00-\u9fff]{2,4}[）)]")
+_INDUSTRY = re.compile(r"(?:网络|科技|信息技术|信息|技术|在线|软件|移动通信|通信|电子|工业|传媒|文化|数据|计算机|互联网|智能)+$")
+
+
+def company_short(raw: str) -> str | None:
+    """The trade name of a registered company name ("上海禾赞网络科技有限公司" -> "上海禾赞"), or
+    None when `raw` does not end in a legal form."""
+    text = raw.strip()
+    if not _LEGAL_FORM.search(text) or not re.search(r"[\u4e00-\u9fff]", text):
+        return None
+    core = _LEGAL_FORM.sub("", _PLACE_IN_BRACKETS.sub("", text)).strip()
+    short = _INDUSTRY.sub("", core).strip()
+    return short if len(short) >= 2 else core or None
+
+
+def is_phrase(text: str) -> bool:
+    """Text that says something (a verb, a kind of data) rather than naming something."""
+    return bool(_VERB.search(text) or _DATA_WORDS.search(text) or "等" in text)
+
+
+def clean_name(raw: str) -> str | None:
+    """A candidate SDK name cut down to the name itself; None when it is a generic phrase."""
+    name = _LEAD.sub("", raw).strip().strip("《》<>「」\"'“”：:，,。")
+    name = _REMARK.sub("", name)
+    name = re.sub(r"\s*SDKs?$", "", name, flags=re.I).strip()
+    name = re.sub(r"\s+", " ", name)
+    if not name or len(name) > 40 or re.match(r"(?:https?|www)\b|.*://", name, re.I):
+        return None
+    inner = re.fullmatch(r"(.+?)\s*[（(]([^（）()]{2,30}?)\s*SDKs?\s*[）)]", name, flags=re.I)
+    if inner:  # "推送通知消息（OPPO推送SDK）": the bracket names the SDK, the rest says what it is for
+        name = inner.group(2).strip()
+    company = company_short(name)
+    if company:  # a provider named instead of its SDK ("我们的关联公司" names none)
+        if _GENERIC_PART.search(company):
+            return None
+        name = company
+    generic = list(_GENERIC_PART.finditer(name))
+    if generic:  # "第三方服务商个推": the name follows the generic words
+        name = name[generic[-1].end():].strip().strip("的：:，,")
+    core = re.sub(r"[\s\-_·\.]", "", name).lower()
+    if core.startswith("sdk") or _VERB.search(core):
+        return None  # "SDK协助", "用于改善": a phrase around the word SDK, not a name
+    if len(core) < 2 or core in GENERIC or core.rstrip("的") in GENERIC or _GENERIC_PART.search(core):
+        return None
+    if _NUMERAL.fullmatch(core) or not _TYPE_WORDS.sub("", core) or _DATA_WORDS.search(core):
+        return None
+    return name
+
+
+# Separators of an enumeration; "及" between two names ("微信及QQ分享"), not inside a word ("涉及").
+_ENUM_SPLIT = re.compile(r"[、，,/／]|以及|(?<=[\u4e00-\u9fffA-Za-z])(?<!涉)及(?=[\u4e00-\u9fffA-Za-z])")
+
+
+def names_in_cell(raw: str) -> list[str]:
+    """The names a table cell or a block value gives: one, or an enumeration ("微博、微信及QQ分享")."""
+    if re.search(r"[、，,]|(?<!涉)及", re.sub(r"[（(][^）)]*[）)]", "", raw)):
+        return enumerated(raw)
+    name = clean_name(raw)
+    return [name] if name else []
+
+
+def enumerated(raw: str) -> list[str]:
+    """Names of an enumeration ("优量汇、穿山甲、InMobi"), parentheticals dropped (a company in
+    brackets after a name); a company name written with its place in brackets keeps its name."""
+    raw = re.sub(r"[（(][^）)]{0,40}[）)]", lambda m: m.group(0) if _PLACE_IN_BRACKETS.fullmatch(m.group(0)) else "", raw)
+    out = []
+    for part in _ENUM_SPLIT.split(raw):
+        part = part.strip().removesuffix("等")
+        short = company_short(part)
+        part = short if short else re.sub(r"[（(][^）)]{0,40}[）)]", "", part)
+        name = clean_name(part)
+        if name:
+            out.append(name)
+    return out

@@ -1,0 +1,163 @@
+"""SDK names that policies give without a table, a "key：value" block or the word SDK after each name:
+list items under a lead-in ("We use the following third-party services:" / "我们接入的第三方SDK如下："),
+and enumerations that a later "这些/上述…SDK" or "其SDK" in the same sentence refers back to
+("广点通、头条、vivo是……合作伙伴，为此我们需要接入这些第三方的SDK")."""
+
+from __future__ import annotations
+
+import re
+
+from analysis.policy.categories import categories_in
+from analysis.policy.entries import SdkEntry, clean_name
+
+MAX_ITEMS = 60  # list items read after one lead-in
+
+# A line that introduces a list of third-party services or SDKs.
+_LEAD_EN = re.compile(r"third[\s\-]part(?:y|ies)|\bSDKs?\b|service providers?|\bpartners\b|\blibraries\b|\bvendors\b", re.I)
+_LEAD_ZH = re.compile(r"第三方|SDK|合作方|合作伙伴|服务商|供应商|插件", re.I)
+# A Chinese lead-in that announces data ("第三方SDK会收集以下信息：") introduces data, not names.
+_LEAD_ZH_DATA = re.compile(r"收集|获取|读取|调用|信息|权限|数据|字段|类型|种类|情形|情况")
+_NOT_A_NAME_ZH = re.compile(r"用于|用来|为了|为您|为你|我们|目前|当您|当你|如果|如您|通过|帮助|提供|实现|以便|在您")
+_BULLET = re.compile(r"^\s*(?:[•·▪◦●○■□\-*+]|\(?\d{1,3}[\.、\)）]|[（(]\d{1,3}[）)]|[①-⑳]|[a-z][\.\)])\s*")
+# Where an item's name ends: its description, provider or link follows.
+_NAME_END_EN = re.compile(r"\s+[-–—:]\s|:\s|\s*[(\[]|,\s|\s+(?:for|by|to|from|is|are|which|that|provided|https?://)\b", re.I)
+_NAME_END_ZH = re.compile(r"[：:（(，,。；;【\[]|\s+[-–—]\s|\s+https?://|https?://")
+# Words naming data or a purpose, not a service ("Usage Data", "Crash logs").
+_NOT_A_SERVICE_EN = re.compile(r"\b(?:data|information|address|identifiers?|IDs?|numbers?|names?|e-?mail|history|logs?|"
+                               r"cookies?|usage|content|settings|preferences|purchases?|reports?|device|model|version|"
+                               r"language|time|date|country|region|crash(?:es)?|diagnostics|analytics|advertising|"
+                               r"payments?|storage|security|we|you|your|our|the|this|these|all|any|none)\b", re.I)
+
+
+def _item_name(item: str, lang: str) -> str | None:
+    if lang == "en":
+        name = _NAME_END_EN.split(item, maxsplit=1)[0].strip().rstrip(".;")
+        words = name.split()
+        if not words or len(words) > 6 or not name[0].isupper() or categories_in(name):
+            return None
+        if len(words) == 1 and _NOT_A_SERVICE_EN.fullmatch(name) or all(_NOT_A_SERVICE_EN.fullmatch(w) for w in words):
+            return None
+        if words[0].lower() in ("we", "you", "your", "our", "the", "this", "these", "if", "when", "all"):
+            return None
+        return clean_name(name)
+    name = _NAME_END_ZH.split(item, maxsplit=1)[0].strip()
+    if len(name) > 24 or categories_in(name) or _NOT_A_NAME_ZH.match(name) or re.fullmatch(r"[A-Z0-9]+(?:_[A-Z0-9]+)+", name):
+        return None  # a purpose ("用于消息推送"), or a permission constant (READ_PHONE_STATE)
+    return clean_name(name)
+
+
+def _is_lead(line: str, lang: str) -> bool:
+    """A line that introduces a list: it names third parties or SDKs and ends with a colon, or is a
+    short heading (no sentence punctuation)."""
+    stripped = line.strip().rstrip("*# ")
+    if lang == "en":
+        if not _LEAD_EN.search(stripped):
+            return False
+    elif not _LEAD_ZH.search(stripped) or _LEAD_ZH_DATA.search(stripped):
+        return False
+    if stripped.endswith((":", "：")):
+        return True
+    return len(stripped) <= 60 and not re.search(r"[。；;.!?！？，,:：]", stripped)
+
+
+def _bullet_kind(mark: str) -> str:
+    """Items of one list share their kind of bullet: a numbered heading after a bulleted list ends it."""
+    core = mark.strip()
+    if re.search(r"\d", core):
+        return "number"
+    if re.fullmatch(r"[a-z][\.\)]", core):
+        return "letter"
+    return "circled" if re.fullmatch(r"[①-⑳]", core) else core[:1]
+
+
+def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
+    """Bulleted or numbered items right after a lead-in line; each item's name is what comes before
+    its description ("Firebase Analytics – usage statistics", "1. 微信开放平台：用于分享")."""
+    entries: list[SdkEntry] = []
+    i = 0
+    while i < len(lines) - 1:
+        if i in skip or not _is_lead(lines[i], lang):
+            i += 1
+            continue
+        j, kind = i + 1, None
+        while j < len(lines) and j - i <= MAX_ITEMS and j not in skip:
+            m = _BULLET.match(lines[j])
+            if not m or (kind is not None and _bullet_kind(m.group(0)) != kind) or _is_lead(lines[j][m.end():], lang):
+                break
+            kind = _bullet_kind(m.group(0))
+            name = _item_name(lines[j][m.end():], lang)
+            if name:
+                entries.append(SdkEntry(name=name, source="list", excerpt=f"{lines[i][:80]} … {lines[j][:120]}"))
+            j += 1
+        i = j if j > i + 1 else i + 1
+    return entries
+
+
+# A later reference to SDKs named earlier in the same sentence.
+_ANAPHOR_SDK = re.compile(r"(?:这些|上述|以上|前述|该等|他们的|它们的|其)(?:第三方|公司|合作伙伴|合作方|服务商|厂商)?(?:的)?\s*SDK", re.I)
+_SENTENCE = re.compile(r"[^。；;！？!?\n]+")
+# A run of short items separated by 、 or commas, at least one 、 among them.
+_RUN = re.compile(r"(?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,14}[、，,]\s*)+[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,16}")
+_ITEM_LEAD = re.compile(r"^(?:.*(?:例如|比如|包括|包含|接入了|接入|使用了|使用|集成了|集成|如(?!果)))")
+# Where the last item of a run ends: the sentence goes on with a verb or a copula.
+_ITEM_TAIL = re.compile(r"(?:是|均为|均是|都是|等|会|将|可能|提供|需要|通过|的|其)[\u4e00-\u9fff]*$")
+
+
+def from_anaphoric_enumerations(lines: list[str], skip: set[int]) -> list[SdkEntry]:
+    """Names of an enumeration (with at least one 、) that the same sentence later calls "这些…SDK"
+    / "上述SDK" / "其SDK": the sentence's subject is the list of SDKs."""
+    entries: list[SdkEntry] = []
+    for i, line in enumerate(lines):
+        if i in skip or "sdk" not in line.lower():
+            continue
+        for sm in _SENTENCE.finditer(line):
+            sentence = sm.group(0)
+            ref = _ANAPHOR_SDK.search(sentence)
+            if not ref:
+                continue
+            for run in _RUN.finditer(sentence[:ref.start()]):
+                if "、" not in run.group(0) or "公司" in run.group(0):
+                    continue  # companies named as providers are read where they are (由…提供)
+                items = re.split(r"[、，,]", run.group(0))
+                led = [k for k, it in enumerate(items) if _ITEM_LEAD.match(it)]
+                if led:  # "分享到第三方平台，如微博，QQ、微信": the list starts at its lead word
+                    items = items[led[-1]:]
+                    items[0] = _ITEM_LEAD.sub("", items[0])
+                items[-1] = _ITEM_TAIL.sub("", items[-1])
+                names = [clean_name(it) for it in items if not categories_in(it)]
+                for name in names:
+                    if name and len(name) <= 12:
+                        entries.append(SdkEntry(name=name, source="text", excerpt=sentence[:200]))
+    return entries
+
+
+# "1.2.1 “极光推送”：该SDK由“…公司”提供", "3. LeanCloud: 本 SDK会…", "1.2.12 “TBS” 腾讯浏览服务，由…提供":
+# a numbered item that opens with a (quoted) name the rest of the item calls "该SDK" or says is provided.
+_NAMED_ITEM = re.compile(
+    r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[\.、\)）]?|[（(]\d{1,3}[）)]|[①-⑳]|[-*•·])\s*"
+    r"(?:[“\"「『](?P<quoted>[^”\"」』]{1,30})[”\"」』]|(?P<plain>[^：:，。；“”\s][^：:，。；“”]{0,29}?))\s*[：:]?\s*(?P<rest>.*)$")
+_SELF_SDK = re.compile(r"^(?:该|本|此)\s*SDK", re.I)
+_PROVIDED = re.compile(r"由.{1,40}?提供|SDK", re.I)
+
+
+def from_named_items(lines: list[str], skip: set[int]) -> list[SdkEntry]:
+    """Numbered items named by their first words: a quoted name the item says is provided by someone
+    or is an SDK, or a plain name whose item goes on with "该SDK/本SDK"."""
+    entries: list[SdkEntry] = []
+    for i, line in enumerate(lines):
+        if i in skip:
+            continue
+        m = _NAMED_ITEM.match(line)
+        if not m:
+            continue
+        rest = m.group("rest")
+        if m.group("quoted") and _PROVIDED.search(rest[:80]):
+            raw = m.group("quoted")
+        elif m.group("plain") and _SELF_SDK.match(rest):
+            raw = m.group("plain")
+        else:
+            continue
+        name = clean_name(raw)
+        if name:
+            entries.append(SdkEntry(name=name, source="list", excerpt=line[:200]))
+    return entries

@@ -1,0 +1,123 @@
+"""SDK-list layouts the reader must recognise by their structure, one hand-made example each
+(own material, not the labelled real policies): company names, tables whose pipes were lost,
+bulleted lists under a lead-in, blocks named by their heading, enumerations referred back to,
+headers without the word SDK, mis-declared encodings. Names used here are deliberately made up
+where the layout, not the name, is under test, so that no word list can pass them."""
+
+from __future__ import annotations
+
+from analysis.policy import read_policy
+from analysis.policy.entries import clean_name, company_short, enumerated
+from analysis.policy.text import policy_text
+
+
+def names(text: str | bytes) -> set[str]:
+    return {s.name for s in read_policy(text).sdks}
+
+
+def test_company_names_shorten_to_their_trade_name():
+    assert company_short("上海禾赞网络科技有限公司") == "上海禾赞"
+    assert company_short("腾讯科技（深圳）有限公司") == "腾讯"
+    assert company_short("中国电信股份有限公司") == "中国电信"
+    assert company_short("高德地图") is None  # no legal form: not a company name
+    assert clean_name("我们的关联公司") is None and clean_name("这些公司") is None
+    assert clean_name("十一") is None and clean_name("https://example.com/privacy") is None
+
+
+def test_providers_named_instead_of_sdks():
+    text = ("目前我们的广告服务由北京青禾远帆科技有限公司、杭州明溪数据有限公司提供，我们会接入这些公司的SDK，"
+            "他们会通过SDK收集您的设备标识。")
+    assert {"北京青禾远帆", "杭州明溪"} <= names(text)
+
+
+def test_a_markdown_table_one_row_per_line_keeps_the_rows_that_lost_their_pipes():
+    text = ("以下为第三方SDK：\n第三方 SDK | 收集信息 | 目的\n---|---|---\n青禾统计 SDK | 设备标识 | 统计\n"
+            "远帆推送 SDK\n明溪地图 SDK | 位置信息 | 地图\n")
+    got = policy_text(text).text.splitlines()
+    assert "远帆推送 SDK |  | " in got
+    assert {"青禾统计", "远帆推送", "明溪地图"} <= names(text)
+
+
+def test_a_row_ending_in_a_pipe_continues_on_the_next_line():
+    text = ("第三方SDK | 服务功能 | 隐私政策\n---|---|---\n青禾推送SDK | 推送 |\nhttps://example.com/p\n"
+            "明溪地图SDK | 地图 | https://example.com/m\n")
+    assert names(text) == {"青禾推送", "明溪地图"}
+
+
+def test_an_english_bulleted_list_under_a_third_party_lead_in():
+    html = ("<h2>Third-Party Services</h2><p>We use third-party services that may collect information:</p>"
+            "<ul><li>Quillfeather Insights</li><li>Brambleton Push - notifications</li><li>Device ID</li></ul>"
+            "<h2>5. Contact Us</h2><p>Write to us.</p>")
+    got = names(html.encode())
+    assert {"Quillfeather Insights", "Brambleton Push"} <= got
+    assert not got & {"Device ID", "Contact Us"}
+
+
+def test_a_chinese_numbered_list_of_names_with_descriptions():
+    text = "我们接入的第三方SDK如下：\n1. 青禾统计：用于统计分析\n2. 远帆推送（远帆公司）：用于消息推送\n3、用于客服功能，包括在线客服\n"
+    got = names(text)
+    assert {"青禾统计", "远帆推送"} <= got and not any(n.startswith("用于") for n in got)
+
+
+def test_a_list_of_data_under_a_data_lead_in_names_no_sdk():
+    text = "第三方SDK会收集以下信息：\n- 设备型号\n- 操作系统版本\n"
+    assert names(text) == set()
+
+
+def test_blocks_named_by_their_heading():
+    text = ("为实现相关功能，我们接入了以下第三方SDK：\n**青禾地图**\n运营方：青禾软件有限公司\n功能：地图展示\n"
+            "收集个人信息类型：位置信息\n**远帆推送SDK**\n**使用目的：**消息推送\n**数据类型：**设备标识信息\n"
+            "推送通知消息（明溪推送SDK）\n第三方名称：明溪科技有限公司\n使用目的：推送\n")
+    r = read_policy(text)
+    by_name = {s.name: s for s in r.sdks}
+    assert {"青禾地图", "远帆推送", "明溪推送"} <= set(by_name)
+    assert by_name["青禾地图"].company == "青禾软件有限公司" and by_name["青禾地图"].categories == ["location"]
+
+
+def test_keys_prefixed_by_whose_they_are():
+    text = "1、青禾游戏SDK\nSDK用途：登录和支付\n第三方机构名称：青禾网络科技有限公司\n2、远帆授权登录\nSDK用途：账号登录\n"
+    assert {"青禾游戏", "远帆授权登录"} <= names(text)
+
+
+def test_an_enumeration_that_a_later_sdk_reference_points_back_to():
+    text = "青禾、远帆、明溪是委托我们进行广告投放的合作伙伴，为此我们需要接入这些第三方的SDK。"
+    assert {"青禾", "远帆", "明溪"} <= names(text)
+    data = "我们会收集您的IMEI、MAC地址，以接入上述SDK。"
+    assert names(data) == set()
+
+
+def test_sibling_of_a_named_sdk():
+    assert {"青禾", "远帆支付"} <= names("支付服务：青禾SDK、远帆支付可能会收集您的设备信息。")
+
+
+def test_name_cells_holding_several_names_are_split():
+    assert enumerated("青禾、远帆及明溪分享") == ["青禾", "远帆", "明溪分享"]
+    text = "第三方SDK | 目的\n---|---\n青禾、远帆及明溪分享 | 分享\n"
+    assert {"青禾", "远帆", "明溪分享"} <= names(text)
+
+
+def test_a_header_without_the_word_sdk_counts_under_an_sdk_lead_in():
+    text = "我们接入的第三方SDK清单如下：\n名称 | 提供方 | 使用目的\n---|---|---\n青禾统计 | 青禾科技有限公司 | 统计\n"
+    assert names(text) == {"青禾统计"}
+    plain = "各项权限的调用情况如下：\n名称 | 使用目的\n---|---\n相机 | 扫码\n"
+    assert names(plain) == set()
+
+
+def test_a_row_naming_only_its_provider():
+    text = "第三方名称 | SDK名称 | 目的\n---|---|---\n青禾网络科技有限公司 |  | 统计\n"
+    assert names(text) == {"青禾"}
+
+
+def test_utf8_bytes_declared_as_gbk_are_read_as_utf8():
+    page = '<html><head><meta charset="gbk"></head><body><p>我们会收集您的位置信息，并接入青禾定位SDK。</p></body></html>'
+    r = read_policy(page.encode("utf-8"))
+    assert r.encoding == "utf-8" and "location" in r.categories and "青禾定位" in names(page.encode("utf-8"))
+    gbk = page.encode("gbk")
+    assert "location" in read_policy(gbk).categories
+
+
+def test_dictionary_names_keep_the_database_word_breaks():
+    # "Thirdparty" is a library in the SDK database; the heading "Third-Party Services" is two words
+    text = "Third-Party Services. We use Google Play Services and Firebase Crashlytics."
+    got = names(text)
+    assert "Third-Party" not in got and {"Google Play Services", "Firebase Crashlytics"} <= got
