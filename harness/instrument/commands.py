@@ -215,11 +215,12 @@ def classify(command: str | Iterable[str], globs: Sequence[str] | None = None) -
 
 def native_value(kind: str, blob: bytes) -> dict[str, object]:
     """The agent's record of a native command hook: `command` (popen/system: the line) or `argv`
-    (execve/posix_spawn: "path\0argv joined by spaces")."""
+    (posix_spawn: "path\0argv joined by 0x1f"): the argv as one shell-quoted command line."""
     if kind == "command":
         return {"command": blob.decode("utf-8", "replace")}
-    path, _, argv = blob.partition(b"\0")
-    return {"path": path.decode("utf-8", "replace"), "command": argv.decode("utf-8", "replace")}
+    path, _, joined = blob.partition(b"\0")
+    argv = [a.decode("utf-8", "replace") for a in joined.split(b"\x1f")]
+    return {"path": path.decode("utf-8", "replace"), "command": shlex.join(argv)}
 
 
 def refine(value: dict[str, object]) -> tuple[str, bool, dict[str, object]]:

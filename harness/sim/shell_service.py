@@ -60,8 +60,10 @@ class ShellService:
         self.bin_dir.mkdir(parents=True, exist_ok=True)
         sh = self.device.host_path("/system/bin/sh")
         sh.parent.mkdir(parents=True, exist_ok=True)
+        size = program.stat().st_size
         for target in (sh, *(self.bin_dir / name for name in sorted(COMMANDS))):
-            if not target.exists():
+            # the device's file tree has placeholder files for its programs: replace them
+            if not (target.is_file() and target.stat().st_size == size and os.access(target, os.X_OK)):
                 tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
                 shutil.copyfile(program, tmp)
                 tmp.chmod(0o755)

@@ -104,7 +104,8 @@ class Actions:
         buf = ctypes.create_string_buffer(8192)
         via = ("popen", "posix_spawn", "system").index(spec.get("via", "popen"))
         n = lib.sdk_shell(spec["cmd"].encode(), via, buf, len(buf))
-        self.chan.log(tag, f"sh: {spec['cmd'][:80]}: {n} bytes", "D")
+        head = buf.value[:64].decode("utf-8", "replace").strip().replace("\n", " | ")
+        self.chan.log(tag, f"sh: {spec['cmd'][:80]}: {n} bytes: {head}", "D")
 
     def do_getprop(self, key: str, sdk: str | None, tag: str) -> None:
         buf = ctypes.create_string_buffer(92)

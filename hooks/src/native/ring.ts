@@ -12,7 +12,7 @@
  *   path: the path; str2: "node\0service"; sockaddr: the raw sockaddr bytes; prop: "name\0value";
  *   java_call: "class\0method\0arg\0value" (the sim's sim_java_call, standing in for ART);
  *   command: the command line (popen/system); argv: the program path, then its argv joined by
- *   spaces (posix_spawn). execve is not hooked: its callers that matter run it in a vfork child,
+ *   0x1f (posix_spawn). execve is not hooked: its callers that matter run it in a vfork child,
  *   which shares the app's memory, and a Frida hook that runs there left the session unable to
  *   detach (measured with CPython's subprocess and glibc's popen). Both record only calls made outside another hooked call
  *   (invocation depth 0): glibc's popen and system start their shell through posix_spawn, bionic's
@@ -166,7 +166,7 @@ void on_enter (GumInvocationContext * ic) {
       gint n = copy_str (inv->str, STRMAX - 1, path);
       inv->str[n++] = 0;
       for (gint i = 0; argv != NULL && argv[i] != NULL && i < 64 && n < STRMAX - 1; i++) {
-        if (i > 0) inv->str[n++] = ' ';
+        if (i > 0) inv->str[n++] = 0x1f; /* unit separator: argument boundaries survive */
         n += copy_str (inv->str + n, STRMAX - 1 - n, argv[i]);
       }
       inv->slen = n;
