@@ -89,3 +89,20 @@ def test_native_exec_hooks_record_one_read_per_call(target, journal, tmp_path):
     # argument boundaries survive (the agent joins argv with 0x1f): `sh -c '<one argument>'`
     assert spawned[0]["command"] == "sh -c 'cat /sys/class/net/wlan0/address >/dev/null 2>&1'"
     assert [(c, p) for c, p, a in by["libc.posix_spawn"] if a["path"] == "/bin/sh"] == [("wifi_info", True)]
+
+
+def test_java_command_rows_are_refined_on_the_host():
+    """Runtime.exec / ProcessBuilder rows (the agent's `command` extractor gives the line and
+    `process`) become the read their command makes, through the same parser as native rows."""
+    from harness.catalogue import load_catalogue
+    from harness.instrument.rows import HookTable, RowBuilder
+
+    hooks = [h for h in load_catalogue().hooks if h.id in ("Runtime.exec", "ProcessBuilder.start")]
+    rb = RowBuilder(HookTable(hooks), pid=1, offset_ns=0, t0_ns=0)
+    df = rb.js_rows([[1, 0, 7, {"command": "getprop ro.serialno"}, None, None, 1, "process"],
+                     [2, 1, 7, {"command": "cat /sys/class/net/wlan0/address"}, None, None, 1, "process"],
+                     [3, 0, 7, {"command": "am start -n com.other/.Main"}, None, None, 1, "app_launch"],
+                     [4, 0, 7, {"command": "ls /sdcard"}, None, None, 1, "process"]])
+    assert list(zip(df["category"], df["pi"], strict=True)) == [
+        ("device_id", True), ("wifi_info", True), ("app_launch", True), ("process", False)]
+    assert json.loads(df["args"].iloc[0])["reads"][0]["target"] == "ro.serialno"
