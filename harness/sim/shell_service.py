@@ -5,7 +5,7 @@ device's toolbox against the device itself. Sim apps are host processes, so the 
 sim shell program (`simsh`) at the sim root's /system/bin/sh and, under every command name of the
 sim shell, in a directory first in the app's PATH; each run sends its command line over this Unix
 socket, and the line runs in `Shell` against the sim device's properties, settings and file tree
-(with the app's mount namespace), exactly as `adb shell` lines do.
+exactly as `adb shell` lines do (in the init mount namespace: per-app namespaces are not applied).
 
 Protocol: the client sends the command line and a NUL; the service answers with the stdout bytes,
 then NUL and the exit status as 4 bytes little-endian, and closes. Lines and output are capped."""
