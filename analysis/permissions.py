@@ -71,6 +71,7 @@ CATEGORY_GROUP: dict[str, str | None] = {
     "bluetooth": "NEARBY_DEVICES",
     "wifi_info": None,
     "network_info": None,
+    "ip_address": None,
     "installed_apps": None,
     "clipboard": None,
     "app_launch": None,

@@ -123,7 +123,7 @@ JOURNAL_TABLES = ("api_calls", "stacks", "flows", "ui", "consent", "steps", "eve
 IDENTITY_KEYS = (
     "android_id", "imei", "meid", "imsi", "iccid", "serial", "mac", "bluetooth_mac",
     "advertising_id", "oaid", "phone_number", "email", "ssid", "bssid", "location",
-    "contacts", "clipboard", "app_canary",
+    "contacts", "clipboard", "app_canary", "local_ip", "public_ip",
 )
 
 

@@ -25,16 +25,16 @@ PACKAGED_CATALOGUE = Path(__file__).resolve().parent / "_agent" / "catalogue.yam
 PI_CATEGORIES = (
     "location", "contacts", "camera", "microphone", "device_id", "phone_number", "sim_info", "sms",
     "call_log", "calendar", "accounts", "installed_apps", "clipboard", "wifi_info", "bluetooth",
-    "sensors", "network_info", "storage", "app_launch", "install",
+    "sensors", "network_info", "storage", "app_launch", "install", "ip_address",
 )
 OTHER_CATEGORIES = ("permission_request", "ui", "network", "tls", "content_other", "browser", "process")
 CATEGORIES = PI_CATEGORIES + OTHER_CATEGORIES
 
 ORIGINS = ("sdk", "play-services", "androidx", "support-library", "vendor-oaid", "internal", "native")
 JAVA_EXTRACTORS = ("generic", "uri", "settings_key", "permissions", "intent", "package_arg", "list_size",
-                   "location", "view_text", "self_class", "command", "prop")
+                   "location", "view_text", "self_class", "command", "prop", "ip")
 NATIVE_EXTRACTORS = ("raw", "path", "str2", "sockaddr", "prop", "java_call", "tls_write", "tls_read", "tls_write_ex",
-                     "tls_read_ex")
+                     "tls_read_ex", "command", "argv")
 
 
 class Hook(BaseModel):

@@ -16,6 +16,9 @@ from typing import Any
 STRING_KEYS = (
     "android_id", "imei", "meid", "imsi", "iccid", "serial", "mac", "bluetooth_mac",
     "advertising_id", "oaid", "phone_number", "email", "ssid", "bssid", "clipboard", "app_canary",
+    # the device's IP addresses, kept apart: its own address on the local network (Wi-Fi, private or
+    # link-local) and the public address servers see (category ip_address)
+    "local_ip", "public_ip",
 )
 MAX_IDENTITY_BYTES = 1_000_000
 MAX_CONTACTS = 1000

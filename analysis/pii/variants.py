@@ -97,7 +97,8 @@ def _add_value(ns: NeedleSet, key: str, value: str) -> None:
     for form, text in _forms(key, value):
         raw = text.encode("utf-8")
         # A digits-only needle must stand alone: "35824005111111" inside a longer number is noise.
-        boundary = raw.isdigit() or (numeric_key and raw.lstrip(b"+").isdigit())
+        boundary = raw.isdigit() or (numeric_key and raw.lstrip(b"+").isdigit()) or (
+            key in ("local_ip", "public_ip") and re.fullmatch(rb"[\d.]+", raw) is not None)  # 10.0.0.1 in 110.0.0.12
         ns.add(raw, key, "plain", form, boundary=boundary)
         for quoted in (urllib.parse.quote(text, safe=""), urllib.parse.quote_plus(text, safe="")):
             q = quoted.encode()

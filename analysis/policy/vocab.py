@@ -5,7 +5,8 @@ substrings; English terms as whole words, case-insensitive. The lists name the d
 identifier, a sensor, a store), never a generic phrase such as 设备信息 / "device information",
 which does not say *what* is collected (MIIT method 2.1 asks for each item to be listed). A MAC
 address names both `device_id` (how the traffic scanner files it) and `wifi_info` (the Wi-Fi API
-that returns it); the carrier names both `sim_info` and `network_info` for the same reason."""
+that returns it); the carrier names both `sim_info` and `network_info` for the same reason, and an
+IP address both `ip_address` and `network_info`."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ CATEGORY_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "sensors": (("传感器", "加速度", "陀螺仪", "重力感应", "计步"), ("sensor", "sensors", "accelerometer", "gyroscope")),
     "network_info": (("IP地址", "IP 地址", "网络信息", "网络相关信息", "联网相关信息", "联网信息", "网络类型", "网络状态", "网络连接", "运营商", "网络状况", "网络制式"),
                      ("IP address", "IP addresses", "Internet Protocol", "network type", "network state", "connection type", "carrier")),
+    "ip_address": (("IP地址", "IP 地址", "ip地址", "网络地址"), ("IP address", "IP addresses", "Internet Protocol address")),
     "storage": (("存储权限", "读写存储", "外部存储", "存储空间", "SD卡", "相册", "照片", "图片库"),
                 ("external storage", "storage permission", "photos", "photo library", "media files", "gallery")),
 }

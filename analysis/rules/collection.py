@@ -165,8 +165,25 @@ def _reads_by_sdk(sdk_codes: np.ndarray, sdk_names: pd.Index, counts: np.ndarray
     return reads, top
 
 
+_COMMAND = r'"command":\s*"((?:[^"\\]|\\.)*)"'
+# catalogue entries whose rows carry a shell command (hooks/catalogue.yaml, extractors command/argv)
+COMMAND_HOOKS = ("libc.popen", "libc.system", "libc.posix_spawn", "libc.posix_spawnp", "Runtime.exec",
+                 "ProcessBuilder.start")
+
+
 def _kinds(raw: pd.DataFrame, pos: np.ndarray) -> pd.Categorical:
-    """The hook (else the API) of each selected row, as a categorical; codes only when possible."""
+    """The hook (else the API) of each selected row, as a categorical; codes only when possible.
+    A shell command's row is of the kind of its command (`getprop ro.serialno` and `settings get
+    secure android_id` through the same popen are two identifiers, not one read twice)."""
+    if "args" in raw and "hook_id" in raw:
+        hooks = raw["hook_id"].astype(object).to_numpy()[pos]
+        sel = np.flatnonzero(np.isin(hooks, COMMAND_HOOKS))  # rare rows: the regex runs on them only
+        if len(sel) and pd.notna(hooks).all():
+            args = pd.Series(raw["args"].astype(object).to_numpy()[pos][sel], dtype=object)
+            command = args.astype(str).str.extract(_COMMAND, expand=False).fillna("").to_numpy(dtype=object)
+            hooks = hooks.copy()
+            hooks[sel] = hooks[sel] + "|" + command
+            return pd.Categorical(hooks)
     for name in ("hook_id", "api"):
         if name not in raw:
             continue

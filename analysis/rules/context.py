@@ -40,6 +40,7 @@ KEY_CATEGORY = {
     "imsi": "sim_info", "iccid": "sim_info", "phone_number": "phone_number", "email": "accounts",
     "bluetooth_mac": "bluetooth", "ssid": "wifi_info", "bssid": "wifi_info", "location": "location",
     "contacts": "contacts", "clipboard": "clipboard", "app_canary": "installed_apps",
+    "local_ip": "ip_address", "public_ip": "ip_address",
 }
 
 

@@ -159,6 +159,10 @@ def _native_args(kind: str, a0: int, blob: bytes) -> dict[str, Any]:
     if kind == "prop":
         name, _, value = blob.partition(b"\0")
         return {"name": name.decode("utf-8", "replace"), "value": value.decode("utf-8", "replace")}
+    if kind in ("command", "argv"):
+        from harness.instrument.commands import native_value
+
+        return native_value(kind, blob)
     if kind == "java_call":
         fields = [p.decode("utf-8", "replace") for p in (blob.split(b"\0", 3) + [b""] * 4)[:4]]
         return dict(zip(("class", "method", "arg", "value"), fields, strict=True))
@@ -226,6 +230,17 @@ class RowBuilder:
         override = ev["cat"]
         has = override.notna().to_numpy()
         df["category"] = np.where(has, override.to_numpy(dtype=object), df["category"].to_numpy())
+        commands = np.flatnonzero(self.table.extractor[hook] == "command")
+        if len(commands):  # Runtime.exec / ProcessBuilder: what the command reads (rare rows)
+            from harness.instrument.commands import refine as refine_command
+
+            for i in commands.tolist():
+                a = ev.at[i, "args"]
+                if isinstance(a, dict) and a.get("command") is not None:
+                    cat, cpi, ev.at[i, "args"] = refine_command(a)
+                    df.at[i, "category"] = cat
+                    override.at[i] = cat
+            has = override.notna().to_numpy()
         df["args"] = ev["args"].map(lambda v: cap_json(v, self.args_cap))
         df["ret"] = ev["ret"].map(lambda v: cap_json(v, self.args_cap))
         df["thread"] = ev["tid"].astype(str)
@@ -265,6 +280,11 @@ class RowBuilder:
                 cats[i], pis[i] = json.dumps(cat), "true" if pi else "false"
                 args[i] = json.dumps(cap_json({"args": jargs, "ret": jret, "via": "sim_java_call"}, self.args_cap))
                 continue
+            if kinds[i] in ("command", "argv"):  # shell commands: what they read (harness/instrument/commands.py)
+                from harness.instrument.commands import refine as refine_command
+
+                ccat, cpi, value = refine_command(value)
+                cats[i], pis[i] = json.dumps(ccat), "true" if cpi else "false"
             text = cap_json(value, self.args_cap) or "null"
             args[i] = json.dumps(text, ensure_ascii=False)
             refined = _refine(kinds[i], value)

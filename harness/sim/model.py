@@ -192,6 +192,14 @@ class Http(_Frozen):
         return v
 
 
+class ShellCommand(_Frozen):
+    """A command an SDK's native code runs (libc popen, posix_spawn of /system/bin/sh, or system),
+    against the sim device's shell, the way fingerprinting SDKs read identifiers."""
+
+    cmd: str = Field(min_length=1, max_length=4096)
+    via: Literal["popen", "posix_spawn", "system"] = "popen"
+
+
 class Step(_Frozen):
     """One thing a behaviour does; exactly one field is set."""
 
@@ -204,6 +212,12 @@ class Step(_Frozen):
     start_app: str | None = None  # start another package's component (wake-up / unrelated app launch)
     show_screen: str | None = None  # push a screen when the app is in front (renag)
     log: str | None = None
+    shell: ShellCommand | None = None  # a shell command run from native code (a string: via popen)
+
+    @field_validator("shell", mode="before")
+    @classmethod
+    def _shell(cls, v: Any) -> Any:
+        return {"cmd": v} if isinstance(v, str) else v
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Step:

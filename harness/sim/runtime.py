@@ -223,6 +223,7 @@ class SimAppRuntime(ScreensMixin):
         env = dict(os.environ, CONSENTRY_SIM_PROPS=str(self.work / f"{pkg}.props"),
                    CONSENTRY_SIM_JAVA=str(self.work / f"{pkg}.java"),
                    PYTHONPATH=str(Path(harness.__file__).resolve().parent.parent))
+        env.update(self._app_shell_env())
         if self.ctx.faults.clock_offset_s is not None:  # the clock-jump fault is armed (simclock.c)
             env["LD_PRELOAD"] = " ".join(filter(None, [str(library_path("simclock")), env.get("LD_PRELOAD")]))
             env["CONSENTRY_SIM_CLOCK_FILE"] = str(self.ctx.host_path(CLOCK_FILE))
@@ -237,6 +238,20 @@ class SimAppRuntime(ScreensMixin):
         self._log("ActivityManager", f"Start proc {popen.pid}:{pkg}/u0a{uid - 10000} for next-top-activity {{{full}}}")
         threading.Thread(target=self._read_proc, args=(proc,), name=f"sim-app-{pkg}", daemon=True).start()
         return proc
+
+    def _app_shell_env(self) -> dict[str, str]:
+        """Commands the app runs go to this device's shell (shell_service.py), not the host's."""
+        from harness.sim.shell_service import ShellService
+
+        if getattr(self, "_shell", None) is None:
+            import tempfile
+
+            # a Unix socket path must stay under 108 bytes: not under the sim root
+            sock = Path(tempfile.mkdtemp(prefix="consentry-sh-")) / "sock"
+            self._shell = ShellService(self.ctx, self, sock, self.work / "bin")
+        self._shell.ensure()
+        return {"CONSENTRY_SIM_SHELL": str(self._shell.sock_path), "CONSENTRY_SIM_ROOT": str(self.ctx.root).rstrip("/"),
+                "PATH": f"{self._shell.bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
 
     @staticmethod
     def _getprop_keys(model: AppModel) -> set[str]:
@@ -401,6 +416,8 @@ class SimAppRuntime(ScreensMixin):
             return True
 
     def shutdown(self) -> None:
+        if getattr(self, "_shell", None) is not None:
+            self._shell.close()
         with self._lock:
             procs = list(self._procs.values())
             for p in procs:

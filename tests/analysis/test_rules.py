@@ -310,3 +310,21 @@ def test_excessive_frequency_evidence_counts(tmp_path):
     detail = json.loads(row["evidence"])["detail"]
     assert detail["total_reads"] == 4 and detail["peak_reads_in_window"] == 3
     assert detail["reads_by_sdk"] == {"umeng-analytics": 4} and row["sdk"] == "umeng-analytics"
+
+
+def test_shell_commands_are_kinds_of_their_own(tmp_path):
+    """Two identifiers read through the same popen in one second are two kinds of read (as the
+    Android ID and the MAC through two APIs are); the same command three times is frequent."""
+    run = _accepted()
+    for t, cmd in ((2.0, "getprop ro.serialno"), (2.1, "settings get secure android_id")):
+        run.api(t, "device_id", hook="libc.popen", api="popen", layer="native", frames=UMENG_IMEI,
+                args=json.dumps({"command": cmd, "reads": [{"tool": cmd.split()[0], "target": "x",
+                                                              "category": "device_id"}]}))
+    run.write(tmp_path / "a")
+    assert "excessive-frequency" not in set(analysis.evaluate(analysis.open_runs(tmp_path / "a"))["rule"])
+    again = _accepted()
+    for t in (2.0, 2.1, 2.2, 2.3):
+        again.api(t, "device_id", hook="libc.popen", api="popen", layer="native", frames=UMENG_IMEI,
+                  args=json.dumps({"command": "getprop ro.serialno"}))
+    again.write(tmp_path / "b")
+    assert "excessive-frequency" in set(analysis.evaluate(analysis.open_runs(tmp_path / "b"))["rule"])

@@ -74,3 +74,34 @@ def test_extractors_on_real_objects(report):
     assert rows[("Runtime.exec", "(java.lang.String)")]["fields"]["category"] == "process"
     consumer = [r for (i, _), r in rows.items() if i == "LocationManager.getCurrentLocation"]
     assert len(consumer) == 2 and all(r["status"] == "ok" for r in consumer)
+
+
+def test_vendor_identifier_services_fire_once_against_their_stubs(report):
+    """Issue 16: every vendor identifier road (AIDL proxies, vendor SDKs, Xiaomi's IdProviderImpl,
+    UiccCardInfo) installs on the JVM and gives one device_id/sim_info event per call; only the
+    interface and late-loaded entries are skipped, with their reason."""
+    _, rows = report
+    cat = load_catalogue().by_id()
+    vendor = {k: v for k, v in rows.items() if cat[v["id"]].origin == "vendor-oaid"}
+    assert len(vendor) >= 40
+    skipped = {v["id"] for v in vendor.values() if v["status"] == "skipped"}
+    assert skipped == {"IdSupplier.getOAID", "IdSupplier.getOAID.2", "IdentifierManager.getOAID",
+                       "IdentifierManager.getVAID", "IdentifierManager.getAAID"}
+    for v in vendor.values():
+        if v["status"] != "skipped":
+            assert v["status"] == "ok" and v["events_per_call"] == 1, v
+    for hid in ("IdProviderImpl.getUDID", "IDeviceIdService.Stub.Proxy.getAAID",
+                "repeackage.IDeviceIdService.Stub.Proxy.getVAID", "IDeviceidInterface.Stub.Proxy.getOAID"):
+        (row,) = [v for v in rows.values() if v["id"] == hid]
+        assert row["fields"]["category"] == "device_id" and "Calls.c" in row["top_frame"]
+    (uicc,) = [v for v in rows.values() if v["id"] == "UiccCardInfo.getIccId"]
+    assert uicc["status"] == "ok" and uicc["fields"]["category"] == "sim_info"
+
+
+def test_ip_reads_say_local_or_public(report):
+    _, rows = report
+    scopes = {v["id"]: v["fields"]["args"]["scope"] for v in rows.values()
+              if v["status"] == "ok" and v["fields"]["category"] == "ip_address"}
+    assert scopes["InetAddress.getHostAddress"] == "local" and scopes["Inet6Address.getHostAddress"] == "public"
+    assert {"Inet4Address.getAddress", "Inet6Address.getAddress", "InetSocketAddress.getAddress",
+            "InetSocketAddress.getHostName", "InetSocketAddress.getHostString"} <= set(scopes)

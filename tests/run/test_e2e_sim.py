@@ -392,3 +392,30 @@ def test_policy_samples_yield_their_declared_findings(policy_sim, tmp_path, name
         assert len(text) > 20 and meta["sha256"]
     if name == "deep_policy" and scenario != "baseline":
         assert meta["taps_from_main"] == 5, meta
+
+
+def test_shell_command_reads_are_findings_with_their_command(tmp_path_factory, adb_server):
+    """The fingerprint SDK's shell commands ran on the sim device (the serial it read is the
+    device's, not the host's) and each identifier read is a finding whose evidence is the command;
+    a command that reads nothing is a process start, never an app launch."""
+    run = _run_dir(_sample_runs("shell_fingerprint", tmp_path_factory.mktemp("shfp")),
+                   "com.consentry.sample.shellfp", "refuse")
+    serial = json.loads((run / "identity.json").read_text())["serial"]
+    log = (run / "logcat.txt").read_text(encoding="utf-8", errors="replace")
+    assert f"sh: getprop ro.serialno: {len(serial) + 1} bytes: {serial}" in log
+    api = pd.read_parquet(run / "api_calls.parquet")
+    shell = api[api["hook_id"].isin(["libc.popen", "libc.system", "libc.posix_spawn"])]
+    by_cmd = {json.loads(a)["command"]: (c, p) for a, c, p in zip(shell["args"], shell["category"], shell["pi"], strict=True)}
+    assert by_cmd["getprop ro.serialno"] == ("device_id", True)
+    assert by_cmd["settings get secure android_id"] == ("device_id", True)
+    assert by_cmd["sh -c 'cat /sys/class/net/wlan0/address'"] == ("wifi_info", True)
+    assert by_cmd["ip addr show wlan0"] == ("ip_address", True)
+    assert by_cmd["pm list packages"] == ("installed_apps", True)
+    assert by_cmd["ls /data/data/com.consentry.sample.shellfp"] == ("process", False)
+    assert not (api["category"] == "app_launch").any()
+    f = pd.read_parquet(run / "findings.parquet")
+    early = f[f["rule"] == "collect-before-consent"]
+    assert {"device_id", "wifi_info", "ip_address", "installed_apps"} <= set(early["category"])
+    commands = {json.loads(json.loads(e)["first"]["args"])["command"] for e in early["evidence"]}
+    assert "getprop ro.serialno" in commands and "pm list packages" in commands
+    assert set(early["sdk"]) == {"shumei"}

@@ -97,6 +97,16 @@ class Actions:
                 ok, n = False, -1
         self.chan.log(tag, f"read {path}: {f'{n} bytes' if ok else 'failed'}", "D")
 
+    def do_shell(self, spec: dict[str, Any], sdk: str | None, tag: str) -> None:
+        """A command run from the SDK's native code (sdkshell.c) on the sim device's shell."""
+        lib = self.lib(sdk)
+        lib.sdk_shell.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t]
+        buf = ctypes.create_string_buffer(8192)
+        via = ("popen", "posix_spawn", "system").index(spec.get("via", "popen"))
+        n = lib.sdk_shell(spec["cmd"].encode(), via, buf, len(buf))
+        head = buf.value[:64].decode("utf-8", "replace").strip().replace("\n", " | ")
+        self.chan.log(tag, f"sh: {spec['cmd'][:80]}: {n} bytes: {head}", "D")
+
     def do_getprop(self, key: str, sdk: str | None, tag: str) -> None:
         buf = ctypes.create_string_buffer(92)
         lib = self.lib(sdk)

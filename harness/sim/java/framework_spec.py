@@ -179,7 +179,7 @@ EXTRA_CLASSES = (
     "android.database.Cursor", "android.database.MatrixCursor", "android.os.CancellationSignal",
     "android.os.Bundle", "android.content.pm.PackageInfo", "android.content.pm.ApplicationInfo",
     "android.net.wifi.WifiInfo", "android.location.Location", "android.os.Looper",
-    "android.widget.CheckBox",
+    "android.widget.CheckBox", "android.os.Binder", "android.os.IBinder",
 )
 
 # Hand-written members per class (support for the generated bodies and for the agent's
@@ -328,6 +328,8 @@ BODIES: dict[tuple[str, str, tuple[str, ...] | None], str] = {
     ("android.telephony.SubscriptionManager", "getPhoneNumber", ("int", "int")):
         "return consentry.sim.Identity.get(\"phone_number\");",
     ("android.telephony.SubscriptionInfo", "getIccId", None): "return consentry.sim.Identity.get(\"iccid\");",
+    ("android.telephony.UiccCardInfo", "getIccId", None): "return consentry.sim.Identity.get(\"iccid\");",
+    ("android.telephony.UiccPortInfo", "getIccId", None): "return consentry.sim.Identity.get(\"iccid\");",
     ("android.telephony.SubscriptionInfo", "getNumber", None): "return consentry.sim.Identity.get(\"phone_number\");",
     ("android.os.Build", "getSerial", None): "return consentry.sim.Identity.get(\"serial\");",
     ("android.net.wifi.WifiInfo", "getMacAddress", None): "return \"02:00:00:00:00:00\";",

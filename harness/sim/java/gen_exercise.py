@@ -16,7 +16,7 @@ from pathlib import Path
 from harness.catalogue import Catalogue, Hook
 from harness.sim.java import framework_spec as S
 from harness.sim.java.gen_framework import PRIMS, Framework, base_type, src
-from harness.sim.java.stubs import SKIP_CLASSES, SKIP_ORIGINS
+from harness.sim.java.stubs import RECEIVERS, SKIP_CLASSES, SKIP_ORIGINS
 
 OTHER_PKG = "com.example.other"
 PACKAGE_METHODS = {"getPackageInfo", "getApplicationInfo", "getInstallerPackageName", "getInstallSourceInfo",
@@ -103,6 +103,8 @@ def _value(fw: Framework, h: Hook, i: int, t: str, sig: tuple[str, ...]) -> str:
 def _receiver(fw: Framework, h: Hook) -> str | None:
     """Expression for the object an app calls the method on; None when it cannot be made."""
     cls = h.class_ or ""
+    if (h.impl or cls) in RECEIVERS:  # stubbed libraries and addresses as apps obtain them (stubs.py)
+        return RECEIVERS[h.impl or cls]
     if cls in SERVICE_OF:
         return f'({src(cls)}) ctx.getSystemService("{SERVICE_OF[cls]}")'
     if cls == "android.text.ClipboardManager":

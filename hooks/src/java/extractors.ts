@@ -59,6 +59,8 @@ const URI_CLASSES: [RegExp, string][] = [
     [/^media(\/|$)/, "storage"],
     [/^(browser|com\.android\.browser)(\/|$)/, "browser"],
     [/^(telephony|icc)(\/|$)/, "sim_info"],
+    // vendors' identifier (OAID/VAID/AAID) providers: vivo, Meizu, nubia (Android_CN_OAID)
+    [/^(com\.vivo\.vms\.IdProvider|com\.meizu\.flyme\.openidsdk|cn\.nubia\.identity)(\/|$)/, "device_id"],
 ];
 
 export function classifyUri(uri: string): string | null {
@@ -98,6 +100,30 @@ function intentInfo(intent: any): Record<string, unknown> | null {
         package: pkg === null ? (cmp === null ? null : String(cmp.getPackageName())) : String(pkg),
         data: data === null ? null : capStr(String(data), 200),
     };
+}
+
+/**
+ * Scope of an IP address literal: `loopback` and `unspecified` are no one's address; `local` is a
+ * private, link-local, unique-local or carrier-grade NAT address (the device on its network);
+ * `public` a globally routable one (what servers see).
+ */
+export function ipScope(ip: string): string {
+    const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+    if (v4 !== null) {
+        const [a, b] = [Number(v4[1]), Number(v4[2])];
+        if (a === 127) return "loopback";
+        if (a === 0) return "unspecified";
+        if (a === 10 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168) || (a === 169 && b === 254)
+            || (a === 100 && b >= 64 && b < 128)) return "local";
+        return "public";
+    }
+    const v6 = ip.toLowerCase().split("%")[0];
+    if (v6 === "::1") return "loopback";
+    if (v6 === "::" || v6 === "0:0:0:0:0:0:0:0") return "unspecified";
+    if (v6 === "0:0:0:0:0:0:0:1") return "loopback";
+    if (/^fe[89ab]/.test(v6) || /^f[cd]/.test(v6)) return "local";
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6);
+    return mapped !== null ? ipScope(mapped[1]) : "public";
 }
 
 export const EXTRACTORS: Record<string, (c: Ctx) => Extracted | null> = {
@@ -239,6 +265,26 @@ export const EXTRACTORS: Record<string, (c: Ctx) => Extracted | null> = {
             id = v.getId() > 0 ? String(v.getResources().getResourceEntryName(v.getId())) : null;
         } catch { /* no resource name */ }
         return { args: { view: String(v.$className), text, desc, id }, ret: c.ret, cat: null };
+    },
+
+    /** InetAddress / InetSocketAddress reads: the address and its scope (local or public). An
+     * address known by a host name (`name/1.2.3.4`) is a destination the app resolved, not the
+     * device's own address, and loopback or unspecified addresses are no one's: those are dropped. */
+    ip: (c) => {
+        let addr = c.self;
+        if (addr !== null && addr !== undefined && addr.$className === "java.net.InetSocketAddress") addr = addr.getAddress();
+        if (addr === null || addr === undefined) return null;
+        const shown = String(addr.toString());
+        const slash = shown.lastIndexOf("/");
+        const literal = slash >= 0 ? shown.slice(slash + 1) : String(addr.getHostAddress());
+        // getHostName of an address without a name stores the literal as its name (failed reverse lookup)
+        if (slash > 0 && shown.slice(0, slash) !== literal) return null;
+        const scope = ipScope(literal);
+        if (scope === "loopback" || scope === "unspecified") return null;
+        let ret: unknown = toJson(c.ret, c.cap);
+        if (c.ret !== null && c.ret !== undefined && typeof c.ret !== "string" && typeof c.ret.length === "number"
+            && c.ret.$className === undefined) ret = literal; // byte[]: the literal it encodes
+        return { args: { ip: literal, scope }, ret, cat: null };
     },
 
     /** Dialog.show and friends: which dialog class. */

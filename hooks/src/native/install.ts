@@ -1,6 +1,7 @@
 /**
  * The one native hook path: every native catalogue entry is resolved through the module watcher
- * and attached with the CModule callbacks (extractor = ring kind: raw, path, str2, sockaddr, prop),
+ * and attached with the CModule callbacks (extractor = ring kind: raw, path, str2, sockaddr, prop,
+ * command, argv),
  * except TLS entries (tls_write, tls_read, tls_write_ex, tls_read_ex) whose payload is variable and
  * large, which use JS callbacks. Each attachment is an undoable job; entries whose export never
  * showed up are reported by `missing()`.

@@ -10,13 +10,19 @@
  *   40 u32 tid | 44 u16 hook index | 46 u16 slen | 48 u32 offset of the string in the blob | 52 u32 0
  * The string's meaning depends on the hook's kind:
  *   path: the path; str2: "node\0service"; sockaddr: the raw sockaddr bytes; prop: "name\0value";
- *   java_call: "class\0method\0arg\0value" (the sim's sim_java_call, standing in for ART).
+ *   java_call: "class\0method\0arg\0value" (the sim's sim_java_call, standing in for ART);
+ *   command: the command line (popen/system); argv: the program path, then its argv joined by
+ *   0x1f (posix_spawn). execve is not hooked: its callers that matter run it in a vfork child,
+ *   which shares the app's memory, and a Frida hook that runs there left the session unable to
+ *   detach (measured with CPython's subprocess and glibc's popen). Both record only calls made outside another hooked call
+ *   (invocation depth 0): glibc's popen and system start their shell through posix_spawn, bionic's
+ *   popen through vfork+execve, and one app call must give one event.
  */
 
 export const HEADER = 56;
 export const SLOT = 320;
 
-export const KINDS: Record<string, number> = { raw: 0, path: 1, str2: 2, sockaddr: 3, prop: 4, java_call: 5 };
+export const KINDS: Record<string, number> = { raw: 0, path: 1, str2: 2, sockaddr: 3, prop: 4, java_call: 5, command: 6, argv: 7 };
 
 const SOURCE = `
 #include <gum/guminterceptor.h>
@@ -24,6 +30,7 @@ const SOURCE = `
 
 extern int clock_gettime (int, void *);
 extern int usleep (unsigned int);
+extern int access (const char *, int);
 extern volatile gint block_us;
 extern volatile gint ring_head;
 extern volatile gint ring_tail;
@@ -48,9 +55,9 @@ typedef struct {
   volatile gint window; volatile gint emitted; volatile gint suppressed; gint enabled;
 } HookCfg;
 
-typedef struct {
+struct Inv {
   gint keep; gint slen; guint64 a0; guint64 a1; gpointer out; char str[STRMAX];
-} Inv;
+};
 
 static gint64 now_us (void) {
   struct { gint64 s; gint64 ns; } ts;
@@ -86,6 +93,9 @@ static gint copy_str (char * dst, gint room, const char * src) {
   while (n < room && src[n] != 0) { dst[n] = src[n]; n++; }
   return n;
 }
+
+typedef struct Inv Inv;
+static void emit (GumInvocationContext * ic, HookCfg * c, Inv * inv, gint64 ret);
 
 static HookCfg * cfg_of (GumInvocationContext * ic) {
   guint idx = GPOINTER_TO_UINT (gum_invocation_context_get_listener_function_data (ic));
@@ -138,6 +148,31 @@ void on_enter (GumInvocationContext * ic) {
       inv->slen = n;
       inv->out = gum_invocation_context_get_nth_argument (ic, 3);
       break;
+    }
+    case 6: {
+      /* popen/system: recorded on entry (one event per call, whatever the command does) */
+      if (gum_invocation_context_get_depth (ic) > 0) return;
+      inv->slen = copy_str (inv->str, STRMAX, gum_invocation_context_get_nth_argument (ic, c->arg_a));
+      inv->out = NULL;
+      emit (ic, c, inv, 0);
+      return;
+    }
+    case 7: {
+      /* posix_spawn(p): recorded on entry, only for a program that exists and is executable */
+      if (gum_invocation_context_get_depth (ic) > 0) return;
+      const char * path = gum_invocation_context_get_nth_argument (ic, c->arg_a);
+      char * const * argv = gum_invocation_context_get_nth_argument (ic, c->arg_b);
+      if (path == NULL || (path[0] == '/' && access (path, 1) != 0)) return;
+      gint n = copy_str (inv->str, STRMAX - 1, path);
+      inv->str[n++] = 0;
+      for (gint i = 0; argv != NULL && argv[i] != NULL && i < 64 && n < STRMAX - 1; i++) {
+        if (i > 0) inv->str[n++] = 0x1f; /* unit separator: argument boundaries survive */
+        n += copy_str (inv->str + n, STRMAX - 1 - n, argv[i]);
+      }
+      inv->slen = n;
+      inv->out = NULL;
+      emit (ic, c, inv, 0);
+      return;
     }
     case 4: {
       const char * name = gum_invocation_context_get_nth_argument (ic, 0);
@@ -316,6 +351,7 @@ export class NativeRing {
         this.cm = new CModule(SOURCE, {
             clock_gettime: clock,
             usleep: Module.getGlobalExportByName("usleep"),
+            access: Module.getGlobalExportByName("access"),
             block_us: counters.add(16),
             ring_head: counters,
             ring_tail: counters.add(4),
