@@ -125,7 +125,8 @@ def teardown(ctx: RunContext) -> list[str]:
             errors.append(f"{what}: {exc}")
 
     if ctx.observer is not None:
-        guard("observer", ctx.observer.stop)
+        observer = ctx.observer
+        guard("observer", lambda: observer.stop(final=ctx.device.alive()))
     if ctx.instrument is not None:
         guard("agent", ctx.instrument.stop)
     alive = ctx.device.alive() or reconnect(ctx.device.serial)

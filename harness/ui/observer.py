@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from harness.ui.device import UiDevice
 from harness.ui.hierarchy import parse
 from harness.ui.model import Classification
 from harness.ui.state import ConsentTracker, Transition
+
+log = logging.getLogger(__name__)
 
 RELEVANT = ("consent_notice", "permission_dialog", "permission_rationale", "login_agreement")
 
@@ -255,11 +258,20 @@ class UiObserver:
             self._thread = threading.Thread(target=self._loop, name="ui-observer", daemon=True)
             self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, final: bool = False) -> None:
+        """Stop polling. `final`: then look at the screen once more, so the screen the run ended on
+        is recorded however late it came: a prompt that appears during the scenario's last wait,
+        while a slow dump (seconds on a loaded machine) is in flight, would otherwise end the run
+        unseen. The runner asks for it when the device is still there."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
+        if final:
+            try:
+                self.poll()
+            except Exception as exc:  # noqa: BLE001 - teardown goes on; the failure is data
+                log.warning("final UI observation failed: %s", exc)
 
     def __enter__(self) -> UiObserver:
         self.start()

@@ -343,55 +343,36 @@ POLICY_SAMPLES = ("policy_full", "sdk_omitted", "location_undeclared", "deep_pol
                   "permission_bundle", "compliant")
 
 
-@pytest.fixture(scope="module")
-def policy_sim(adb_server, tmp_path_factory):
-    """One sim device with the policy sample apps (and the compliant one), shared by the module."""
-    from harness.sim.samples import sample_app_paths
-    from harness.sim.server import SimDevice
-
-    paths = sample_app_paths()
-    sim = SimDevice(tmp_path_factory.mktemp("policy-sim"), apps=[paths[n] for n in POLICY_SAMPLES])
-    sim.start()
-    try:
-        for _ in range(50):
-            if "connected to" in _adb("connect", sim.serial) and _adb("-s", sim.serial, "get-state").strip() == "device":
-                break
-            time.sleep(0.1)
-        yield sim, paths
-    finally:
-        _adb("disconnect", sim.serial)
-        sim.stop()
-
-
-@pytest.mark.parametrize("scenario", ["baseline", "refuse", "accept", "accept-grant", "background"])
 @pytest.mark.parametrize("name", POLICY_SAMPLES)
-def test_policy_samples_yield_their_declared_findings(policy_sim, tmp_path, name, scenario):
+def test_policy_samples_keep_the_policy_they_read(name, tmp_path_factory, adb_server):
     """Each policy sample app, through each built-in scenario, gives exactly the findings its model
-    declares, the policy rules included; and its run keeps the policy it read in policy/."""
-    from harness.scenario.loader import builtin_scenarios
+    declares, the policy rules included; and its run keeps the policy it read in policy/. Reads the
+    demo suite's runs when it ran in this session (they are the same runs: one app, the demo's
+    scenarios and time scale), else runs the sample alone on two sims."""
     from harness.sim.samples import sample_models
 
-    sim, paths = policy_sim
     model = sample_models()[name]
-    result = execute_run(connect_device(sim.serial), read_apk(paths[name]), builtin_scenarios()[scenario],
-                         RunOptions(out=tmp_path, time_scale=0.2))
-    assert result.status == "complete", result.reason
-    findings = pd.read_parquet(result.run_dir / "findings.parquet")
-    got, want = set(findings["rule"]), set(model.expect.get(scenario, ()))
-    assert got == want, (f"missing {sorted(want - got)}, extra {sorted(got - want)}",
-                         findings[["rule", "category", "sdk", "evidence"]].to_dict("records"))
-    if scenario == "baseline":
-        return
-    meta = json.loads((result.run_dir / "policy" / "policy.json").read_text())
-    if name == "no_policy":
-        assert meta["status"] == "absent" and not meta["entry_seen"]
-    else:
-        assert meta["status"] == "read", meta
-        text = (result.run_dir / meta["text_file"]).read_text()
-        assert meta["source"]["kind"] == "url" and meta["html_file"], meta  # the page came over the proxy
-        assert len(text) > 20 and meta["sha256"]
-    if name == "deep_policy" and scenario != "baseline":
-        assert meta["taps_from_main"] == 5, meta
+    runs = _sample_runs(name, tmp_path_factory.mktemp(name))
+    for scenario in SCENARIOS:
+        run_dir = _run_dir(runs, model.package, scenario)
+        manifest = json.loads((run_dir / "manifest.json").read_text())
+        assert manifest["status"] == "complete", (scenario, manifest.get("reason"))
+        findings = pd.read_parquet(run_dir / "findings.parquet")
+        got, want = set(findings["rule"]), set(model.expect.get(scenario, ()))
+        assert got == want, (scenario, f"missing {sorted(want - got)}, extra {sorted(got - want)}",
+                             findings[["rule", "category", "sdk", "evidence"]].to_dict("records"))
+        if scenario == "baseline":
+            continue
+        meta = json.loads((run_dir / "policy" / "policy.json").read_text())
+        if name == "no_policy":
+            assert meta["status"] == "absent" and not meta["entry_seen"], (scenario, meta)
+        else:
+            assert meta["status"] == "read", (scenario, meta)
+            text = (run_dir / meta["text_file"]).read_text()
+            assert meta["source"]["kind"] == "url" and meta["html_file"], (scenario, meta)  # came over the proxy
+            assert len(text) > 20 and meta["sha256"]
+        if name == "deep_policy":
+            assert meta["taps_from_main"] == 5, (scenario, meta)
 
 
 def test_shell_command_reads_are_findings_with_their_command(tmp_path_factory, adb_server):
