@@ -54,6 +54,7 @@ class _Session:
         self.clock_end: int | None = None
 
 
+ATTACH_TRIES = 3
 _BYTECODE: dict[str, bytes] = {}
 _BYTECODE_LOCK = threading.Lock()
 
@@ -114,12 +115,31 @@ class Instrument:
         import frida
 
         try:
-            session = self.device.attach(pid)
+            session = self._attach_with_retries(pid)
         except frida.ProcessNotFoundError as exc:
             raise AgentError(f"process {pid} not found on {self.device.name}: {exc}") from exc
         except frida.PermissionDeniedError as exc:
             raise AgentError(f"attaching to {pid} was refused (ptrace scope? root?): {exc}") from exc
+        except (frida.ProcessNotRespondingError, frida.TimedOutError) as exc:
+            raise AgentError(f"process {pid} did not answer Frida's attach in {ATTACH_TRIES} tries: {exc}") from exc
         self._load(pid, session)
+
+    def _attach_with_retries(self, pid: int) -> Any:
+        """Frida's attach injects its agent and waits for it to sync up; on a starved CPU (load 20
+        and more on two cores) that wait can run out ("unexpectedly timed out trying to sync up
+        with agent") although nothing is wrong. The process is held at its start (spawn gating)
+        and the agent is shared per process, so trying again is safe; each retry is an event."""
+        import frida
+
+        for attempt in range(1, ATTACH_TRIES + 1):
+            try:
+                return self.device.attach(pid)
+            except (frida.ProcessNotRespondingError, frida.TimedOutError) as exc:
+                if attempt == ATTACH_TRIES:
+                    raise
+                self.writer.event("agent:attach-retry", {"pid": pid, "attempt": attempt, "error": str(exc)[:200]},
+                                  source="instrument")
+        raise AssertionError("unreachable")
 
     def spawn_and_attach(self, target: list[str] | str) -> int:
         """Spawn suspended (argv list, or an Android package name), load the agent, return the

@@ -138,6 +138,8 @@ def _frida_failure(exc: BaseException, serial: str) -> str | None:
     if name in ("ServerNotRunningError", "TransportError", "TimedOutError", "InvalidOperationError"):
         return (f"frida-server on {serial} stopped answering ({name}: {exc}); "
                 f"check it with `consentry doctor --device {serial} --fix`")
+    if name == "ProcessNotRespondingError":
+        return f"the app's process on {serial} stopped answering Frida ({exc})"
     if name in ("PermissionDeniedError", "NotSupportedError"):
         return f"Frida refused on {serial} ({name}: {exc}): frida-server must run as root"
     return None
