@@ -247,6 +247,13 @@ def prepare_asks(runset, ui_trans: pd.DataFrame, run_ids: pd.Index, consent: Con
     """Permission prompts: system dialog screens plus consent rows for permission subjects."""
     c = runset.consent
     c = c[c["subject"].astype(str).str.startswith("permission:") & c["state"].astype(str).isin(["shown", "granted", "denied"])]
+    # A decision is an ask of its own only when no `shown` of that subject came before it since the
+    # last decision: otherwise it answers that prompt (on a loaded machine the answer can come
+    # more than the merge window after the prompt was seen, and was counted as a second prompt).
+    c = c.sort_values(["run_id", "subject", "t_ns"], kind="stable")
+    state = c["state"].astype(str)
+    prev = state.groupby([c["run_id"].astype(str), c["subject"].astype(str)]).shift(1)
+    c = c[(state == "shown") | (prev != "shown")]
     from_consent = pd.DataFrame({"run": run_codes(c, run_ids), "t_ns": c["t_ns"].to_numpy().astype(np.int64),
                                  "subject": c["subject"].astype(object).to_numpy(), "source": "consent",
                                  "screenshot": None})

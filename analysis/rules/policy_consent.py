@@ -66,9 +66,26 @@ def forced_consent(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
                                    g["to"].first().to_numpy(), strict=True)])
 
 
+def _answered_at(ctx: Context, asks: pd.DataFrame) -> pd.Series:
+    """For each ask (sorted by run, t_ns), when it was answered: the first decision (granted or
+    denied) of its run and subject at or after it, else the ask's own time."""
+    c = ctx.runset.consent
+    c = c[c["subject"].astype(str).str.startswith("permission:") & c["state"].astype(str).isin(["granted", "denied"])]
+    decided = pd.DataFrame({"run": run_codes(c, ctx.run_ids), "subject": c["subject"].astype(str).to_numpy(),
+                            "t_dec": c["t_ns"].to_numpy().astype(np.int64)})
+    left = pd.DataFrame({"t_ns": asks["t_ns"].to_numpy().astype(np.int64), "run": asks["run"].to_numpy().astype(np.int64),
+                         "subject": asks["subject"].astype(str).to_numpy(), "i": np.arange(len(asks))})
+    if decided.empty:
+        return pd.Series(left["t_ns"].to_numpy(), index=asks.index)
+    m = pd.merge_asof(left.sort_values("t_ns", kind="stable"), decided.sort_values("t_dec", kind="stable"),
+                      left_on="t_ns", right_on="t_dec", by=["run", "subject"], direction="forward")
+    m = m.sort_values("i")
+    return pd.Series(m["t_dec"].fillna(m["t_ns"]).to_numpy().astype(np.int64), index=asks.index)
+
+
 def permission_bundle(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     """At first launch, before any function of the app was used, prompts for `bundle_min_groups` or
-    more dangerous permission groups came in one burst (each within `bundle_gap_s` of the last)."""
+    more dangerous permission groups came in one burst (each within `bundle_gap_s` of the answer to the last)."""
     asks = ctx.asks
     if asks.empty:
         return empty_hits()
@@ -83,7 +100,12 @@ def permission_bundle(ctx: Context, cfg: RuleConfig) -> pd.DataFrame:
     if a.empty:
         return empty_hits()
     a = a.sort_values(["run", "t_ns"], kind="stable").reset_index(drop=True)
-    gap = a.groupby("run")["t_ns"].diff()
+    # "One after the other" is measured from when the previous prompt was answered: the next one
+    # comes up as the last closes, and how long the answer took (a person, or a harness on a
+    # loaded machine) is not the app's doing.
+    end = _answered_at(ctx, a)
+    gap = pd.Series(a["t_ns"].to_numpy() - end.shift(1).to_numpy(), index=a.index)
+    gap[a["run"].ne(a["run"].shift(1))] = np.nan
     a["burst"] = (gap.isna() | (gap > int(cfg.bundle_gap_s * 1e9))).cumsum()
     groups = a.groupby("burst")["subject"].nunique()
     big = groups[groups >= cfg.bundle_min_groups].index
