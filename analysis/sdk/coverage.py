@@ -26,6 +26,7 @@ from pathlib import Path
 from analysis.errors import AnalysisInputError
 from analysis.sdk.build import build, read_sources
 from analysis.sdk.builder.classify import company_key
+from analysis.sdk.builder.merge import LIBRARY_LIST_ID
 from analysis.sdk.builder.readers import RawEntry
 from analysis.sdk.builder.sources import Source, discover
 from analysis.sdk.entry import Sdk
@@ -44,6 +45,7 @@ class Recall:
     hit: float = 0.0
     total: float = 0.0
     same_company: float = 0.0
+    via_list: float = 0.0  # attributed only by a library list (a `fill` source naming no SDK)
 
     @property
     def recall(self) -> float | None:
@@ -53,10 +55,15 @@ class Recall:
     def company_recall(self) -> float | None:
         return self.same_company / self.total if self.total else None
 
-    def add(self, hit: bool, same: bool, weight: float = 1.0) -> None:
+    @property
+    def list_share(self) -> float | None:
+        return self.via_list / self.total if self.total else None
+
+    def add(self, hit: bool, same: bool, weight: float = 1.0, via_list: bool = False) -> None:
         self.total += weight
         self.hit += weight if hit else 0.0
         self.same_company += weight if same else 0.0
+        self.via_list += weight if hit and via_list else 0.0
 
 
 @dataclass
@@ -70,7 +77,8 @@ class SourceCoverage:
 
     def as_dict(self) -> dict:
         def fmt(r: Recall) -> dict:
-            return {"recall": r.recall, "same_company": r.company_recall, "n": r.total}
+            return {"recall": r.recall, "same_company": r.company_recall, "via_library_list": r.list_share,
+                    "n": r.total}
         return {"source": self.source, "entries": self.entries,
                 "packages": {k: fmt(v) for k, v in self.packages.items()}, "native": fmt(self.native),
                 "host_contacts": fmt(self.host_contacts), "missed_examples": self.missed_examples}
@@ -100,6 +108,10 @@ def _region(entry: Sdk | None) -> str:
     return "CN" if entry.country == "CN" else "other"
 
 
+def _listed(entry: Sdk | None) -> bool:
+    return entry is not None and entry.id.startswith(LIBRARY_LIST_ID)
+
+
 def _same(a: Sdk | None, b: Sdk | None) -> bool:
     return a is not None and b is not None and company_key(a.company) == company_key(b.company)
 
@@ -119,12 +131,12 @@ def measure(from_dirs: list[Path] | None = None, contacts: list[tuple[str, int]]
             for p in r["packages"]:
                 got, truth = rest.by_class(p), full.by_class(p)
                 for key in (_region(truth), "all"):
-                    cov.packages[key].add(got is not None, _same(got, truth))
+                    cov.packages[key].add(got is not None, _same(got, truth), via_list=_listed(got))
                 if got is None and len(cov.missed_examples) < 12:
                     cov.missed_examples.append(p)
             for n in r["native"]:
                 got, truth = rest.by_library(n), full.by_library(n)
-                cov.native.add(got is not None, _same(got, truth))
+                cov.native.add(got is not None, _same(got, truth), via_list=_listed(got))
         trackers = [r for r in entries if r.get("category") in TRACKING]
         own = SdkDb([_hosts_only(source.name, trackers)]) if any(r["hosts"] for r in trackers) else None
         if own is not None:
@@ -155,6 +167,14 @@ def table(rows: list[SourceCoverage]) -> str:
         lines.append(f"{c.source:<18} {c.entries:>7} | {cell(c.packages['CN'])} {cell(c.packages['other'])} "
                      f"{cell(c.packages['unknown'])} {cell(c.packages['all'])} | {cell(c.native)} | "
                      f"{_pct(c.host_contacts.recall)} of {int(c.host_contacts.total):>7} contacts")
+    lines += ["", "stricter: attributed to the same company as in the full build / of the recall, the share "
+              "attributed only by a library list (no SDK named)"]
+    for c in rows:
+        def strict(r: Recall, width: int = 14) -> str:
+            return f"{_pct(r.company_recall)} /{_pct(r.list_share)}".rjust(width)
+        lines.append(f"{c.source:<18} {'':>7} | {strict(c.packages['CN'])} {strict(c.packages['other'])} "
+                     f"{strict(c.packages['unknown'])} {strict(c.packages['all'])} | {strict(c.native)} | "
+                     f"{_pct(c.host_contacts.company_recall)} same company")
     return "\n".join(lines)
 
 

@@ -22,6 +22,7 @@ from analysis.sdk.builder.sources import Source
 from analysis.sdk.entry import CATEGORIES, TRANSPARENT_CATEGORIES, Sdk
 
 HAND = "hand-written"
+LIBRARY_LIST_ID = "library-list-"  # id prefix of the entry a library list (a `fill` source) gives
 FALLBACK_SHARE = 0.5  # the company's share (strictly more than) of the entries under a namespace
 FALLBACK_MIN = 1  # entries under the namespace; one is enough for a distinctive name (4+ characters)
 _BROAD_NS = frozenset({"com.github", "io.github", "com.google.android", "org.apache", "com.android", "net.sf",
@@ -416,12 +417,35 @@ def merge(hand: list[Sdk], raw_by_source: list[tuple[Source, list[RawEntry]]], f
     m = _Merger()
     m.add_hand(hand)
     for source, raws in raw_by_source:
-        for raw in raws:
-            m.add_raw(raw, source)
+        if not source.fill:
+            for raw in raws:
+                m.add_raw(raw, source)
     base = sibling_namespaces(m.finish())
     coded = {e.id for e in base if e.packages or e.native}  # before names derived from domains
     entries = reverse_domain_signatures(base)
     if fallbacks:
         taken = {e.id for e in entries}
         entries += [f for f in vendor_fallbacks(entries, coded) if f.id not in taken]
+    for source, raws in raw_by_source:
+        if source.fill:
+            entries += fill_gaps(entries, raws, source)
     return sorted(entries, key=lambda e: e.id)
+
+
+def fill_gaps(entries: list[Sdk], raws: list[RawEntry], source: Source) -> list[Sdk]:
+    """One entry for a list that names no SDK or company (a library list), holding its package
+    prefixes that no entry covers yet, neither the prefix nor a shorter one: such a list never takes
+    code away from a named SDK (`com.facebook.ads` stays Facebook Audience Network whatever the list
+    says). It says the code is a third-party library (transparent), nothing of companies or countries;
+    one entry rather than one per namespace keeps the shipped file small."""
+    owned = {p for e in entries for p in e.packages}
+    new: set[str] = set()
+    for p in sorted({p for raw in raws for p in raw["packages"]}, key=lambda p: (p.count("."), p)):
+        parts = p.split(".")
+        if not any(".".join(parts[:i]) in owned or ".".join(parts[:i]) in new for i in range(1, len(parts) + 1)):
+            new.add(p)  # (a longer prefix under one already listed adds nothing)
+    if not new:
+        return []
+    return [Sdk(id=f"{LIBRARY_LIST_ID}{_slug(source.name)}"[:64], name=f"third-party library ({source.title.split(' (')[0]})",
+                company="unknown (library list)", country=None, category="library",
+                packages=tuple(sorted(new)), source=source.url, sources=(source.name,), transparent=True)]
