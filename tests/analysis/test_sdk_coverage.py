@@ -19,10 +19,11 @@ def coverage():
 
 
 def test_every_source_is_measured(coverage):
-    assert set(coverage) == {"exodus", "libchecker", "libradar", "libscout", "whotracksme", "androlibzoo"}
+    assert set(coverage) == {"exodus", "libchecker", "libradar", "libscout", "whotracksme", "androlibzoo",
+                             "adguard-trackers (held out)"}
 
 
-@pytest.mark.parametrize("source", ["exodus", "whotracksme"])
+@pytest.mark.parametrize("source", ["exodus", "whotracksme", "adguard-trackers (held out)"])
 def test_tracker_host_contacts_of_real_apps(coverage, source):
     r = coverage[source].host_contacts
     assert r.total > 10_000  # thousands of app-host contacts, weighted by apps

@@ -64,3 +64,22 @@ def test_a_library_list_only_fills_gaps():
     lib = db.by_class("org.utilib.core.Strings")
     assert lib is not None and lib.transparent and lib.category == "library"
     assert sum(1 for e in db.entries.values() if "list" in e.sources) == 1  # one compact entry
+
+
+def test_adguard_reader_and_its_malformed_file(tmp_path):
+    import json
+
+    import pytest
+
+    from analysis.errors import AnalysisInputError
+    from analysis.sdk.builder.readers import read_adguard
+
+    f = tmp_path / "trackers.json"
+    f.write_text(json.dumps({"categories": {"4": "advertising"}, "trackers": {"acme": {"name": "Acme Ads", "categoryId": 4}},
+                             "trackerDomains": {"ads.acme.example": "acme", "BAD DOMAIN": "acme"}}), encoding="utf-8")
+    (entry,) = read_adguard(tmp_path, ["trackers.json"])
+    assert entry["category"] == "advertising" and entry["hosts"] == ["ads.acme.example"]
+    f.write_text(json.dumps({"trackers": {"x": {"categoryId": 4}}, "trackerDomains": {}}), encoding="utf-8")
+    with pytest.raises(AnalysisInputError) as err:
+        read_adguard(tmp_path, ["trackers.json"])
+    assert str(f) in str(err.value) and "trackers.x" in str(err.value)

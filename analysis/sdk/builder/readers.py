@@ -337,6 +337,40 @@ def read_package_list(directory: Path, files: list[str]) -> list[RawEntry]:
     return [groups[k] for k in sorted(groups)]
 
 
+ADGUARD = {"advertising": "advertising", "pornvertising": "advertising", "site_analytics": "analytics",
+           "mobile_analytics": "analytics", "telemetry": "analytics", "social_media": "social",
+           "customer_interaction": "customer_support", "cdn": "cdn", "hosting": "cloud",
+           "audio_video_player": "media"}
+
+
+def read_adguard(directory: Path, files: list[str]) -> list[RawEntry]:
+    """AdGuard companiesdb trackers (`{"categories": {id: name}, "trackers": {key: {name, categoryId,
+    url, companyId}}, "trackerDomains": {domain: key}}`): one entry per tracker with its domains."""
+    out = []
+    for fname in files:
+        path = directory / fname
+        doc = _load_json(path)
+        if not isinstance(doc, dict) or not isinstance(doc.get("trackers"), dict) \
+                or not isinstance(doc.get("trackerDomains"), dict):
+            raise AnalysisInputError("expected trackers and trackerDomains mappings", source=str(path))
+        names = {str(k): str(v) for k, v in (doc.get("categories") or {}).items()}
+        domains: dict[str, list[str]] = {}
+        for dom, key in doc["trackerDomains"].items():
+            if isinstance(dom, str) and isinstance(key, str) and _HOST_OK.match(dom.lower()):
+                domains.setdefault(key, []).append(dom.lower())
+        for key, t in sorted(doc["trackers"].items()):
+            if not isinstance(t, dict) or not t.get("name"):
+                raise AnalysisInputError("needs a name", source=str(path), where=f"trackers.{key}")
+            if not domains.get(key):
+                continue
+            out.append({"ref": f"adguard:{key}", "name": str(t["name"]),
+                        "company": str(t.get("companyId") or t["name"]), "country": None,
+                        "category": ADGUARD.get(names.get(str(t.get("categoryId")), ""), "other"),
+                        "packages": [], "native": [], "hosts": sorted(domains[key]), "transparent": False,
+                        "url": t.get("url") if isinstance(t.get("url"), str) else None})
+    return out
+
+
 WHOTRACKSME = {"advertising": "advertising", "pornvertising": "advertising", "site_analytics": "analytics",
                "customer_interaction": "customer_support", "social_media": "social", "comments": "social",
                "cdn": "cdn", "hosting": "cloud", "audio_video_player": "media"}
@@ -368,5 +402,5 @@ def read_whotracksme(directory: Path, files: list[str]) -> list[RawEntry]:
 READERS: dict[str, Callable[[Path, list[str]], list[RawEntry]]] = {
     "exodus": read_exodus, "libchecker": read_libchecker, "libradar": read_libradar, "libscout": read_libscout,
     "sdk-db": read_sdk_db, "whotracksme": read_whotracksme, "ddg-tds": read_ddg_tds, "xray": read_xray, "hosts": read_hosts_list,
-    "package-list": read_package_list,
+    "package-list": read_package_list, "adguard": read_adguard,
 }
