@@ -83,3 +83,10 @@ def test_adguard_reader_and_its_malformed_file(tmp_path):
     with pytest.raises(AnalysisInputError) as err:
         read_adguard(tmp_path, ["trackers.json"])
     assert str(f) in str(err.value) and "trackers.x" in str(err.value)
+
+
+def test_a_vendor_brand_stands_for_its_native_libraries_where_a_word_ends():
+    db = _db((_source("code"), [_raw("Rtc", "Agorish", "rtc", packages=["io.agorish.rtc"])]))
+    assert db.by_library("libagorish-core.so").company == "Agorish"
+    assert db.by_library("libagorish_fdkaac.so").company == "Agorish"
+    assert db.by_library("libagorishmediaplayer.so") is None  # the letter run goes on: another name

@@ -301,6 +301,11 @@ def vendor_fallbacks(entries: list[Sdk], coded: set[str] | None = None) -> list[
             slot = per_company.setdefault(fam, {"members": {}, "packages": set(), "hosts": set()})
             slot["members"].update({m.id: m for m in members})
             slot["packages"].update(keys)
+    native_fam = {n: family.get(classify.company_key(e.company), classify.company_key(e.company))
+                  for e in entries if not e.fallback for n in e.native}
+    for company_key, slot in per_company.items():
+        brands = {k.split(".")[1] for k in slot["packages"] if k.count(".") == 1 and _PKG_LABEL.match(k.split(".")[1])}
+        slot["native"] = {n for n in (f"lib{b}" for b in brands) if _native_free(n, company_key, native_fam)}
     out = []
     taken_ids: set[str] = set()
     for company_key, slot in sorted(per_company.items()):
@@ -319,10 +324,18 @@ def vendor_fallbacks(entries: list[Sdk], coded: set[str] | None = None) -> list[
             id=sdk_id, name=f"{company} (other SDK)", company=company,
             category=category, country=countries.most_common(1)[0][0] if countries else None,
             packages=tuple(sorted(slot["packages"])), hosts=tuple(sorted(slot["hosts"])),
+            native=tuple(sorted(slot["native"])),
             source="vendor namespace of: " + ", ".join(m.id for m in members[:12]),
             sources=tuple(sorted({s for m in members for s in m.sources})),
             transparent=all(m.transparent for m in members), fallback=True))
     return out
+
+
+def _native_free(name: str, fam: str, native_fam: dict[str, str]) -> bool:
+    """`lib<brand>` may stand for a vendor's native libraries (`libagora` for `libagora-core.so`,
+    matched where a letter run ends, never `libagoramediaplayer`) unless another company's library
+    already starts with it."""
+    return all(f == fam for n, f in native_fam.items() if n.startswith(name))
 
 
 _PKG_LABEL = re.compile(r"^[a-z][a-z0-9_]{3,}$")
@@ -368,17 +381,19 @@ def _unique(claims: dict[str, list[Sdk]], taken: set[str] | frozenset[str]) -> d
     return {k: c[0] for k, c in claims.items() if k not in taken and len({x.id for x in c}) == 1}
 
 
-def _gain(entries: list[Sdk], packages: dict[str, Sdk], hosts: dict[str, Sdk]) -> list[Sdk]:
-    gained: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"packages": [], "hosts": []})
-    for key, e in packages.items():
-        gained[e.id]["packages"].append(key)
-    for key, e in hosts.items():
-        gained[e.id]["hosts"].append(key)
+def _gain(entries: list[Sdk], packages: dict[str, Sdk], hosts: dict[str, Sdk],
+          native: dict[str, Sdk] | None = None) -> list[Sdk]:
+    gained: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"packages": [], "hosts": [], "native": []})
+    for kind, claims in (("packages", packages), ("hosts", hosts), ("native", native or {})):
+        for key, e in claims.items():
+            if key not in e.native:
+                gained[e.id][kind].append(key)
     out = []
     for e in entries:
         g = gained.get(e.id)
         out.append(replace(e, packages=e.packages + tuple(sorted(g["packages"])),
-                           hosts=e.hosts + tuple(sorted(g["hosts"]))) if g else e)
+                           hosts=e.hosts + tuple(sorted(g["hosts"])),
+                           native=e.native + tuple(sorted(g["native"]))) if g else e)
     return out
 
 
@@ -400,17 +415,23 @@ def sibling_namespaces(entries: list[Sdk]) -> list[Sdk]:
                 holders[parts[1]].add(e.id)
                 used[parts[1]].add(parts[0])
     claims: dict[str, Sdk] = {}
+    natives: dict[str, Sdk] = {}
+    native_fam = {n: family.get(classify.company_key(e.company), classify.company_key(e.company))
+                  for e in entries if not e.fallback for n in e.native}
     for label, ids in sorted(holders.items()):
         if len(ids) != 1 or len(labels.get(label, ())) != 1:
             continue
         e = by_id[next(iter(ids))]
+        (fam,) = labels[label]
+        if _native_free(f"lib{label}", fam, native_fam):
+            natives[f"lib{label}"] = e
         for first in GENERIC_FIRST:
             if first in used[label]:
                 continue  # its own namespace stays as precise as the source gave it
             ns = f"{first}.{label}"
             if ns not in owned_pkgs and ns not in _BROAD_NS:
                 claims[ns] = e
-    return _gain(entries, claims, {})
+    return _gain(entries, claims, {}, natives)
 
 
 def merge(hand: list[Sdk], raw_by_source: list[tuple[Source, list[RawEntry]]], fallbacks: bool = True) -> list[Sdk]:
