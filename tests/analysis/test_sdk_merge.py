@@ -90,3 +90,12 @@ def test_a_vendor_brand_stands_for_its_native_libraries_where_a_word_ends():
     assert db.by_library("libagorish-core.so").company == "Agorish"
     assert db.by_library("libagorish_fdkaac.so").company == "Agorish"
     assert db.by_library("libagorishmediaplayer.so") is None  # the letter run goes on: another name
+
+
+def test_a_namespace_wide_entry_containing_the_apps_package_is_the_apps_vendor():
+    db = _db((_source("hosts"), [_raw("Wetterish", "Wetterish", "other", hosts=["wetterish.com"])]),
+             (_source("code"), [_raw("Ads", "Adco", packages=["com.wetterish.ads"])]))
+    app = "com.wetterish.androidclient"
+    assert db.by_class("com.wetterish.shared.Util") is not None  # in another app: the tracker's vendor
+    assert db.by_class("com.wetterish.shared.Util", app=app) is None  # in its own app: first-party code
+    assert db.by_class("com.wetterish.ads.Banner", app=app).name == "Ads"  # an SDK's own package still is
