@@ -11,6 +11,8 @@ entries, then:
   number of apps that contacted them) to hosts S lists as trackers (entries in a tracking category,
   see TRACKING), the share, weighted by apps, that the rebuilt database attributes.
 Figures on the hand-written entries are never mixed in: they are in every build, never measured.
+Evaluation lists the build never reads (`adguard-trackers`) are measured against the whole database:
+the real apps' contacts to their tracker hosts, weighted by apps, and their own tracker domains.
 
 `python -m analysis.sdk.coverage [--from DIR] [--json]` prints the table."""
 
@@ -26,7 +28,8 @@ from pathlib import Path
 from analysis.errors import AnalysisInputError
 from analysis.sdk.build import build, read_sources
 from analysis.sdk.builder.classify import company_key
-from analysis.sdk.builder.readers import RawEntry
+from analysis.sdk.builder.merge import LIBRARY_LIST_ID
+from analysis.sdk.builder.readers import READERS, RawEntry
 from analysis.sdk.builder.sources import Source, discover
 from analysis.sdk.entry import Sdk
 from analysis.sdk.index import SdkDb
@@ -44,6 +47,7 @@ class Recall:
     hit: float = 0.0
     total: float = 0.0
     same_company: float = 0.0
+    via_list: float = 0.0  # attributed only by a library list (a `fill` source naming no SDK)
 
     @property
     def recall(self) -> float | None:
@@ -53,10 +57,15 @@ class Recall:
     def company_recall(self) -> float | None:
         return self.same_company / self.total if self.total else None
 
-    def add(self, hit: bool, same: bool, weight: float = 1.0) -> None:
+    @property
+    def list_share(self) -> float | None:
+        return self.via_list / self.total if self.total else None
+
+    def add(self, hit: bool, same: bool, weight: float = 1.0, via_list: bool = False) -> None:
         self.total += weight
         self.hit += weight if hit else 0.0
         self.same_company += weight if same else 0.0
+        self.via_list += weight if hit and via_list else 0.0
 
 
 @dataclass
@@ -67,13 +76,17 @@ class SourceCoverage:
     native: Recall = field(default_factory=Recall)
     host_contacts: Recall = field(default_factory=Recall)
     missed_examples: list[str] = field(default_factory=list)
+    held_out: bool = False  # an evaluation list the build never reads, measured against the whole database
+    list_hosts: Recall = field(default_factory=Recall)  # (held-out lists) their tracker domains attributed
 
     def as_dict(self) -> dict:
         def fmt(r: Recall) -> dict:
-            return {"recall": r.recall, "same_company": r.company_recall, "n": r.total}
+            return {"recall": r.recall, "same_company": r.company_recall, "via_library_list": r.list_share,
+                    "n": r.total}
         return {"source": self.source, "entries": self.entries,
                 "packages": {k: fmt(v) for k, v in self.packages.items()}, "native": fmt(self.native),
-                "host_contacts": fmt(self.host_contacts), "missed_examples": self.missed_examples}
+                "host_contacts": fmt(self.host_contacts), "missed_examples": self.missed_examples,
+                "held_out": self.held_out, "list_hosts": fmt(self.list_hosts)}
 
 
 def read_host_contacts(source: Source) -> list[tuple[str, int]]:
@@ -100,6 +113,10 @@ def _region(entry: Sdk | None) -> str:
     return "CN" if entry.country == "CN" else "other"
 
 
+def _listed(entry: Sdk | None) -> bool:
+    return entry is not None and entry.id.startswith(LIBRARY_LIST_ID)
+
+
 def _same(a: Sdk | None, b: Sdk | None) -> bool:
     return a is not None and b is not None and company_key(a.company) == company_key(b.company)
 
@@ -108,7 +125,8 @@ def measure(from_dirs: list[Path] | None = None, contacts: list[tuple[str, int]]
     sources = discover(from_dirs)
     raw = read_sources([s for s in sources if s.role == "build"])
     if contacts is None:
-        contacts = [c for s in sources if s.role == "evaluation" for c in read_host_contacts(s)]
+        contacts = [c for s in sources if s.role == "evaluation" and s.format == "hosts"
+                    for c in read_host_contacts(s)]
     full = SdkDb(build(raw=raw).entries)
     out = []
     for source, entries in raw:
@@ -119,12 +137,12 @@ def measure(from_dirs: list[Path] | None = None, contacts: list[tuple[str, int]]
             for p in r["packages"]:
                 got, truth = rest.by_class(p), full.by_class(p)
                 for key in (_region(truth), "all"):
-                    cov.packages[key].add(got is not None, _same(got, truth))
+                    cov.packages[key].add(got is not None, _same(got, truth), via_list=_listed(got))
                 if got is None and len(cov.missed_examples) < 12:
                     cov.missed_examples.append(p)
             for n in r["native"]:
                 got, truth = rest.by_library(n), full.by_library(n)
-                cov.native.add(got is not None, _same(got, truth))
+                cov.native.add(got is not None, _same(got, truth), via_list=_listed(got))
         trackers = [r for r in entries if r.get("category") in TRACKING]
         own = SdkDb([_hosts_only(source.name, trackers)]) if any(r["hosts"] for r in trackers) else None
         if own is not None:
@@ -133,7 +151,28 @@ def measure(from_dirs: list[Path] | None = None, contacts: list[tuple[str, int]]
                     got, truth = rest.by_host(host), full.by_host(host)
                     cov.host_contacts.add(got is not None, _same(got, truth), weight=apps)
         out.append(cov)
+    for source in (s for s in sources if s.role == "evaluation" and s.format != "hosts"):
+        out.append(held_out(source, READERS[source.format](source.directory, list(source.files)), full, contacts))
     return out
+
+
+def held_out(source: Source, entries: list[RawEntry], full: SdkDb, contacts: list[tuple[str, int]]) -> SourceCoverage:
+    """A public tracker list the build never reads: of the real apps' contacts to the hosts it lists in
+    a tracking category, the share (weighted by apps) the whole database attributes, and of its
+    trackers' own domains, the share attributed (`packages` stays empty: such lists give hosts)."""
+    cov = SourceCoverage(source=f"{source.name} (held out)", entries=len(entries), held_out=True,
+                         packages={k: Recall() for k in ("CN", "other", "unknown", "all")})
+    trackers = [r for r in entries if r.get("category") in TRACKING]
+    own = SdkDb([_hosts_only(source.name, trackers)]) if any(r["hosts"] for r in trackers) else None
+    if own is not None:
+        for host, apps in contacts:
+            if own.by_host(host) is not None:
+                got = full.by_host(host)
+                cov.host_contacts.add(got is not None, False, weight=apps)
+    for r in trackers:
+        for h in r["hosts"]:
+            cov.list_hosts.add(full.by_host(h) is not None, False)
+    return cov
 
 
 def _hosts_only(name: str, entries: list[RawEntry]) -> Sdk:
@@ -149,12 +188,24 @@ def table(rows: list[SourceCoverage]) -> str:
     head = (f"{'source (left out)':<18} {'entries':>7} | {'pkg CN':>14} {'pkg other':>14} {'pkg unknown':>14} "
             f"{'pkg all':>14} | {'native':>14} | {'host contacts (apps)':>24}")
     lines = [head, "-" * len(head)]
-    for c in rows:
+    for c in (c for c in rows if not c.held_out):
         def cell(r: Recall, width: int = 14) -> str:
             return f"{_pct(r.recall)} n={int(r.total):<5}".rjust(width)
         lines.append(f"{c.source:<18} {c.entries:>7} | {cell(c.packages['CN'])} {cell(c.packages['other'])} "
                      f"{cell(c.packages['unknown'])} {cell(c.packages['all'])} | {cell(c.native)} | "
                      f"{_pct(c.host_contacts.recall)} of {int(c.host_contacts.total):>7} contacts")
+    for c in (c for c in rows if c.held_out):
+        lines.append(f"{c.source}: {_pct(c.host_contacts.recall)} of {int(c.host_contacts.total)} real-app contacts "
+                     f"to its tracker hosts; {_pct(c.list_hosts.recall)} of its {int(c.list_hosts.total)} tracker "
+                     "domains (whole database: the build never reads it)")
+    lines += ["", "stricter: attributed to the same company as in the full build / of the recall, the share "
+              "attributed only by a library list (no SDK named)"]
+    for c in (c for c in rows if not c.held_out):
+        def strict(r: Recall, width: int = 14) -> str:
+            return f"{_pct(r.company_recall)} /{_pct(r.list_share)}".rjust(width)
+        lines.append(f"{c.source:<18} {'':>7} | {strict(c.packages['CN'])} {strict(c.packages['other'])} "
+                     f"{strict(c.packages['unknown'])} {strict(c.packages['all'])} | {strict(c.native)} | "
+                     f"{_pct(c.host_contacts.company_recall)} same company")
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ CATEGORIES = frozenset(
 # Libraries that carry calls for whoever uses them; attribution looks past them to the caller.
 TRANSPARENT_CATEGORIES = frozenset({"library", "utility", "framework", "devtool"})
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-MAX_ITEMS = 2000  # per list of one entry
+MAX_ITEMS = 100_000  # per list of one entry (a library list holds tens of thousands of prefixes)
 MAX_ITEM_CHARS = 253
 
 

@@ -63,8 +63,10 @@ class SdkDb:
     def by_class(self, name: str, app: str | None = None) -> Sdk | None:
         """Longest package/class prefix of a dotted Java name; a frame's method and `(File.java:1)`
         part, inner classes (`Foo$Bar`) and obfuscated tails (`com.umeng.a.b`) are fine. Code under
-        the app's own package is never an SDK, and a vendor-namespace fallback that contains the app's
-        package is not used (`com.tencent.*` inside `com.tencent.news` is the app's own code)."""
+        the app's own package is never an SDK, and neither a vendor-namespace fallback nor a
+        namespace-wide entry (two segments, such as one derived from a tracker's domain) that contains
+        the app's package is used (`com.tencent.*` inside `com.tencent.news` is the app's own code).
+        An SDK's own package (`com.facebook.ads` inside com.facebook.katana) still is."""
         if not isinstance(name, str) or not name or len(name) > MAX_QUERY_CHARS:
             return None
         s = name.partition("(")[0].partition("$")[0].strip()
@@ -78,10 +80,10 @@ class SdkDb:
             depth += 1
             if node[0] is not None:
                 best, best_depth = node[0], depth
-        if best is not None and best.fallback and app:
+        if best is not None and app and (best.fallback or best_depth <= 2):
             prefix = ".".join(s.split(".")[:best_depth])
             if _under(app, prefix):
-                return None
+                return None  # the app vendor's own namespace (`com.wetter.*` in com.wetter.androidclient)
         return best
 
     def by_library(self, lib: str) -> Sdk | None:

@@ -19,24 +19,32 @@ def coverage():
 
 
 def test_every_source_is_measured(coverage):
-    assert set(coverage) == {"exodus", "libchecker", "libradar", "libscout", "whotracksme"}
+    assert set(coverage) == {"exodus", "libchecker", "libradar", "libscout", "whotracksme", "androlibzoo",
+                             "adguard-trackers (held out)"}
 
 
-@pytest.mark.parametrize("source", ["exodus", "whotracksme"])
+@pytest.mark.parametrize("source", ["exodus", "whotracksme", "adguard-trackers (held out)"])
 def test_tracker_host_contacts_of_real_apps(coverage, source):
     r = coverage[source].host_contacts
     assert r.total > 10_000  # thousands of app-host contacts, weighted by apps
     assert r.recall >= GOAL_HOST_CONTACTS
 
 
-@pytest.mark.parametrize(("source", "region"), [("exodus", "CN"), ("libradar", "CN"), ("libchecker", "other"),
-                                                ("libscout", "other")])
+@pytest.mark.parametrize(("source", "region"), [("exodus", "CN"), ("libradar", "CN"), ("libradar", "other"),
+                                                ("libchecker", "other"), ("libscout", "other")])
 def test_package_prefixes_goal_met(coverage, source, region):
     assert coverage[source].packages[region].recall >= GOAL_PACKAGES
 
 
-@pytest.mark.parametrize(("source", "region", "floor"), [("libchecker", "CN", 0.75), ("exodus", "other", 0.7),
-                                                         ("libradar", "other", 0.7)])
+@pytest.mark.parametrize(("source", "region", "floor"), [("libchecker", "CN", 0.86), ("exodus", "other", 0.85)])
 def test_package_prefixes_below_goal_do_not_regress(coverage, source, region, floor):
     """Below the 0.9 goal today (docs/sdk.md says why); held at the measured level so it cannot slip."""
     assert coverage[source].packages[region].recall >= floor
+
+
+def test_library_lists_only_fill_gaps(coverage):
+    """A list naming no SDK (AndroLibZoo) never takes code from a named SDK: what it attributes of the
+    Chinese and other-country SDK lists is a small part of their recall."""
+    for source in ("exodus", "libchecker"):
+        for region in ("CN", "other"):
+            assert coverage[source].packages[region].list_share <= 0.05

@@ -89,6 +89,16 @@ def company_key(company: str | None) -> str:
     return re.sub(r"[^0-9a-z\u3400-\u9fff]+", "", text.lower())
 
 
+def company_words(company: str | None) -> tuple[str, ...]:
+    """The words of a company name without legal suffixes and asides: `Alibaba Cloud Ltd.` ->
+    ("alibaba", "cloud"); groups of companies are recognised by shared leading words."""
+    if not company:
+        return ()
+    text = re.sub(r"\(.*?\)|（.*?）", " ", company)
+    text = _NAME_TAIL.sub("", _SUFFIXES.sub(" ", text).strip())
+    return tuple(w for w in re.split(r"[^0-9a-z\u3400-\u9fff]+", text.lower()) if w)
+
+
 _SLD = frozenset("co com net org gov edu ac ne or go".split())
 
 

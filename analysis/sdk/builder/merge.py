@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -21,10 +22,14 @@ from analysis.sdk.builder.sources import Source
 from analysis.sdk.entry import CATEGORIES, TRANSPARENT_CATEGORIES, Sdk
 
 HAND = "hand-written"
+LIBRARY_LIST_ID = "library-list-"  # id prefix of the entry a library list (a `fill` source) gives
 FALLBACK_SHARE = 0.5  # the company's share (strictly more than) of the entries under a namespace
 FALLBACK_MIN = 1  # entries under the namespace; one is enough for a distinctive name (4+ characters)
 _BROAD_NS = frozenset({"com.github", "io.github", "com.google.android", "org.apache", "com.android", "net.sf",
                        "org.jetbrains", "org.chromium", "com.example", "cn.com", "com.cn", "net.java"})
+# First segments of Java namespaces that are reversed domains of no particular country: the same brand
+# label under another of them (`com.adform` for adform.net's `net.adform`) is the same vendor's code.
+GENERIC_FIRST = ("com", "net", "org", "io", "cn")
 _SHARED_DOMAINS = frozenset({"amazonaws.com", "cloudfront.net", "akamaihd.net", "akamaized.net", "azureedge.net",
                              "appspot.com", "herokuapp.com", "github.io", "googleapis.com", "firebaseio.com",
                              "aliyuncs.com", "myqcloud.com", "edgekey.net", "fastly.net", "cdn77.org"})
@@ -181,10 +186,75 @@ def _namespace(pkg: str) -> str | None:
     return ".".join(parts[:2]) if len(parts) >= 3 and len(parts[1]) >= 2 else None
 
 
-def vendor_fallbacks(entries: list[Sdk]) -> list[Sdk]:
-    """One fallback entry per company that dominates package namespaces or registrable domains."""
+def company_families(companies: Iterable[str | None]) -> dict[str, str]:
+    """company_key -> the key of its group: the shortest company name among `companies` whose words
+    begin this one's (`Alibaba Cloud` and `Alibaba (DingTalk)` are `Alibaba`'s, `Google Firebase` is
+    `Google`'s), so a vendor namespace shared by a group's divisions still has one owner."""
+    words = {}
+    for c in companies:
+        key = classify.company_key(c)
+        if key and key not in words:
+            words[key] = classify.company_words(c)
+    by_words = {w: k for k, w in sorted(words.items(), key=lambda kv: (len(kv[1]), kv[0])) if w}
+    out = {}
+    for key, w in words.items():
+        out[key] = next((by_words[w[:i]] for i in range(1, len(w) + 1) if w[:i] in by_words), key)
+    return out
+
+
+def _first_is_domain(first: str) -> bool:
+    return first in GENERIC_FIRST or first in classify.CCTLD
+
+
+def label_families(entries: list[Sdk], family: dict[str, str]) -> dict[str, set[str]]:
+    """The company groups that use a brand label: in a package namespace whose first segment is a
+    top-level domain (`com.adform`, `pl.gemius`) or as a registrable domain (`adform.net`)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for e in entries:
+        if e.fallback:
+            continue
+        fam = family.get(classify.company_key(e.company), classify.company_key(e.company))
+        for p in e.packages:
+            parts = p.split(".")
+            if len(parts) >= 2 and _first_is_domain(parts[0]):
+                out[parts[1]].add(fam)
+        for h in e.hosts:
+            out[classify.registrable_domain(h).split(".")[0]].add(fam)
+    return out
+
+
+def _brands(entries: list[Sdk], family: dict[str, str],
+            coded: set[str]) -> list[tuple[str, str, tuple[str, ...], list[Sdk]]]:
+    """(company group, brand word, its entries) for groups whose root company is named by one
+    distinctive word once legal suffixes and asides are gone (`DiDi (open source)` -> didi,
+    `Akamai Technologies` -> akamai; `Market Ruler` has none): vendors publish their code under
+    `com.<brand>` (LibChecker's `com.didi.drouter` is Didi's whatever list names it). A company some
+    source knows by its code gets the usual first segments (`org.<brand>`, `cn.<brand>`...), one known
+    only by its hosts just `com.<brand>`."""
+    groups: dict[str, list[Sdk]] = defaultdict(list)
+    for e in entries:
+        if not e.fallback and e.company and e.company != e.name:
+            key = classify.company_key(e.company)
+            groups[family.get(key, key)].append(e)
+    out: list[tuple[str, str, tuple[str, ...], list[Sdk]]] = []
+    for fam, members in sorted(groups.items()):
+        words = {classify.company_words(m.company) for m in members if classify.company_key(m.company) == fam}
+        if len(words) == 1:
+            (w,) = words
+            if len(w) == 1 and _PKG_LABEL.match(w[0]) and w[0].isalnum():
+                firsts: tuple[str, ...] = GENERIC_FIRST if any(m.id in coded for m in members) else ("com",)
+                out.append((fam, w[0], firsts, sorted(members, key=lambda m: m.id)))
+    return out
+
+
+def vendor_fallbacks(entries: list[Sdk], coded: set[str] | None = None) -> list[Sdk]:
+    """One fallback entry per company group that dominates package namespaces or registrable domains.
+    A dominated namespace `com.label` also stands for the same label under the other usual first
+    segments (`org.label`, `cn.label`, ...) while no other company group uses that label."""
     owned_pkgs = {p for e in entries for p in e.packages}
     owned_hosts = {h for e in entries for h in e.hosts}
+    family = company_families(e.company for e in entries if e.company != e.name)
+    labels = label_families(entries, family)
     ns_members: dict[str, list[Sdk]] = defaultdict(list)
     dom_members: dict[str, list[Sdk]] = defaultdict(list)
     for e in entries:
@@ -201,14 +271,20 @@ def vendor_fallbacks(entries: list[Sdk]) -> list[Sdk]:
         distinctive = len(key.split(".")[1 if kind == "packages" else 0]) >= 4
         if len(known) < (FALLBACK_MIN if distinctive else 2):
             return
-        votes = Counter(classify.company_key(m.company) for m in known)
-        company_key, n = votes.most_common(1)[0]
+        fam_of = {m.id: family.get(classify.company_key(m.company), classify.company_key(m.company)) for m in known}
+        votes = Counter(fam_of.values())
+        company_key, n = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
         if not company_key or n / len(known) <= FALLBACK_SHARE:
             return
-        mine = [m for m in known if classify.company_key(m.company) == company_key]
+        mine = [m for m in known if fam_of[m.id] == company_key]
         slot = per_company.setdefault(company_key, {"members": {}, "packages": set(), "hosts": set()})
         slot["members"].update({m.id: m for m in mine})
         slot[kind].add(key)
+        if kind == "packages":
+            first, label = key.split(".", 1)
+            if _PKG_LABEL.match(label) and _first_is_domain(first) and labels.get(label, set()) <= {company_key}:
+                slot[kind].update(alt for alt in (f"{f}.{label}" for f in GENERIC_FIRST)
+                                  if alt not in owned_pkgs and alt not in _BROAD_NS)
 
     for ns, members in ns_members.items():
         if ns not in owned_pkgs and ns not in _BROAD_NS:
@@ -216,11 +292,26 @@ def vendor_fallbacks(entries: list[Sdk]) -> list[Sdk]:
     for dom, members in dom_members.items():
         if dom not in owned_hosts and dom not in _SHARED_DOMAINS:
             consider(dom, members, "hosts")
+    coded = {e.id for e in entries if e.packages or e.native} if coded is None else coded
+    for fam, brand, firsts, members in _brands(entries, family, coded):
+        if labels.get(brand, {fam}) != {fam} or any(f"{f}.{brand}" in _BROAD_NS for f in GENERIC_FIRST):
+            continue  # another company uses the word, or it names a platform (`com.android`)
+        keys = {f"{f}.{brand}" for f in firsts} - owned_pkgs
+        if keys:
+            slot = per_company.setdefault(fam, {"members": {}, "packages": set(), "hosts": set()})
+            slot["members"].update({m.id: m for m in members})
+            slot["packages"].update(keys)
+    native_fam = {n: family.get(classify.company_key(e.company), classify.company_key(e.company))
+                  for e in entries if not e.fallback for n in e.native}
+    for company_key, slot in per_company.items():
+        brands = {k.split(".")[1] for k in slot["packages"] if k.count(".") == 1 and _PKG_LABEL.match(k.split(".")[1])}
+        slot["native"] = {n for n in (f"lib{b}" for b in brands) if _native_free(n, company_key, native_fam)}
     out = []
     taken_ids: set[str] = set()
     for company_key, slot in sorted(per_company.items()):
         members = sorted(slot["members"].values(), key=lambda m: m.id)
-        company = Counter(m.company for m in members).most_common(1)[0][0]
+        company = min(Counter(m.company for m in members).items(),
+                      key=lambda kv: (-kv[1], len(classify.company_words(kv[0])), kv[0]))[0]
         cats = Counter(m.category for m in members)
         category, n = cats.most_common(1)[0]
         category = category if n / len(members) >= 0.6 else "other"
@@ -233,21 +324,39 @@ def vendor_fallbacks(entries: list[Sdk]) -> list[Sdk]:
             id=sdk_id, name=f"{company} (other SDK)", company=company,
             category=category, country=countries.most_common(1)[0][0] if countries else None,
             packages=tuple(sorted(slot["packages"])), hosts=tuple(sorted(slot["hosts"])),
+            native=tuple(sorted(slot["native"])),
             source="vendor namespace of: " + ", ".join(m.id for m in members[:12]),
             sources=tuple(sorted({s for m in members for s in m.sources})),
             transparent=all(m.transparent for m in members), fallback=True))
     return out
 
 
+def _native_free(name: str, fam: str, native_fam: dict[str, str]) -> bool:
+    """`lib<brand>` may stand for a vendor's native libraries (`libagora` for `libagora-core.so`,
+    matched where a letter run ends, never `libagoramediaplayer`) unless another company's library
+    already starts with it."""
+    return all(f == fam for n, f in native_fam.items() if n.startswith(name))
+
+
 _PKG_LABEL = re.compile(r"^[a-z][a-z0-9_]{3,}$")
-_NO_DERIVE = frozenset({"cdn", "cloud", "other"}) | TRANSPARENT_CATEGORIES
+_NO_DERIVE = frozenset({"cdn", "cloud"}) | TRANSPARENT_CATEGORIES
+
+
+def _domain_namespaces(dom: str) -> list[str]:
+    """Package namespaces a vendor's registrable domain stands for: the reversed domain (`net.adform`,
+    `jp.co.geniee`) and, since most Java code is published under `com.` whatever the vendor's TLD,
+    `com.<label>` (`com.adform`)."""
+    labels = dom.split(".")
+    if not _PKG_LABEL.match(labels[0]) or not all(x.isalpha() for x in labels[1:]):
+        return []
+    return list(dict.fromkeys([".".join(reversed(labels)), f"com.{labels[0]}"]))
 
 
 def reverse_domain_signatures(entries: list[Sdk]) -> list[Sdk]:
     """Java packages are named after their vendor's reversed domain (`com.adjust` for adjust.com), so
-    a tracker known only by its hosts also claims its domain's package namespace, and one known only
-    by code also claims its namespace's domain. Only unclaimed names, only SDK categories (not CDNs,
-    clouds or libraries), and only distinctive labels (four characters or more)."""
+    a tracker known only by its hosts also claims its domain's package namespaces, and one known only
+    by code also claims its namespace's domain. Only unclaimed names with one claimant, not for CDNs,
+    clouds or libraries, and only distinctive labels (four characters or more)."""
     owned_pkgs = {p for e in entries for p in e.packages}
     owned_hosts = {h for e in entries for h in e.hosts}
     claims_pkg: dict[str, list[Sdk]] = defaultdict(list)
@@ -255,37 +364,109 @@ def reverse_domain_signatures(entries: list[Sdk]) -> list[Sdk]:
     for e in entries:
         if e.fallback or e.transparent or e.category in _NO_DERIVE:
             continue
-        for dom in {classify.registrable_domain(h) for h in e.hosts}:
-            labels = dom.split(".")
-            if len(labels) == 2 and _PKG_LABEL.match(labels[0]) and labels[1].isalpha():
-                claims_pkg[f"{labels[1]}.{labels[0]}"].append(e)
+        if e.category != "other" or "." not in e.name:  # a tracker named only by its domain says too little
+            for dom in {classify.registrable_domain(h) for h in e.hosts} - _SHARED_DOMAINS:
+                for ns in _domain_namespaces(dom):
+                    claims_pkg[ns].append(e)
+        if e.category == "other":
+            continue  # a website's own domains (category other) give packages, never the reverse
         for ns in {n for n in map(_namespace, e.packages) if n} | {p for p in e.packages if p.count(".") == 1}:
             tld, label = ns.split(".", 1)
             if _PKG_LABEL.match(label) and tld in ("com", "net", "org", "io", "cn", "ai", "co"):
                 claims_host[f"{label}.{tld}"].append(e)
-    gained: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"packages": [], "hosts": []})
-    for ns, claimants in claims_pkg.items():
-        if ns not in owned_pkgs and ns not in _BROAD_NS and len({c.id for c in claimants}) == 1:
-            gained[claimants[0].id]["packages"].append(ns)
-    for dom, claimants in claims_host.items():
-        if dom not in owned_hosts and dom not in _SHARED_DOMAINS and len({c.id for c in claimants}) == 1:
-            gained[claimants[0].id]["hosts"].append(dom)
+    return _gain(entries, _unique(claims_pkg, owned_pkgs | _BROAD_NS), _unique(claims_host, owned_hosts | _SHARED_DOMAINS))
+
+
+def _unique(claims: dict[str, list[Sdk]], taken: set[str] | frozenset[str]) -> dict[str, Sdk]:
+    return {k: c[0] for k, c in claims.items() if k not in taken and len({x.id for x in c}) == 1}
+
+
+def _gain(entries: list[Sdk], packages: dict[str, Sdk], hosts: dict[str, Sdk],
+          native: dict[str, Sdk] | None = None) -> list[Sdk]:
+    gained: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"packages": [], "hosts": [], "native": []})
+    for kind, claims in (("packages", packages), ("hosts", hosts), ("native", native or {})):
+        for key, e in claims.items():
+            if key not in e.native:
+                gained[e.id][kind].append(key)
     out = []
     for e in entries:
         g = gained.get(e.id)
         out.append(replace(e, packages=e.packages + tuple(sorted(g["packages"])),
-                           hosts=e.hosts + tuple(sorted(g["hosts"]))) if g else e)
+                           hosts=e.hosts + tuple(sorted(g["hosts"])),
+                           native=e.native + tuple(sorted(g["native"]))) if g else e)
     return out
+
+
+def sibling_namespaces(entries: list[Sdk]) -> list[Sdk]:
+    """The same brand label under another usual first segment is the same vendor's code: an entry that
+    alone holds `net.adform` (or `pl.gemius`) also claims `com.adform`, `org.adform`, ... while no
+    other company uses that label, in packages or in domains. Labels several entries share are left
+    to the vendor fallbacks."""
+    family = company_families(e.company for e in entries if e.company != e.name)
+    labels = label_families(entries, family)
+    owned_pkgs = {p for e in entries for p in e.packages}
+    holders: dict[str, set[str]] = defaultdict(set)
+    used: dict[str, set[str]] = defaultdict(set)
+    by_id = {e.id: e for e in entries}
+    for e in entries:
+        for p in e.packages:
+            parts = p.split(".")
+            if len(parts) >= 2 and _first_is_domain(parts[0]) and _PKG_LABEL.match(parts[1]):
+                holders[parts[1]].add(e.id)
+                used[parts[1]].add(parts[0])
+    claims: dict[str, Sdk] = {}
+    natives: dict[str, Sdk] = {}
+    native_fam = {n: family.get(classify.company_key(e.company), classify.company_key(e.company))
+                  for e in entries if not e.fallback for n in e.native}
+    for label, ids in sorted(holders.items()):
+        if len(ids) != 1 or len(labels.get(label, ())) != 1:
+            continue
+        e = by_id[next(iter(ids))]
+        (fam,) = labels[label]
+        if _native_free(f"lib{label}", fam, native_fam):
+            natives[f"lib{label}"] = e
+        for first in GENERIC_FIRST:
+            if first in used[label]:
+                continue  # its own namespace stays as precise as the source gave it
+            ns = f"{first}.{label}"
+            if ns not in owned_pkgs and ns not in _BROAD_NS:
+                claims[ns] = e
+    return _gain(entries, claims, {}, natives)
 
 
 def merge(hand: list[Sdk], raw_by_source: list[tuple[Source, list[RawEntry]]], fallbacks: bool = True) -> list[Sdk]:
     m = _Merger()
     m.add_hand(hand)
     for source, raws in raw_by_source:
-        for raw in raws:
-            m.add_raw(raw, source)
-    entries = reverse_domain_signatures(m.finish())
+        if not source.fill:
+            for raw in raws:
+                m.add_raw(raw, source)
+    base = sibling_namespaces(m.finish())
+    coded = {e.id for e in base if e.packages or e.native}  # before names derived from domains
+    entries = reverse_domain_signatures(base)
     if fallbacks:
         taken = {e.id for e in entries}
-        entries += [f for f in vendor_fallbacks(entries) if f.id not in taken]
+        entries += [f for f in vendor_fallbacks(entries, coded) if f.id not in taken]
+    for source, raws in raw_by_source:
+        if source.fill:
+            entries += fill_gaps(entries, raws, source)
     return sorted(entries, key=lambda e: e.id)
+
+
+def fill_gaps(entries: list[Sdk], raws: list[RawEntry], source: Source) -> list[Sdk]:
+    """One entry for a list that names no SDK or company (a library list), holding its package
+    prefixes that no entry covers yet, neither the prefix nor a shorter one: such a list never takes
+    code away from a named SDK (`com.facebook.ads` stays Facebook Audience Network whatever the list
+    says). It says the code is a third-party library (transparent), nothing of companies or countries;
+    one entry rather than one per namespace keeps the shipped file small."""
+    owned = {p for e in entries for p in e.packages}
+    new: set[str] = set()
+    for p in sorted({p for raw in raws for p in raw["packages"]}, key=lambda p: (p.count("."), p)):
+        parts = p.split(".")
+        if not any(".".join(parts[:i]) in owned or ".".join(parts[:i]) in new for i in range(1, len(parts) + 1)):
+            new.add(p)  # (a longer prefix under one already listed adds nothing)
+    if not new:
+        return []
+    return [Sdk(id=f"{LIBRARY_LIST_ID}{_slug(source.name)}"[:64], name=f"third-party library ({source.title.split(' (')[0]})",
+                company="unknown (library list)", country=None, category="library",
+                packages=tuple(sorted(new)), source=source.url, sources=(source.name,), transparent=True)]

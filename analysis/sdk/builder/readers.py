@@ -308,6 +308,69 @@ def read_hosts_list(directory: Path, files: list[str]) -> list[RawEntry]:
     return list(groups.values())
 
 
+def read_package_list(directory: Path, files: list[str]) -> list[RawEntry]:
+    """A plain list of library package prefixes or Maven group ids, one a line (`#` comments), naming
+    neither SDK nor company (AndroLibZoo): one entry per package namespace (first two segments), a
+    library. Names that are not Java packages (`com.vladsch.tree-iteration`) are skipped."""
+    groups: dict[str, RawEntry] = {}
+    for fname in files:
+        path = directory / fname
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AnalysisInputError(f"not readable text ({exc})", source=str(path)) from exc
+        for line in lines:
+            text = line.split("#", 1)[0].strip()
+            if not text:
+                continue
+            if len(text) > 200:
+                raise AnalysisInputError("a package name of over 200 characters", source=str(path),
+                                         where=f"line {lines.index(line) + 1}")
+            pkg = text if _PKG_OK.match(text) and not text.startswith(PLATFORM) else None
+            if pkg is None:
+                continue
+            ns = ".".join(pkg.split(".")[:2])
+            g = groups.setdefault(ns, {"ref": f"list:{ns}", "name": ns, "company": ns, "country": None,
+                                       "category": "library", "packages": [], "native": [], "hosts": [],
+                                       "transparent": True, "url": None})
+            g["packages"].append(pkg)
+    return [groups[k] for k in sorted(groups)]
+
+
+ADGUARD = {"advertising": "advertising", "pornvertising": "advertising", "site_analytics": "analytics",
+           "mobile_analytics": "analytics", "telemetry": "analytics", "social_media": "social",
+           "customer_interaction": "customer_support", "cdn": "cdn", "hosting": "cloud",
+           "audio_video_player": "media"}
+
+
+def read_adguard(directory: Path, files: list[str]) -> list[RawEntry]:
+    """AdGuard companiesdb trackers (`{"categories": {id: name}, "trackers": {key: {name, categoryId,
+    url, companyId}}, "trackerDomains": {domain: key}}`): one entry per tracker with its domains."""
+    out = []
+    for fname in files:
+        path = directory / fname
+        doc = _load_json(path)
+        if not isinstance(doc, dict) or not isinstance(doc.get("trackers"), dict) \
+                or not isinstance(doc.get("trackerDomains"), dict):
+            raise AnalysisInputError("expected trackers and trackerDomains mappings", source=str(path))
+        names = {str(k): str(v) for k, v in (doc.get("categories") or {}).items()}
+        domains: dict[str, list[str]] = {}
+        for dom, key in doc["trackerDomains"].items():
+            if isinstance(dom, str) and isinstance(key, str) and _HOST_OK.match(dom.lower()):
+                domains.setdefault(key, []).append(dom.lower())
+        for key, t in sorted(doc["trackers"].items()):
+            if not isinstance(t, dict) or not t.get("name"):
+                raise AnalysisInputError("needs a name", source=str(path), where=f"trackers.{key}")
+            if not domains.get(key):
+                continue
+            out.append({"ref": f"adguard:{key}", "name": str(t["name"]),
+                        "company": str(t.get("companyId") or t["name"]), "country": None,
+                        "category": ADGUARD.get(names.get(str(t.get("categoryId")), ""), "other"),
+                        "packages": [], "native": [], "hosts": sorted(domains[key]), "transparent": False,
+                        "url": t.get("url") if isinstance(t.get("url"), str) else None})
+    return out
+
+
 WHOTRACKSME = {"advertising": "advertising", "pornvertising": "advertising", "site_analytics": "analytics",
                "customer_interaction": "customer_support", "social_media": "social", "comments": "social",
                "cdn": "cdn", "hosting": "cloud", "audio_video_player": "media"}
@@ -339,4 +402,5 @@ def read_whotracksme(directory: Path, files: list[str]) -> list[RawEntry]:
 READERS: dict[str, Callable[[Path, list[str]], list[RawEntry]]] = {
     "exodus": read_exodus, "libchecker": read_libchecker, "libradar": read_libradar, "libscout": read_libscout,
     "sdk-db": read_sdk_db, "whotracksme": read_whotracksme, "ddg-tds": read_ddg_tds, "xray": read_xray, "hosts": read_hosts_list,
+    "package-list": read_package_list, "adguard": read_adguard,
 }

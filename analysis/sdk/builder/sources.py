@@ -31,6 +31,7 @@ class Source:
     commit: str | None = None
     date: str | None = None
     redistribute: bool = True
+    fill: bool = False  # a list naming no SDK or company: only fills namespaces nothing else claims
 
     def provenance(self) -> dict:
         return {"name": self.name, "title": self.title, "url": self.url, "repo": self.repo, "commit": self.commit,
@@ -69,7 +70,7 @@ def read_source(directory: Path) -> Source:
                   role=role, priority=int(meta.get("priority", 50)), repo=meta.get("repo"),
                   commit=str(meta["commit"]) if meta.get("commit") else None,
                   date=str(meta["date"]) if meta.get("date") else None,
-                  redistribute=bool(meta.get("redistribute", True)))
+                  redistribute=bool(meta.get("redistribute", True)), fill=bool(meta.get("fill", False)))
 
 
 def discover(dirs: list[Path] | None = None, include_vendored: bool = True) -> list[Source]:

@@ -1,0 +1,101 @@
+"""The merge's structural rules on small made-up sources: a vendor's domain stands for its Java
+namespaces, a brand label under another first segment is the same vendor, company groups share a
+namespace, a company named by one brand word owns com.<brand>, and a library list only fills gaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis.sdk.builder.merge import merge
+from analysis.sdk.builder.sources import Source
+from analysis.sdk.index import SdkDb
+
+
+def _source(name: str, fill: bool = False) -> Source:
+    return Source(name=name, title=f"{name} (test)", format="sdk-db", files=(), directory=Path("."),
+                  licence="MIT", url=f"https://example.org/{name}", fill=fill)
+
+
+def _raw(name: str, company: str, category: str = "advertising", packages=(), hosts=(), transparent=False) -> dict:
+    return {"ref": name, "name": name, "company": company, "country": None, "category": category,
+            "packages": list(packages), "native": [], "hosts": list(hosts), "transparent": transparent, "url": None}
+
+
+def _db(*sources) -> SdkDb:
+    return SdkDb(merge([], list(sources)))
+
+
+def test_a_vendor_domain_stands_for_its_reversed_and_com_namespaces():
+    db = _db((_source("hosts"), [_raw("Adformish", "Adformish", hosts=["track.adformish.net"])]))
+    assert db.by_class("net.adformish.sdk.Ad").name == "Adformish"
+    assert db.by_class("com.adformish.sdk.Ad").name == "Adformish"
+    shared = _db((_source("hosts"), [_raw("Speedy", "Speedy", hosts=["speedy-ads.akamaized.net"])]))
+    assert shared.by_class("com.akamaized.x") is None  # a shared CDN domain names nobody's code
+
+
+def test_a_brand_label_under_another_first_segment_is_the_same_vendor():
+    db = _db((_source("code"), [_raw("Gemiusish", "Gemiusish SA", packages=["pl.gemiusish.sdk"])]))
+    assert db.by_class("com.gemiusish.sdk.Tracker").company == "Gemiusish SA"
+    two = _db((_source("code"), [_raw("A", "Alpha Corp", packages=["pl.sharedlabel.a"]),
+                                 _raw("B", "Beta Corp", packages=["de.sharedlabel.b"])]))
+    assert two.by_class("com.sharedlabel.x") is None  # two companies use the label: nobody's
+
+
+def test_company_group_owns_a_shared_namespace_and_a_brand_word():
+    db = _db((_source("code"), [_raw("Push", "Bigco Cloud", "push", packages=["com.bigco.push"]),
+                                _raw("Maps", "Bigco", "maps", packages=["com.bigco.maps"]),
+                                _raw("Pay", "Bigco Pay", "payment", packages=["com.bigco.pay"])]))
+    other = db.by_class("com.bigco.unlisted.Thing")
+    assert other is not None and other.fallback and other.company.startswith("Bigco")
+    assert db.by_class("cn.bigco.x.Y").fallback  # the brand under the usual first segments
+    named = _db((_source("code"), [_raw("Router", "Didiish (open source)", "library", packages=["com.didiish.router"],
+                                        transparent=True)]))
+    assert named.by_class("org.didiish.plugin.Z") is not None
+
+
+def test_a_library_list_only_fills_gaps():
+    named = (_source("code"), [_raw("Ads", "Adco", packages=["com.adco.ads"])])
+    listed = (_source("list", fill=True), [_raw("com.adco", "com.adco", "library", packages=["com.adco", "com.adco.ads.x"],
+                                                transparent=True),
+                                           _raw("org.utilib", "org.utilib", "library", packages=["org.utilib.core"],
+                                                transparent=True)])
+    db = _db(named, listed)
+    assert db.by_class("com.adco.ads.x.Banner").name == "Ads"  # never taken from the named SDK
+    lib = db.by_class("org.utilib.core.Strings")
+    assert lib is not None and lib.transparent and lib.category == "library"
+    assert sum(1 for e in db.entries.values() if "list" in e.sources) == 1  # one compact entry
+
+
+def test_adguard_reader_and_its_malformed_file(tmp_path):
+    import json
+
+    import pytest
+
+    from analysis.errors import AnalysisInputError
+    from analysis.sdk.builder.readers import read_adguard
+
+    f = tmp_path / "trackers.json"
+    f.write_text(json.dumps({"categories": {"4": "advertising"}, "trackers": {"acme": {"name": "Acme Ads", "categoryId": 4}},
+                             "trackerDomains": {"ads.acme.example": "acme", "BAD DOMAIN": "acme"}}), encoding="utf-8")
+    (entry,) = read_adguard(tmp_path, ["trackers.json"])
+    assert entry["category"] == "advertising" and entry["hosts"] == ["ads.acme.example"]
+    f.write_text(json.dumps({"trackers": {"x": {"categoryId": 4}}, "trackerDomains": {}}), encoding="utf-8")
+    with pytest.raises(AnalysisInputError) as err:
+        read_adguard(tmp_path, ["trackers.json"])
+    assert str(f) in str(err.value) and "trackers.x" in str(err.value)
+
+
+def test_a_vendor_brand_stands_for_its_native_libraries_where_a_word_ends():
+    db = _db((_source("code"), [_raw("Rtc", "Agorish", "rtc", packages=["io.agorish.rtc"])]))
+    assert db.by_library("libagorish-core.so").company == "Agorish"
+    assert db.by_library("libagorish_fdkaac.so").company == "Agorish"
+    assert db.by_library("libagorishmediaplayer.so") is None  # the letter run goes on: another name
+
+
+def test_a_namespace_wide_entry_containing_the_apps_package_is_the_apps_vendor():
+    db = _db((_source("hosts"), [_raw("Wetterish", "Wetterish", "other", hosts=["wetterish.com"])]),
+             (_source("code"), [_raw("Ads", "Adco", packages=["com.wetterish.ads"])]))
+    app = "com.wetterish.androidclient"
+    assert db.by_class("com.wetterish.shared.Util") is not None  # in another app: the tracker's vendor
+    assert db.by_class("com.wetterish.shared.Util", app=app) is None  # in its own app: first-party code
+    assert db.by_class("com.wetterish.ads.Banner", app=app).name == "Ads"  # an SDK's own package still is
