@@ -134,6 +134,10 @@ class AutoAction(_Frozen):
 
     after_s: float = Field(ge=0, le=600)
     action: Action
+    # The countdown ends for good once something covers the screen before it fires (the user opened
+    # a link on it): the screen then stays until it is answered. Off, the countdown restarts each
+    # time the screen is on top again.
+    once: bool = False
 
 
 class When(_Frozen):

@@ -212,7 +212,8 @@ class SimAppRuntime(ScreensMixin):
             "crash_at_s": crash_s, "crash_at_wall": launched + crash_s if crash_s is not None else None,
             "behaviours": [b.model_dump(mode="json", by_alias=True, exclude_none=True) for b in model.behaviours],
             # screens that move on by themselves: timed by the app's own scheduler (see scheduler.py)
-            "autos": [{"screen": s.id, "after_s": s.auto.after_s} for s in model.screens if s.auto is not None],
+            "autos": [{"screen": s.id, "after_s": s.auto.after_s, "once": s.auto.once}
+                      for s in model.screens if s.auto is not None],
         }
         cfg_path = self.work / f"{pkg}.launch.json"
         cfg_path.write_text(json.dumps(cfg))
@@ -244,13 +245,9 @@ class SimAppRuntime(ScreensMixin):
         from harness.sim.shell_service import ShellService
 
         if getattr(self, "_shell", None) is None:
-            import tempfile
-
-            # a Unix socket path must stay under 108 bytes: not under the sim root
-            sock = Path(tempfile.mkdtemp(prefix="consentry-sh-")) / "sock"
-            self._shell = ShellService(self.ctx, self, sock, self.work / "bin")
+            self._shell = ShellService(self.ctx, self, self.work / "bin")
         self._shell.ensure()
-        return {"CONSENTRY_SIM_SHELL": str(self._shell.sock_path), "CONSENTRY_SIM_ROOT": str(self.ctx.root).rstrip("/"),
+        return {"CONSENTRY_SIM_SHELL": self._shell.address, "CONSENTRY_SIM_ROOT": str(self.ctx.root).rstrip("/"),
                 "PATH": f"{self._shell.bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
 
     @staticmethod

@@ -45,7 +45,7 @@ def holds(when: dict[str, Any], state: dict[str, Any]) -> bool:
 def auto_behaviours(autos: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A screen's `auto:` advance as a behaviour: on that screen, in front, after `after_s`."""
     return [{"id": f"auto:{a['screen']}", "when": {"screen": a["screen"], "after_s": float(a["after_s"])},
-             "steps": [{"screen_auto": a["screen"]}]} for a in autos]
+             "steps": [{"screen_auto": a["screen"]}], "cancel_when_left": bool(a.get("once"))} for a in autos]
 
 
 def step_kind(step: dict[str, Any]) -> str:
@@ -69,6 +69,8 @@ def due_now(armed: list[_Armed], state: dict[str, Any], now: float) -> list[_Arm
         if a.fired >= a.times:
             continue
         if not holds(a.b.get("when", {}), state):
+            if a.due is not None and a.b.get("cancel_when_left"):
+                a.fired = a.times  # a `once` countdown left before it fired: never again
             a.due = None
             continue
         if a.due is None:

@@ -58,3 +58,14 @@ def test_leaving_the_screen_disarms_its_advance() -> None:
     due_now(armed, SPLASH, now=0.0)
     assert due_now(armed, dict(SPLASH, screen="notice"), now=0.5) == []
     assert all(a.due is None for a in armed)
+
+
+def test_a_once_countdown_left_before_it_fires_never_fires() -> None:
+    """`auto: {once: true}`: covering the screen (the user opened its policy link) ends the
+    countdown for good; without `once` it restarts when the screen is on top again."""
+    for once, fires in ((True, False), (False, True)):
+        armed = [_Armed(b, 0) for b in auto_behaviours([{"screen": "splash", "after_s": 1.0, "once": once}])]
+        due_now(armed, SPLASH, now=0.0)
+        due_now(armed, dict(SPLASH, screen="policy"), now=0.5)  # covered before it fired
+        due_now(armed, SPLASH, now=10.0)  # back on top
+        assert bool(due_now(armed, SPLASH, now=11.5)) is fires, once
