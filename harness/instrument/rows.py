@@ -202,12 +202,33 @@ class RowBuilder:
         self.pid = pid
         self._t0_ns = t0_ns
         self.shift = offset_ns + t0_ns
+        self.straddle: tuple[int, int] | None = None  # (previous shift, latest t_ns) across a clock jump
         self.args_cap = args_cap
         self.modules = ModuleMap()
 
-    def rebase(self, offset_ns: int) -> None:
-        """The device's clock moved: later rows convert with the new offset (modules are kept)."""
+    def rebase(self, offset_ns: int, received_ns: int | None = None, margin_ns: int = 0) -> None:
+        """The device's clock moved: later rows convert with the new offset (modules are kept).
+
+        The batch that revealed the jump can hold rows stamped on both sides of it. Until
+        `end_straddle`, each of its rows takes the offset that places it no later than the batch's
+        arrival (`received_ns` on the run's time line, plus `margin_ns`), and of two such places the
+        later one: on the wrong side, a forward jump would put a row after it arrived and a backward
+        one would put it |jump| too early, while on the right side it lands within a batch's delay."""
+        if received_ns is not None:
+            self.straddle = (self.shift, received_ns + margin_ns)
         self.shift = offset_ns + self.t0_ns
+
+    def end_straddle(self) -> None:
+        self.straddle = None
+
+    def _t_ns(self, t_us: np.ndarray) -> np.ndarray:
+        t_new = t_us.astype(np.int64) * 1000 - self.shift
+        if self.straddle is None:
+            return t_new
+        old_shift, bound = self.straddle
+        t_old = t_new + (self.shift - old_shift)
+        ok_old, ok_new = t_old <= bound, t_new <= bound
+        return np.where(ok_old & ok_new, np.maximum(t_old, t_new), np.where(ok_old, t_old, t_new))
 
     @property
     def t0_ns(self) -> int:
@@ -216,7 +237,7 @@ class RowBuilder:
     def _frame(self, hook: np.ndarray, t_us: np.ndarray) -> pd.DataFrame:
         t = self.table
         return pd.DataFrame({
-            "t_ns": t_us.astype(np.int64) * 1000 - self.shift,
+            "t_ns": self._t_ns(t_us),
             "layer": t.layer[hook],
             "hook_id": t.ids[hook],
             "category": t.category[hook],
@@ -262,7 +283,7 @@ class RowBuilder:
         arr, blob = decode_native(data, n)
         hook = arr["hook"].astype(np.int64)
         kinds = self.table.extractor[hook]
-        t_ns = (arr["t_us"].astype(np.int64) * 1000 - self.shift).tolist()
+        t_ns = self._t_ns(arr["t_us"]).tolist()
         a0 = arr["a0"].astype(np.int64).tolist()
         a1 = arr["a1"].astype(np.int64).tolist()
         args = list(map('"[%d,%d]"'.__mod__, zip(a0, a1, strict=True)))

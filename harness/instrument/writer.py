@@ -151,6 +151,12 @@ class Writer:
         sent_us = p.get("sent_us")
         if isinstance(sent_us, (int, float)) and self._recv_ns is not None:
             self._check_clock(pid, b, int(sent_us) * 1000 - self._recv_ns)
+        try:
+            self._batch_rows(pid, b, p, data)
+        finally:
+            b.end_straddle()
+
+    def _batch_rows(self, pid: int, b: RowBuilder, p: dict[str, Any], data: bytes | None) -> None:
         self.counts["batches"] += 1
         self.counts["dropped"] += int(p.get("dropped") or 0)
         if p.get("dropped"):
@@ -172,7 +178,8 @@ class Writer:
     def _check_clock(self, pid: int, b: RowBuilder, seen_offset_ns: int) -> None:
         """The device's clock jumped (NTP, NITZ, a user changing the date) when a batch's send time
         disagrees with the offset by more than CLOCK_JUMP_NS and a fresh rpc measurement agrees.
-        From this batch on, rows are placed with the new offset; the jump is an event (`clock`,
+        From this batch on, rows are placed with the new offset (this batch's rows row by row, as
+        it may straddle the jump: RowBuilder.rebase); the jump is an event (`clock`,
         when `jump`) and goes into the summary. Without a probe only a forward jump is taken (a
         delay cannot make the device look ahead); a backward one needs the measurement."""
         current = self.offsets.get(pid, 0)
@@ -189,7 +196,8 @@ class Writer:
         if new is None:
             return
         self.offsets[pid] = new
-        b.rebase(new)
+        received = (self._recv_ns or time.time_ns()) - self.t0_ns
+        b.rebase(new, received, CLOCK_JUMP_NS // 4)
         jump = {"pid": pid, "when": "jump", "offset_ns": new, "jump_ns": new - current,
                 "rtt_ns": rtt, "confirmed": sample is not None}
         self.clock_jumps.append(jump)

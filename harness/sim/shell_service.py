@@ -7,6 +7,9 @@ sim shell, in a directory first in the app's PATH; each run sends its command li
 socket, and the line runs in `Shell` against the sim device's properties, settings and file tree
 exactly as `adb shell` lines do (in the init mount namespace: per-app namespaces are not applied).
 
+The socket is in Linux's abstract namespace (its address starts with '@' in the environment, a NUL
+on the wire): no file to clean up when a device stops or is killed, and no 108-byte path limit.
+
 Protocol: the client sends the command line and a NUL; the service answers with the stdout bytes,
 then NUL and the exit status as 4 bytes little-endian, and closes. Lines and output are capped."""
 
@@ -32,10 +35,11 @@ MAX_OUTPUT = 1024 * 1024 - 8
 class ShellService:
     """One Unix socket per sim device; one thread per connection (app commands are rare)."""
 
-    def __init__(self, device: Any, runtime: AppRuntime, sock_path: Path, bin_dir: Path):
+    def __init__(self, device: Any, runtime: AppRuntime, bin_dir: Path):
         self.device = device
         self.runtime = runtime
-        self.sock_path = sock_path
+        # unique per device in this host: the process and the device object
+        self.address = f"@consentry-sh-{os.getpid()}-{id(self):x}"
         self.bin_dir = bin_dir
         self._sock: socket.socket | None = None
         self._lock = threading.Lock()
@@ -46,9 +50,8 @@ class ShellService:
             if self._sock is not None:
                 return
             self._install_programs()
-            self.sock_path.unlink(missing_ok=True)
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            s.bind(str(self.sock_path))
+            s.bind("\0" + self.address[1:])
             s.listen(16)
             self._sock = s
             threading.Thread(target=self._accept, name="sim-app-shell", daemon=True).start()
@@ -110,6 +113,3 @@ class ShellService:
             if self._sock is not None:
                 self._sock.close()
                 self._sock = None
-            self.sock_path.unlink(missing_ok=True)
-            shutil.rmtree(self.sock_path.parent, ignore_errors=True) if self.sock_path.parent.name.startswith(
-                "consentry-sh-") else None

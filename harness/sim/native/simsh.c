@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -52,8 +53,15 @@ int main(int argc, char **argv) {
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     struct sockaddr_un sa = {0};
     sa.sun_family = AF_UNIX;
-    strcpy(sa.sun_path, path);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+    socklen_t sa_len = sizeof(sa);
+    if (path[0] == '@') {
+        /* Linux abstract namespace: no file on disk, the name ends where the address ends */
+        memcpy(sa.sun_path + 1, path + 1, strlen(path) - 1);
+        sa_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+    } else {
+        strcpy(sa.sun_path, path);
+    }
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sa_len) != 0) {
         fprintf(stderr, "%s: sim shell service unreachable\n", name);
         return 127;
     }
