@@ -37,6 +37,7 @@ let batcher: Batcher | null = null;
 let native: NativeHooks | null = null;
 let java: JavaHooks | null = null;
 let jvmWait: JvmWait | null = null;
+let jvmWaitFor: string[] | null = null;
 
 function counters(): Record<string, unknown> {
     return {
@@ -71,6 +72,7 @@ function init(partial: Partial<AgentConfig>): ReadyMessage {
             const msg: JavaReadyMessage = { type: "agent:java", installed: java.installed, pending: java.pending(), t_us: nowUs() };
             send(msg);
         }, (e) => b.warn("java-unavailable", cfg.hooks.filter((h) => h.layer === "java").map((h) => h.id), `JVM hooks failed: ${e}`));
+        jvmWaitFor = cfg.hooks.filter((h) => h.layer === "java").map((h) => h.id);
         jvmWait.start();
     } else if (cfg.hooks.some((h) => h.layer === "java")) {
         batcher.warn("java-unavailable", cfg.hooks.filter((h) => h.layer === "java").map((h) => h.id),
@@ -99,6 +101,9 @@ function init(partial: Partial<AgentConfig>): ReadyMessage {
 function dispose(): Record<string, unknown> {
     if (batcher === null || jobs === null) return counters();
     native?.stop();
+    if (jvmWait !== null && java === null && jvmWaitFor !== null) {
+        batcher.warn("java-unavailable", jvmWaitFor, "no Java VM was created in this process: Java entries never installed");
+    }
     jvmWait?.stop();
     const failed = jobs.undoAll();
     batcher.close();

@@ -12,6 +12,7 @@ import time
 
 from harness.sim.app_process.actions import Actions
 from harness.sim.app_process.channel import Channel
+from harness.sim.app_process.jvm import JavaError
 from harness.sim.app_process.scheduler import run
 
 
@@ -38,6 +39,12 @@ def _crash_timer(cfg: dict, chan: Channel) -> None:
     threading.Thread(target=crash, name="sim-crash", daemon=True).start()
 
 
+def _fault(actions: Actions, msg: dict) -> None:
+    """A test fault the runtime injects: `jvm_crash` crashes the JVM for real (hs_err, abort)."""
+    if msg.get("kind") == "jvm_crash" and actions.jvm is not None:
+        actions.jvm.crash()
+
+
 def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as f:
         cfg = json.load(f)
@@ -54,6 +61,15 @@ def main() -> None:
     _crash_timer(cfg, chan)
     actions = Actions(cfg, chan)
     actions.load_libs({None} | {b.get("sdk") for b in cfg["behaviours"]})
+    # ActivityThread.handleBindApplication: the VM and the Application, before any behaviour
+    try:
+        actions.start_java()
+    except JavaError as e:
+        chan.send("crash", thread="main", exception=f"java.lang.RuntimeException: Unable to create application "
+                  f"{cfg['package']}.App: {e}", frames=["android.app.ActivityThread.handleBindApplication"
+                                                         "(ActivityThread.java:6764)"])
+        os._exit(1)
+    chan.handlers["fault"] = lambda msg: _fault(actions, msg)
     # The app's first frame: only now does the system take the debugger dialog down and show the
     # app's screen, so `am start -W` and the harness's wait for the first frame mean "app running".
     chan.send("released")

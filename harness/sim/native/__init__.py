@@ -1,4 +1,11 @@
-"""The sim apps' native libraries: one C source built as several shared objects.
+"""The sim apps' native libraries.
+
+- `simprop.c`, built several times: libsimprop.so (the app's own native code) and SDK-named copies
+  (libumeng_sim.so, ...), so native stacks name the SDK module that made a call.
+- `simruntime.c` -> libsimruntime.so (named like Android's libandroid_runtime.so; not
+  `*jvm.so`, which frida-java-bridge would take for the JVM itself): boots a HotSpot JVM inside the app process through the JNI
+  invocation API (as app_process hosts ART) and makes the app's Java calls. Compiled against the
+  system JDK's jni.h, found from `javac` (Debian's openjdk-17-jdk-headless).
 
 `make simlib` builds them into `harness/sim/_native/`; when they are missing there (a pip-installed
 tool, a fresh checkout) `library_path()` builds them with `cc` into a per-user cache directory on
@@ -13,11 +20,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
-SOURCE = Path(__file__).with_name("simprop.c")
-PACKAGED = Path(__file__).resolve().parent.parent / "_native"
-# library name -> module name compiled in; "simprop" is the app's own code, the rest are SDK copies.
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE / "simprop.c"
+JVM_SOURCE = HERE / "simruntime.c"
+PACKAGED = HERE.parent / "_native"
+# library name -> file; "simprop" is the app's own code, "simruntime" the Java runtime host, the rest
+# are SDK copies of simprop.c.
 LIBRARIES: dict[str, str] = {
     "simprop": "libsimprop.so",
+    "simruntime": "libsimruntime.so",
     "umeng": "libumeng_sim.so",
     "jiguang": "libjiguang_sim.so",
     "baidulbs": "libbaidulbs_sim.so",
@@ -29,12 +40,41 @@ CFLAGS = ("-shared", "-fPIC", "-O0", "-g", "-fno-omit-frame-pointer", "-fno-opti
 
 
 class NativeBuildError(RuntimeError):
-    """No C compiler, or the build failed: the message says what to install."""
+    """No C compiler or JDK, or the build failed: the message says what to install."""
+
+
+def java_home() -> Path:
+    """The JDK the sim's JVM comes from: `javac`'s installation (symlinks resolved)."""
+    javac = shutil.which("javac")
+    if javac is None:
+        raise NativeBuildError("javac not found: install openjdk-17-jdk-headless (make setup does)")
+    return Path(os.path.realpath(javac)).parent.parent
+
+
+def libjvm_path() -> Path:
+    """The JDK's HotSpot libjvm.so (server VM)."""
+    p = java_home() / "lib" / "server" / "libjvm.so"
+    if not p.is_file():
+        raise NativeBuildError(f"{p} not found: the JDK at {java_home()} has no server VM")
+    return p
+
+
+def _source(name: str) -> Path:
+    return JVM_SOURCE if name == "simruntime" else SOURCE
+
+
+def _flags(name: str) -> list[str]:
+    if name != "simruntime":
+        return [*CFLAGS, f'-DSIM_MODULE="{name}"']
+    inc = java_home() / "include"
+    if not (inc / "jni.h").is_file():
+        raise NativeBuildError(f"{inc / 'jni.h'} not found: install openjdk-17-jdk-headless (make setup does)")
+    return [*CFLAGS, f"-I{inc}", f"-I{inc / 'linux'}"]
 
 
 def _cache_dir() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    digest = hashlib.sha256(SOURCE.read_bytes() + " ".join(CFLAGS).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(SOURCE.read_bytes() + JVM_SOURCE.read_bytes() + " ".join(CFLAGS).encode()).hexdigest()[:16]
     return base / "consentry" / "sim-native" / digest
 
 
@@ -45,7 +85,7 @@ def build(name: str, out: Path) -> Path:
         raise NativeBuildError("no C compiler found: install gcc (apt-get install gcc libc6-dev) or run `make setup`")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    cmd = [cc, *CFLAGS, f'-DSIM_MODULE="{name}"', "-o", str(tmp), str(SOURCE)]
+    cmd = [cc, *_flags(name), "-o", str(tmp), str(_source(name)), "-ldl", "-lpthread"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if proc.returncode != 0:
         tmp.unlink(missing_ok=True)
@@ -64,7 +104,7 @@ def library_path(name: str) -> Path:
     if lib is None:
         raise NativeBuildError(f"unknown sim native library {name!r} (one of {', '.join(LIBRARIES)})")
     packaged = PACKAGED / lib
-    if packaged.exists() and packaged.stat().st_mtime >= SOURCE.stat().st_mtime:
+    if packaged.exists() and packaged.stat().st_mtime >= _source(name).stat().st_mtime:
         return packaged
     cache = _cache_dir()
     out = cache / lib
@@ -76,4 +116,3 @@ def library_path(name: str) -> Path:
         if not out.exists():
             build(name, out)
     return out
-

@@ -9,14 +9,15 @@
  *   (raw hooks record on entry: ret is 0)
  *   40 u32 tid | 44 u16 hook index | 46 u16 slen | 48 u32 offset of the string in the blob | 52 u32 0
  * The string's meaning depends on the hook's kind:
- *   path: the path; str2: "node\0service"; sockaddr: the raw sockaddr bytes; prop: "name\0value";
- *   java_call: "class\0method\0arg\0value" (the sim's sim_java_call, standing in for ART).
+ *   path: the path; str2: "node\0service"; sockaddr: the raw sockaddr bytes; prop: "name\0value".
  */
+
+import { mutedTid } from "../ignore.js";
 
 export const HEADER = 56;
 export const SLOT = 320;
 
-export const KINDS: Record<string, number> = { raw: 0, path: 1, str2: 2, sockaddr: 3, prop: 4, java_call: 5 };
+export const KINDS: Record<string, number> = { raw: 0, path: 1, str2: 2, sockaddr: 3, prop: 4 };
 
 const SOURCE = `
 #include <gum/guminterceptor.h>
@@ -28,6 +29,7 @@ extern volatile gint block_us;
 extern volatile gint ring_head;
 extern volatile gint ring_tail;
 extern volatile gint dropped;
+extern volatile gint muted_tid;
 extern guint8 ring[];
 extern guint8 hookcfg[];
 extern char globs[];
@@ -97,6 +99,7 @@ void on_enter (GumInvocationContext * ic) {
   Inv * inv = GUM_IC_GET_INVOCATION_DATA (ic, Inv);
   inv->keep = 0;
   if (!c->enabled) return;
+  if (muted_tid != 0 && (gint) gum_invocation_context_get_thread_id (ic) == muted_tid) return;
   inv->slen = 0;
   inv->a0 = GPOINTER_TO_SIZE (gum_invocation_context_get_nth_argument (ic, 0));
   inv->a1 = GPOINTER_TO_SIZE (gum_invocation_context_get_nth_argument (ic, 1));
@@ -125,18 +128,6 @@ void on_enter (GumInvocationContext * ic) {
       if (len > 128) len = 128;
       for (gint i = 0; i < len; i++) inv->str[i] = sa[i];
       inv->slen = len;
-      break;
-    }
-    case 5: {
-      /* sim_java_call (cls, method, arg, out, n): the sim's stand-in for a Java framework call */
-      gint n = copy_str (inv->str, 100, gum_invocation_context_get_nth_argument (ic, 0));
-      inv->str[n++] = 0;
-      n += copy_str (inv->str + n, 48, gum_invocation_context_get_nth_argument (ic, 1));
-      inv->str[n++] = 0;
-      n += copy_str (inv->str + n, 60, gum_invocation_context_get_nth_argument (ic, 2));
-      inv->str[n++] = 0;
-      inv->slen = n;
-      inv->out = gum_invocation_context_get_nth_argument (ic, 3);
       break;
     }
     case 4: {
@@ -185,7 +176,7 @@ static void emit (GumInvocationContext * ic, HookCfg * c, Inv * inv, gint64 ret)
   r->tid = gum_invocation_context_get_thread_id (ic);
   gint n = inv->slen;
   for (gint i = 0; i < n; i++) r->str[i] = inv->str[i];
-  if ((c->kind == 4 || c->kind == 5) && inv->out != NULL && (gint) ret > 0) {
+  if (c->kind == 4 && inv->out != NULL && (gint) ret > 0) {
     n += copy_str (r->str + n, STRMAX - n, (const char *) inv->out);
   }
   r->slen = n;
@@ -202,6 +193,7 @@ void on_leave (GumInvocationContext * ic) {
 void on_enter_raw (GumInvocationContext * ic) {
   HookCfg * c = cfg_of (ic);
   if (!c->enabled) return;
+  if (muted_tid != 0 && (gint) gum_invocation_context_get_thread_id (ic) == muted_tid) return;
   Inv inv;
   inv.slen = 0;
   inv.out = NULL;
@@ -320,6 +312,7 @@ export class NativeRing {
             ring_head: counters,
             ring_tail: counters.add(4),
             dropped: counters.add(8),
+            muted_tid: mutedTid,
             nslots_var: counters.add(12),
             ring,
             hookcfg: this.cfg,
