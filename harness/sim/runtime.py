@@ -236,11 +236,9 @@ class SimAppRuntime(ScreensMixin):
         threading.Thread(target=self._read_proc, args=(proc,), name=f"sim-app-{pkg}", daemon=True).start()
         return proc
 
-    def _java_config(self, model: AppModel) -> dict[str, Any] | None:
-        """The app's JVM: its class path, and the classes its behaviours' Java code lives in.
-        None for an app that makes no Java call (no JVM is booted for it)."""
-        if not any(s.read or s.start_app for b in model.behaviours for s in b.steps):
-            return None
+    def _java_config(self, model: AppModel) -> dict[str, Any]:
+        """The app's JVM (every sim app has one, as every Android app runs on ART): its class
+        path, and the classes its behaviours' Java code lives in."""
         sdks = {b.sdk for b in model.behaviours if b.sdk}
         late = set(model.late_sdks)
         return {

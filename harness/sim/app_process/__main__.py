@@ -62,8 +62,12 @@ def main() -> None:
     actions = Actions(cfg, chan)
     actions.load_libs({None} | {b.get("sdk") for b in cfg["behaviours"]})
     # ActivityThread.handleBindApplication: the VM and the Application, before any behaviour
+    t_vm = time.monotonic()
     try:
         actions.start_java()
+        # an agent attached at the gate installs its Java hooks inside JNI_CreateJavaVM: counted here
+        chan.log("ActivityThread", f"bindApplication: Java VM and Application ready in "
+                 f"{(time.monotonic() - t_vm) * 1000:.0f} ms", "I")
     except JavaError as e:
         chan.send("crash", thread="main", exception=f"java.lang.RuntimeException: Unable to create application "
                   f"{cfg['package']}.App: {e}", frames=["android.app.ActivityThread.handleBindApplication"

@@ -56,7 +56,7 @@ class Actions:
 
     # -- the Java runtime --------------------------------------------------------------------
     def start_java(self) -> None:
-        """Boot the app's JVM (only for an app that makes Java calls); raises JavaError."""
+        """Boot the app's JVM and its Application; raises JavaError."""
         java = self.cfg.get("java")
         if java is None:
             return
@@ -69,7 +69,7 @@ class Actions:
 
     def call_java(self, sdk: str | None, method: str, arg: str) -> str | None:
         if self.jvm is None:
-            raise JavaError("this app has no Java VM (no Java steps in its model)")
+            raise JavaError("this app process has no Java VM")
         self.jvm.grant(self._granted())
         return self.jvm.call(sdk, method, arg)
 

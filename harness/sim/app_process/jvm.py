@@ -17,9 +17,9 @@ from typing import Any
 BUF = 4096
 # Fast, small start (docs/sim.md has the measurements): class data sharing, C1 only, the serial
 # collector, a small heap; no perf-data file in /tmp; -Xrs leaves SIGINT/SIGTERM/SIGQUIT to the
-# host process, as an embedded VM should.
+# host process, as an embedded VM should; a crash writes its hs_err report but no core file.
 JVM_OPTIONS = ("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m", "-Xss1m",
-               "-XX:-UsePerfData", "-Xrs")
+               "-XX:-UsePerfData", "-Xrs", "-XX:-CreateCoredumpOnCrash")
 
 
 class JavaError(Exception):
