@@ -69,7 +69,8 @@ function init(partial: Partial<AgentConfig>): ReadyMessage {
         jvmWait = new JvmWait(() => {
             java = new JavaHooks(cfg, b, j);
             java.start();
-            const msg: JavaReadyMessage = { type: "agent:java", installed: java.installed, pending: java.pending(), t_us: nowUs() };
+            const msg: JavaReadyMessage = { type: "agent:java", installed: java.installed, pending: java.pending(), t_us: nowUs(),
+                timing_ms: java.timing };
             send(msg);
         }, (e) => b.warn("java-unavailable", cfg.hooks.filter((h) => h.layer === "java").map((h) => h.id), `JVM hooks failed: ${e}`));
         jvmWaitFor = cfg.hooks.filter((h) => h.layer === "java").map((h) => h.id);

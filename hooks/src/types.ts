@@ -71,6 +71,8 @@ export interface JavaReadyMessage {
     installed: number;
     pending: string[];
     t_us: number;
+    /** where installing took its time, ms: the entries themselves, the class-loader watch */
+    timing_ms?: { hooks: number; loaders: number };
 }
 
 export type WarningCode =

@@ -61,12 +61,12 @@ def _receiver(fw: Framework, cls: str) -> str | None:
     return f"new {src(c.name)}()"
 
 
-def _arg(t: str, arg: str, first_string: bool) -> str:
+def _arg(t: str, arg: str, gets_arg: bool) -> str:
     lit = '"' + arg.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if t == "java.lang.String":
-        return lit if first_string and arg else "null"
+        return lit if gets_arg and arg else "null"
     if t == "android.net.Uri":
-        return f"android.net.Uri.parse({lit})"
+        return f"android.net.Uri.parse({lit})" if gets_arg else "(android.net.Uri) null"
     if t == "android.content.Context":
         return "ctx"
     if t == "android.content.ContentResolver":
@@ -95,7 +95,9 @@ def call_expr(fw: Framework, key: str) -> str:
     sig = _pick(c, method, arg)
     if sig is None:
         raise AppGenError(f"JAVA_API[{key!r}]: {cls}.{method} has no overload an app can call with {arg!r}")
-    first = next((i for i, t in enumerate(sig) if t == "java.lang.String"), None)
+    # the argument goes to the Uri parameter when there is one, else to the first String
+    first = next((i for i, t in enumerate(sig) if t == "android.net.Uri"),
+                 next((i for i, t in enumerate(sig) if t == "java.lang.String"), None))
     args = ", ".join(_arg(t, arg, i == first) for i, t in enumerate(sig))
     if _static(c, method, sig):
         return f"{src(cls)}.{method}({args})"

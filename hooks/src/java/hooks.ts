@@ -115,6 +115,7 @@ export class JvmWait {
 
 export class JavaHooks {
     installed = 0;
+    timing: { hooks: number; loaders: number } | undefined = undefined;
     private caps = new Map<number, CapState>();
     private ownPkg: string | null | undefined = undefined;
     private watch: LoaderWatch | null = null;
@@ -312,12 +313,15 @@ export class JavaHooks {
         const specs = this.cfg.hooks.filter((h) => h.layer === "java");
         if (specs.length === 0) return;
         Java.perform(() => {
+            const t0 = Date.now();
             this.watch = new LoaderWatch(Java, (f, s) => this.installWith(f, s, true),
                 (u) => this.jobs.add("java:loaders", u));
             for (const spec of specs) {
                 if (!this.installWith(Java, spec, true)) this.watch.add(spec);
             }
+            const t1 = Date.now();
             this.watch.start();
+            this.timing = { hooks: t1 - t0, loaders: Date.now() - t1 };
             const w = this.watch;
             this.jobs.add("java:loader-poll", () => w.stop());
             const pending = this.watch.pendingIds();
