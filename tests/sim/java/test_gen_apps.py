@@ -89,3 +89,17 @@ print(json.dumps(out))
     out = json.loads(r.stdout.strip().splitlines()[-1])
     assert out["aid"] == "value" and out["loc"] == "value"
     assert out["imei"].startswith("java.lang.SecurityException") and "READ_PHONE_STATE" in out["imei"]
+
+
+def test_an_unbundled_app_is_compiled_once_into_the_cache(tmp_path, monkeypatch):
+    from harness.sim.java.build import build
+
+    build()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    jar = apps.app_jar("com.example.unbundled")
+    assert jar.is_file() and str(jar).startswith(str(tmp_path / "cache"))
+    assert apps.app_jar("com.example.unbundled") == jar  # cached: no second javac run
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert apps.app_jar("com.example.unbundled") == jar
+    with pytest.raises(apps.JavaAppError, match="javac not found: install openjdk-17-jdk-headless"):
+        apps.app_jar("com.example.other")
