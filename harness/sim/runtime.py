@@ -214,6 +214,8 @@ class SimAppRuntime(ScreensMixin):
             # screens that move on by themselves: timed by the app's own scheduler (see scheduler.py)
             "autos": [{"screen": s.id, "after_s": s.auto.after_s} for s in model.screens if s.auto is not None],
             "java": self._java_config(model),
+            # the permissions held at launch, until the first state message says otherwise
+            "granted": [p for p in model.permissions if self.ctx.permission_granted(pkg, p)],
         }
         cfg_path = self.work / f"{pkg}.launch.json"
         cfg_path.write_text(json.dumps(cfg))

@@ -65,7 +65,8 @@ class Actions:
         self.jvm.grant(self._granted())
 
     def _granted(self) -> list[str]:
-        return list(self.chan.state.get("granted", ()))
+        """Permissions held now: the runtime's last state, or those held at launch before it."""
+        return list(self.chan.state.get("granted", self.cfg.get("granted", ())))
 
     def call_java(self, sdk: str | None, method: str, arg: str) -> str | None:
         if self.jvm is None:
