@@ -74,6 +74,9 @@ class _Proc:
     # debugger (Frida) attach, as on Android; attaching while the interpreter is still loading
     # its extension modules can deadlock on the dynamic loader's lock.
     at_gate: threading.Event = field(default_factory=threading.Event)
+    # Released from the gate, still starting (its JVM, the agent's Java hooks, the Application):
+    # the system shows the app's starting window, the app's package in front, until its first frame.
+    binding: bool = False
 
 
 class SimAppRuntime(ScreensMixin):
@@ -335,9 +338,12 @@ class SimAppRuntime(ScreensMixin):
             self._send(proc, {"op": "reply", "id": msg["id"], "value": self.ctx.settings_get("global", "http_proxy")})
         elif op == "at_gate":
             proc.at_gate.set()
+        elif op == "debugger_connected":
+            with self._lock:
+                proc.gated, proc.binding = False, True
         elif op == "released":
             with self._lock:
-                proc.gated = False
+                proc.gated = proc.binding = False
                 self._push_state(pkg)
         elif op == "request_permissions":
             with self._lock:

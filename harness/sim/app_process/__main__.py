@@ -58,6 +58,7 @@ def main() -> None:
         chan.send("at_gate")  # every module is imported: attaching now is safe
         signal.sigwait({signal.SIGCONT})  # `am start -D`: released by `kill -s CONT PID`
         chan.log("ActivityThread", "Debugger has connected", "I")
+        chan.send("debugger_connected")  # the dialog goes; the app's starting window until its first frame
     _crash_timer(cfg, chan)
     actions = Actions(cfg, chan)
     actions.load_libs({None} | {b.get("sdk") for b in cfg["behaviours"]})

@@ -14,6 +14,7 @@ import { withThreadIgnored } from "../ignore.js";
 import type { Jobs } from "../jobs.js";
 import type { AgentConfig, EventRow, HookSpec } from "../types.js";
 import { EXTRACTORS, type Ctx } from "./extractors.js";
+import { withFewJvmSymbols } from "./jvmsyms.js";
 import { LoaderWatch } from "./loaders.js";
 
 const PRIM: Record<string, string> = {
@@ -115,7 +116,8 @@ export class JvmWait {
 
 export class JavaHooks {
     installed = 0;
-    timing: { hooks: number; loaders: number } | undefined = undefined;
+    timing: { hooks: number; loaders: number; full_symbols?: boolean } | undefined = undefined;
+    private fullSymbols = false;
     private caps = new Map<number, CapState>();
     private ownPkg: string | null | undefined = undefined;
     private watch: LoaderWatch | null = null;
@@ -312,7 +314,7 @@ export class JavaHooks {
     start(): void {
         const specs = this.cfg.hooks.filter((h) => h.layer === "java");
         if (specs.length === 0) return;
-        Java.perform(() => {
+        const body = (): void => {
             const t0 = Date.now();
             this.watch = new LoaderWatch(Java, (f, s) => this.installWith(f, s, true),
                 (u) => this.jobs.add("java:loaders", u));
@@ -329,7 +331,15 @@ export class JavaHooks {
                 this.batcher.warn("class-missing", pending,
                     "classes not loaded yet; hooked when a class loader provides them");
             }
-        });
+        };
+        try {
+            withFewJvmSymbols(() => Java.perform(body));
+        } catch (e) {
+            if (!/partially available/.test(String(e))) throw e;
+            this.fullSymbols = true;
+            Java.perform(body); // a bridge that wants a libjvm symbol the short list lacks
+        }
+        if (this.timing !== undefined) this.timing.full_symbols = this.fullSymbols;
     }
 
     pending(): string[] {
