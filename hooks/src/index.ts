@@ -12,6 +12,7 @@
  *   dispose()    -> counters       undo every hook job and flush; safe to call twice
  */
 import { Batcher } from "./batcher.js";
+import { withThreadIgnored } from "./ignore.js";
 import { nowUs } from "./clock.js";
 import { JavaHooks, JvmWait, javaStatus } from "./java/hooks.js";
 import { Jobs } from "./jobs.js";
@@ -62,7 +63,8 @@ function init(partial: Partial<AgentConfig>): ReadyMessage {
     const wantJava = cfg.hooks.some((h) => h.layer === "java");
     if (js.available) {
         java = new JavaHooks(cfg, batcher, jobs);
-        java.start();
+        const jh = java;
+        withThreadIgnored(() => jh.start()); // class initialisers run here: the agent's, not the app's
     } else if (js.waiting && wantJava) {
         const b = batcher;
         const j = jobs;

@@ -53,20 +53,14 @@ def main() -> None:
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCONT})
     chan = Channel()
     chan.start_reader()
-    if cfg.get("gated"):
-        chan.log("ActivityThread", f"Application {cfg['package']} is waiting for the debugger on port 8100...", "W")
-        chan.send("at_gate")  # every module is imported: attaching now is safe
-        signal.sigwait({signal.SIGCONT})  # `am start -D`: released by `kill -s CONT PID`
-        chan.log("ActivityThread", "Debugger has connected", "I")
-        chan.send("debugger_connected")  # the dialog goes; the app's starting window until its first frame
-    _crash_timer(cfg, chan)
     actions = Actions(cfg, chan)
-    actions.load_libs({None} | {b.get("sdk") for b in cfg["behaviours"]})
-    # ActivityThread.handleBindApplication: the VM and the Application, before any behaviour
+    # The app's runtime is up before the gate, as in a process forked from zygote (ART running):
+    # the VM and the Application. An agent attached at the gate finds Java available and installs
+    # its Java hooks there, before SIGCONT and so before the app's first Java call, without
+    # shifting the app's own timeline (its behaviours are timed from its first frame).
     t_vm = time.monotonic()
     try:
         actions.start_java()
-        # an agent attached at the gate installs its Java hooks inside JNI_CreateJavaVM: counted here
         chan.log("ActivityThread", f"bindApplication: Java VM and Application ready in "
                  f"{(time.monotonic() - t_vm) * 1000:.0f} ms", "I")
     except JavaError as e:
@@ -74,6 +68,14 @@ def main() -> None:
                   f"{cfg['package']}.App: {e}", frames=["android.app.ActivityThread.handleBindApplication"
                                                          "(ActivityThread.java:6764)"])
         os._exit(1)
+    if cfg.get("gated"):
+        chan.log("ActivityThread", f"Application {cfg['package']} is waiting for the debugger on port 8100...", "W")
+        chan.send("at_gate")  # every module is imported and the VM is up: attaching now is safe
+        signal.sigwait({signal.SIGCONT})  # `am start -D`: released by `kill -s CONT PID`
+        chan.log("ActivityThread", "Debugger has connected", "I")
+        chan.send("debugger_connected")  # the dialog goes; the app's starting window until its first frame
+    _crash_timer(cfg, chan)
+    actions.load_libs({None} | {b.get("sdk") for b in cfg["behaviours"]})  # System.loadLibrary in app code
     chan.handlers["fault"] = lambda msg: _fault(actions, msg)
     # The app's first frame: only now does the system take the debugger dialog down and show the
     # app's screen, so `am start -W` and the harness's wait for the first frame mean "app running".
