@@ -9,6 +9,6 @@ that Frida can attach to, but running none of the app's behaviours until it rece
 
 Its behaviours do real things the hooks can see: libc `open`/`read` of identifier files,
 `__system_property_get` from `libsimprop.so` (or an SDK copy such as `libumeng_sim.so`), Java
-framework calls on a real HotSpot JVM that the process boots in-process after the gate (jvm.py,
+framework calls on a real HotSpot JVM that the process boots in-process before the gate (jvm.py,
 libsimruntime.so: as app_process boots ART), made from the SDK's Java class in its real package or the
 app's own, `getaddrinfo`, and HTTP/HTTPS through the proxy set on the device."""

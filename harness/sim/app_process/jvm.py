@@ -1,8 +1,9 @@
 """The app process's Java runtime: a HotSpot JVM booted in-process through libsimruntime.so (the JNI
 invocation API), as Android's app_process boots ART, and the app's Java calls into it.
 
-Booted after the debugger gate is released, so an agent attached while gated sees libjvm.so load
-and JNI_CreateJavaVM return (and installs its Java hooks there) before the app's first Java line.
+Booted before the process waits at the debugger gate, as ART already runs in a process forked
+from zygote: an agent attached while gated finds Java available and installs its Java hooks before
+the app's first Java call, and the VM's start does not shift the app's timeline.
 Any thread may call in: libsimruntime attaches it as a daemon on its first call and detaches it when
 it exits. Each `read: KEY` step calls `read(Context, key)` on the class that owns the behaviour's
 code: the SDK's class in the SDK's real package (harness.sim.java.apps.SDK_CLASSES), loaded late

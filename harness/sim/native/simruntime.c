@@ -2,9 +2,10 @@
  *
  * A sim app is a native host process (Python, harness/sim/app_process) that boots a HotSpot JVM
  * in-process through the JNI invocation API, the way zygote/app_process boots ART: libjvm.so is
- * dlopen'ed and JNI_CreateJavaVM called only once the process is released from the debugger gate,
- * so an agent attached while gated sees libjvm load and JNI_CreateJavaVM return and installs its
- * Java hooks before the app's first line of Java runs.
+ * dlopen'ed and JNI_CreateJavaVM called before the process waits at the debugger gate, as ART
+ * already runs in a process forked from zygote: an agent attached while gated finds the VM and
+ * installs its Java hooks before the app's first Java call. (An agent attached to a process that
+ * has not created its VM yet installs them when JNI_CreateJavaVM returns: hooks/src/java.)
  *
  * Every Java call the app makes goes through one of the functions below, from whatever native
  * thread the app's scheduler runs it on: the thread is attached to the VM as a daemon on its
