@@ -6,10 +6,10 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 AGENT := harness/_agent/agent.js
 AGENT_SRC := $(shell find hooks -path hooks/node_modules -prune -o -type f \( -name '*.ts' -o -name 'package*.json' -o -name 'tsconfig.json' -o -name 'catalogue.yaml' \) -print 2>/dev/null)
-SIMLIB := harness/sim/_native/libsimprop.so
-SIMLIB_SRC := harness/sim/native/simprop.c
+SIMLIB := harness/sim/_native/libsimprop.so harness/sim/_native/libsimruntime.so
+SIMLIB_SRC := harness/sim/native/simprop.c harness/sim/native/simruntime.c
 JAVAFW := harness/sim/_java/framework.jar
-JAVAFW_SRC := $(shell find harness/sim/java -type f \( -name '*.py' -o -name '*.java' \) 2>/dev/null) harness/android_api.py hooks/catalogue.yaml
+JAVAFW_SRC := $(shell find harness/sim/java -type f \( -name '*.py' -o -name '*.java' -o -name '*.java.in' \) 2>/dev/null) harness/android_api.py hooks/catalogue.yaml
 
 .PHONY: setup system venv agent simlib javafw demo test bench fuzz faults lint e2e-emulator clean
 
@@ -61,10 +61,11 @@ $(STAMPS)/venv: pyproject.toml | $(VENV)/bin/python
 
 venv: $(STAMPS)/venv
 
-# One C source, several libraries (libsimprop.so and SDK-named copies such as libumeng_sim.so);
-# the list and the flags live in harness/sim/native/__init__.py (the runtime builds them on demand
+# The sim's native libraries: simprop.c built several times (libsimprop.so and SDK-named copies such
+# as libumeng_sim.so), and simruntime.c (libsimruntime.so: the app process's in-process HotSpot JVM, built
+# against the JDK's jni.h); the list and the flags live in harness/sim/native/__init__.py (the runtime builds them on demand
 # into a cache dir the same way when they are missing, e.g. after `pip install .`).
-$(SIMLIB): $(SIMLIB_SRC) harness/sim/native/__init__.py | $(STAMPS)/system
+$(SIMLIB) &: $(SIMLIB_SRC) harness/sim/native/__init__.py | $(STAMPS)/system
 	@mkdir -p $(dir $@)
 	@echo "consentry setup: building the sim's native libraries"
 	@PY=$$(test -x $(PY) && echo $(PY) || scripts/find-python) && $(QUIET) $$PY -m harness.sim.native $(dir $@)
@@ -123,4 +124,4 @@ e2e-emulator: setup
 	@$(VENV)/bin/consentry suite scenarios/suites/full.yaml --devices "$$ANDROID_SERIAL" --out runs/e2e
 
 clean:
-	rm -rf $(STAMPS) $(VENV) hooks/node_modules $(AGENT) $(SIMLIB) harness/sim/_java
+	rm -rf $(STAMPS) $(VENV) hooks/node_modules $(AGENT) harness/sim/_native harness/sim/_java

@@ -33,7 +33,7 @@ CATEGORIES = PI_CATEGORIES + OTHER_CATEGORIES
 ORIGINS = ("sdk", "play-services", "androidx", "support-library", "vendor-oaid", "internal", "native")
 JAVA_EXTRACTORS = ("generic", "uri", "settings_key", "permissions", "intent", "package_arg", "list_size",
                    "location", "view_text", "self_class", "command", "prop", "ip")
-NATIVE_EXTRACTORS = ("raw", "path", "str2", "sockaddr", "prop", "java_call", "tls_write", "tls_read", "tls_write_ex",
+NATIVE_EXTRACTORS = ("raw", "path", "str2", "sockaddr", "prop", "tls_write", "tls_read", "tls_write_ex",
                      "tls_read_ex", "command", "argv")
 
 

@@ -47,9 +47,6 @@ def select_hooks(catalogue: Catalogue, categories: set[str] | None = None,
     hooks = catalogue.select(categories)
     if ids is not None:
         hooks = [h for h in hooks if h.id in ids]
-    # The sim's Java stand-in is a bridge: selected whenever a Java entry is.
-    if any(h.layer == "java" for h in hooks):
-        hooks += [h for h in catalogue.hooks if h.extractor == "java_call" and h not in hooks]
     return hooks
 
 

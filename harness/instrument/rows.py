@@ -31,6 +31,10 @@ PATH_CATEGORIES = (
 PROP_PI = r"serial|imei|meid|iccid|imsi|msisdn|gsm\.sim|android_?id|oaid|\.mac|macaddr|wifi\.addr|bt\.addr|bluetooth|phone|line1|ril\.oem"
 PROP_CATEGORIES = ((r"gsm\.sim|iccid|imsi|operator", "sim_info"), (r"wifi|\.mac|macaddr", "wifi_info"),
                    (r"bt\.|bluetooth", "bluetooth"), (r"phone|msisdn|line1", "phone_number"))
+# Settings.Secure/Global keys that hold identifiers (the agent's Java extractor has the same map:
+# hooks/src/java/extractors.ts); a `settings get` in a shell command is read through it too.
+ID_SETTINGS = {"android_id": "device_id", "bluetooth_address": "bluetooth", "bluetooth_name": "bluetooth",
+               "device_name": "device_id", "wifi_mac_address": "wifi_info"}
 
 ANONYMISED_VALUES = ("02:00:00:00:00:00",)
 
@@ -61,18 +65,9 @@ class HookTable:
         self.pi_json = np.array(["true" if h.pi else "false" for h in hooks], dtype=object)
         self.head_json = np.array([
             f'"layer":"native","hook_id":{json.dumps(h.id)},"api":{json.dumps(h.api)},"permission":{json.dumps(h.permission)},' for h in hooks], dtype=object)
-        # Java entries by (class, method): rows of the sim's Java stand-in are reported as them.
-        self.java_targets: dict[tuple[str, str], Hook] = {}
-        for h in hooks:
-            if h.layer == "java":
-                self.java_targets.setdefault((h.class_ or "", h.method or ""), h)
         self.extractor = np.array([h.extractor or ("raw" if h.layer == "native" else "generic") for h in hooks],
                                   dtype=object)
 
-
-    def java_head(self, h: Hook) -> str:
-        return (f'"layer":"java","hook_id":{json.dumps(h.id)},"api":{json.dumps(h.api)},'
-                f'"permission":{json.dumps(h.permission)},')
 
 
 class ModuleMap:
@@ -163,35 +158,7 @@ def _native_args(kind: str, a0: int, blob: bytes) -> dict[str, Any]:
         from harness.instrument.commands import native_value
 
         return native_value(kind, blob)
-    if kind == "java_call":
-        fields = [p.decode("utf-8", "replace") for p in (blob.split(b"\0", 3) + [b""] * 4)[:4]]
-        return dict(zip(("class", "method", "arg", "value"), fields, strict=True))
     return {"a0": a0}
-
-
-URI_CATEGORIES = ((r"^content://(com\.android\.contacts|contacts)(/|$)", "contacts"),
-                  (r"^content://call_log(/|$)", "call_log"), (r"^content://(sms|mms|mms-sms)(/|$)", "sms"),
-                  (r"^content://com\.android\.calendar(/|$)", "calendar"), (r"^content://media(/|$)", "storage"),
-                  (r"^content://(browser|com\.android\.browser)(/|$)", "browser"))
-_URI_RES = tuple((re.compile(p), c) for p, c in URI_CATEGORIES)
-ID_SETTINGS = {"android_id": "device_id", "bluetooth_address": "bluetooth", "bluetooth_name": "bluetooth",
-               "device_name": "device_id", "wifi_mac_address": "wifi_info"}
-
-
-def java_bridge_row(hook: Hook, value: dict[str, Any]) -> tuple[str, bool, Any, Any]:
-    """(category, pi, args, ret) of a sim Java stand-in call, refined as the agent's Java
-    extractors do on a device (hooks/src/java/extractors.ts: uri, settings_key)."""
-    arg, ret = value.get("arg") or None, value.get("value") or None
-    cat, pi = hook.category, hook.pi
-    if hook.extractor == "uri" and arg:
-        cat = next((c for r, c in _URI_RES if r.search(arg)), "content_other")
-        pi = cat in PI_CATEGORIES
-        return cat, pi, {"uri": arg, "provider": None if cat == "content_other" else cat}, None
-    if hook.extractor == "settings_key":
-        cat = ID_SETTINGS.get(arg or "", "content_other")
-        pi = cat in PI_CATEGORIES
-        return cat, pi, {"name": arg}, ret
-    return cat, pi, ([arg] if arg else []), ret
 
 
 class RowBuilder:
@@ -293,14 +260,6 @@ class RowBuilder:
         for i in np.flatnonzero(kinds != "raw").tolist():
             off = int(arr["soff"][i])
             value = _native_args(kinds[i], a0[i], blob[off: off + int(arr["slen"][i])])
-            java = self.table.java_targets.get((value.get("class", ""), value.get("method", ""))) \
-                if kinds[i] == "java_call" else None
-            if java is not None:
-                cat, pi, jargs, jret = java_bridge_row(java, value)
-                heads[i] = self.table.java_head(java)
-                cats[i], pis[i] = json.dumps(cat), "true" if pi else "false"
-                args[i] = json.dumps(cap_json({"args": jargs, "ret": jret, "via": "sim_java_call"}, self.args_cap))
-                continue
             if kinds[i] in ("command", "argv"):  # shell commands: what they read (harness/instrument/commands.py)
                 from harness.instrument.commands import refine as refine_command
 

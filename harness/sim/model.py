@@ -209,7 +209,7 @@ class Step(_Frozen):
 
     read_file: str | None = None  # libc open+read of a device path
     getprop: str | None = None  # __system_property_get
-    read: str | None = None  # a Java API stand-in (`sim_java_call`) returning an identity value
+    read: str | None = None  # the Java framework API for an identity key (JAVA_API), called on the app's JVM
     dns: str | None = None  # getaddrinfo
     http: Http | None = None
     request_permissions: tuple[str, ...] | None = None
@@ -238,7 +238,9 @@ class Behaviour(_Frozen):
     when: When = When()
     every_s: float | None = Field(None, gt=0.01, le=3600)
     times: int | None = Field(None, ge=1, le=100_000)  # default 1, or unbounded with every_s
-    sdk: str | None = None  # native module the steps go through: lib<sdk>_sim.so
+    # the SDK whose code runs the steps: its Java class in its real package (harness/sim/java/apps.py)
+    # for Java reads, its native module lib<sdk>_sim.so for native ones
+    sdk: str | None = None
     steps: tuple[Step, ...]
 
 
@@ -276,6 +278,9 @@ class AppModel(_Frozen):
     screens: tuple[Screen, ...]
     behaviours: tuple[Behaviour, ...] = ()
     pages: tuple[Page, ...] = ()
+    # SDKs the app ships as a separate jar and loads at run time through its own class loader
+    # (URLClassLoader, the JVM's DexClassLoader), the first time one of their behaviours runs
+    late_sdks: tuple[str, ...] = ()
     expect: dict[str, tuple[str, ...]] = {}
     description: str = ""
 
@@ -328,6 +333,10 @@ class AppModel(_Frozen):
                 for ref in (a.check, a.requires_checked):
                     if ref is not None and ref not in elem_ids:
                         raise ValueError(f"screens[{i}].{where}: no element with id {ref!r}")
+        sdks = {b.sdk for b in self.behaviours if b.sdk}
+        for name in self.late_sdks:
+            if name not in sdks:
+                raise ValueError(f"late_sdks: {name!r} is the sdk of no behaviour")
         for i, b in enumerate(self.behaviours):
             if b.when.screen is not None and b.when.screen not in screens:
                 raise ValueError(f"behaviours[{i}].when.screen: unknown screen {b.when.screen!r}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal as _signal
 import subprocess
@@ -31,11 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from analysis.permissions import group_of  # the platform's groups, as the system dialog names them
-from harness.sim.app_process.actions import JAVA_API
 from harness.sim.app_process.encode import identity_value
 from harness.sim.interfaces import CLOCK_FILE, DeviceContext, LaunchResult
+from harness.sim.java import apps as java_apps
 from harness.sim.model import AppModel, load_app_package
-from harness.sim.native import library_path
+from harness.sim.native import libjvm_path, library_path
 from harness.sim.screen_stack import (
     ScreenInstance,
     ScreensMixin,
@@ -73,6 +74,9 @@ class _Proc:
     # debugger (Frida) attach, as on Android; attaching while the interpreter is still loading
     # its extension modules can deadlock on the dynamic loader's lock.
     at_gate: threading.Event = field(default_factory=threading.Event)
+    # Released from the gate, still starting (its JVM, the agent's Java hooks, the Application):
+    # the system shows the app's starting window, the app's package in front, until its first frame.
+    binding: bool = False
 
 
 class SimAppRuntime(ScreensMixin):
@@ -196,9 +200,8 @@ class SimAppRuntime(ScreensMixin):
         pkg = model.package
         ident = asdict(self.ctx.identity)
         props = "".join(f"{k}={self.ctx.getprop(k)}\n" for k in sorted(set(PROPS) | self._getprop_keys(model)))
-        java = "".join(f"{cls}.{m}={identity_value(ident, key) or ''}\n" for key, (cls, m, _a, _p) in JAVA_API.items())
         (self.work / f"{pkg}.props").write_text(props)
-        (self.work / f"{pkg}.java").write_text(java)
+        (self.work / f"{pkg}.identity.properties").write_text(self._identity_properties(ident, model), encoding="latin-1")
         launched = time.time()
         crash_s = self.ctx.faults.crash_at_s.get(pkg)
         libs = {"simprop"} | {b.sdk for b in model.behaviours if b.sdk}
@@ -214,6 +217,9 @@ class SimAppRuntime(ScreensMixin):
             # screens that move on by themselves: timed by the app's own scheduler (see scheduler.py)
             "autos": [{"screen": s.id, "after_s": s.auto.after_s, "once": s.auto.once}
                       for s in model.screens if s.auto is not None],
+            "java": self._java_config(model),
+            # the permissions held at launch, until the first state message says otherwise
+            "granted": [p for p in model.permissions if self.ctx.permission_granted(pkg, p)],
         }
         cfg_path = self.work / f"{pkg}.launch.json"
         cfg_path.write_text(json.dumps(cfg))
@@ -222,7 +228,7 @@ class SimAppRuntime(ScreensMixin):
         import harness
 
         env = dict(os.environ, CONSENTRY_SIM_PROPS=str(self.work / f"{pkg}.props"),
-                   CONSENTRY_SIM_JAVA=str(self.work / f"{pkg}.java"),
+                   CONSENTRY_IDENTITY=str(self.work / f"{pkg}.identity.properties"),
                    PYTHONPATH=str(Path(harness.__file__).resolve().parent.parent))
         env.update(self._app_shell_env())
         if self.ctx.faults.clock_offset_s is not None:  # the clock-jump fault is armed (simclock.c)
@@ -249,6 +255,47 @@ class SimAppRuntime(ScreensMixin):
         self._shell.ensure()
         return {"CONSENTRY_SIM_SHELL": self._shell.address, "CONSENTRY_SIM_ROOT": str(self.ctx.root).rstrip("/"),
                 "PATH": f"{self._shell.bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
+
+    def _java_config(self, model: AppModel) -> dict[str, Any]:
+        """The app's JVM (every sim app has one, as every Android app runs on ART): its class
+        path, and the classes its behaviours' Java code lives in."""
+        sdks = {b.sdk for b in model.behaviours if b.sdk}
+        late = set(model.late_sdks)
+        return {
+            "libsimruntime": str(library_path("simruntime")), "libjvm": str(libjvm_path()),
+            "classpath": java_apps.classpath(model.package, sdks, late),
+            "app_class": java_apps.app_class(model.package),
+            "sdk_classes": {s: java_apps.SDK_CLASSES[s] for s in sdks if s in java_apps.SDK_CLASSES},
+            "late": {s: str(java_apps.sdk_jar(s)) for s in late},
+            # HotSpot's crash report (hs_err), read back when the process dies
+            "error_file": str(self.work / f"{model.package}.hs_err_pid%p.log"),
+        }
+
+    def _identity_properties(self, ident: dict[str, Any], model: AppModel) -> str:
+        """The identity the framework's bodies return (consentry.sim.Identity), in
+        java.util.Properties format (ISO-8859-1 with \\uXXXX escapes)."""
+        values: dict[str, str] = {}
+        for key, v in ident.items():
+            if key == "location" and v:
+                values["lat"], values["lon"] = str(float(v[0])), str(float(v[1]))
+            elif isinstance(v, (str, int, float)):
+                values[key] = str(v)
+        for k in sorted(set(PROPS) | self._getprop_keys(model)):
+            values[f"prop.{k}"] = self.ctx.getprop(k)
+        values["clipboard"] = identity_value(ident, "clipboard") or values.get("clipboard", "")
+
+        def esc(text: str) -> str:
+            units = text.encode("utf-16-be")
+            out = []
+            for i in range(0, len(units), 2):
+                u = int.from_bytes(units[i:i + 2], "big")
+                if 0x20 <= u <= 0x7E:
+                    out.append("\\" + chr(u) if chr(u) in "\\=:#! " else chr(u))
+                else:
+                    out.append(f"\\u{u:04x}")
+            return "".join(out)
+
+        return "".join(f"{esc(k)}={esc(v)}\n" for k, v in values.items())
 
     @staticmethod
     def _getprop_keys(model: AppModel) -> set[str]:
@@ -279,8 +326,11 @@ class SimAppRuntime(ScreensMixin):
                 continue
             granted = self.ctx.permission_granted(package, p)
             perms[p] = "granted" if granted else ("denied" if prefs["asked"].get(p) == "denied" else "none")
+        # every permission the app holds now (install-time ones included): the framework's checks
+        held = [p for p in proc.model.permissions if self.ctx.permission_granted(package, p)]
         task = self._tasks.get(package)
         self._send(proc, {"op": "state", "consent": prefs.get("consent", "none"), "permissions": perms,
+                          "granted": held,
                           "foreground": self._fg == package, "screen": task[-1].screen_id if task else None})
 
     def _read_proc(self, proc: _Proc) -> None:
@@ -303,9 +353,12 @@ class SimAppRuntime(ScreensMixin):
             self._send(proc, {"op": "reply", "id": msg["id"], "value": self.ctx.settings_get("global", "http_proxy")})
         elif op == "at_gate":
             proc.at_gate.set()
+        elif op == "debugger_connected":
+            with self._lock:
+                proc.gated, proc.binding = False, True
         elif op == "released":
             with self._lock:
-                proc.gated = False
+                proc.gated = proc.binding = False
                 self._push_state(pkg)
         elif op == "request_permissions":
             with self._lock:
@@ -349,9 +402,36 @@ class SimAppRuntime(ScreensMixin):
                 lines += [f"\tat {f}" for f in c.get("frames", [])][:20]
                 for ln in lines:
                     self._log("AndroidRuntime", ln, "E", proc.pid)
+            self._log_jvm_crash(proc, rc)
             state = "fg  TOP" if self._fg == proc.package else "cch  CEM"
             self._log("ActivityManager", f"Process {proc.package} (pid {proc.pid}) has died: {state}")
             self._drop_task(proc.package)
+
+    def _log_jvm_crash(self, proc: _Proc, rc: int) -> None:
+        """A JVM that crashed left its hs_err report: logged as Android's debuggerd logs a native
+        crash (`Fatal signal ...` and the report's summary)."""
+        report = self.work / f"{proc.package}.hs_err_pid{proc.pid}.log"
+        if not report.is_file():
+            return
+        try:
+            head = report.read_text(encoding="utf-8", errors="replace")[:8192].splitlines()
+        except OSError:
+            return
+        m = next((re.match(r"#\s+(SIG[A-Z]+) \(0x([0-9a-f]+)\)", ln) for ln in head if re.match(r"#\s+SIG", ln)), None)
+        sig, num = (m.group(1), int(m.group(2), 16)) if m else ("SIGABRT", 6)
+        self._log("libc", f"Fatal signal {num} ({sig}) in tid {proc.pid} ({proc.package[-15:]}), pid {proc.pid} "
+                  f"({proc.package})", "F", proc.pid)
+        for ln in [ln[1:].strip() for ln in head if ln.startswith("#") and ln[1:].strip()][:12]:
+            self._log("DEBUG", ln[:300], "F", proc.pid)
+
+    def crash_jvm(self, package: str) -> bool:
+        """Test fault: the app's JVM crashes for real (a write to address 0 from Java)."""
+        with self._lock:
+            proc = self._live(package)
+        if proc is None:
+            return False
+        self._send(proc, {"op": "fault", "kind": "jvm_crash"})
+        return True
 
     def _drop_task(self, package: str) -> None:
         self._tasks.pop(package, None)

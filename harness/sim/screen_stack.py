@@ -20,6 +20,7 @@ from harness.sim.screens.system import (
     debugger_window,
     launcher_window,
     permission_window,
+    starting_window,
 )
 
 KEYCODE_HOME, KEYCODE_BACK, KEYCODE_APP_SWITCH = 3, 4, 187
@@ -110,6 +111,9 @@ class ScreensMixin:
                 wins = [Window(pkg, comp, activity_root(pkg, content), meta={"screen": s.id})]
         if proc.gated:
             wins.append(debugger_window(model.label, pkg))
+        elif proc.binding:
+            top = model.screen(self._tasks[pkg][-1].screen_id)
+            wins = [starting_window(model.label, pkg, model.component(top.activity))]
         else:
             d = next((d for d in self._dialogs if d[0] == pkg), None)
             if d is not None:
@@ -143,7 +147,7 @@ class ScreensMixin:
                     if rid in BUTTONS:
                         self._answer_dialog(BUTTONS[rid][1] == "grant")
                 return
-            if top.package == "android" or top.package == LAUNCHER_PACKAGE or hit is None:
+            if top.package == "android" or top.package == LAUNCHER_PACKAGE or hit is None or top.meta.get("starting"):
                 return
             pkg = top.package
             inst = self._tasks[pkg][-1]
@@ -167,7 +171,7 @@ class ScreensMixin:
                 pkg = self._fg
                 if pkg is None or pkg not in self._procs:
                     return
-                if self._procs[pkg].gated:
+                if self._procs[pkg].gated or self._procs[pkg].binding:
                     return
                 if any(d[0] == pkg for d in self._dialogs):
                     self._answer_dialog(False)  # back on the permission dialog denies

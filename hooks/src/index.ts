@@ -12,6 +12,7 @@
  *   dispose()    -> counters       undo every hook job and flush; safe to call twice
  */
 import { Batcher } from "./batcher.js";
+import { withThreadIgnored } from "./ignore.js";
 import { nowUs } from "./clock.js";
 import { JavaHooks, JvmWait, javaStatus } from "./java/hooks.js";
 import { Jobs } from "./jobs.js";
@@ -37,6 +38,7 @@ let batcher: Batcher | null = null;
 let native: NativeHooks | null = null;
 let java: JavaHooks | null = null;
 let jvmWait: JvmWait | null = null;
+let jvmWaitFor: string[] | null = null;
 
 function counters(): Record<string, unknown> {
     return {
@@ -61,16 +63,19 @@ function init(partial: Partial<AgentConfig>): ReadyMessage {
     const wantJava = cfg.hooks.some((h) => h.layer === "java");
     if (js.available) {
         java = new JavaHooks(cfg, batcher, jobs);
-        java.start();
+        const jh = java;
+        withThreadIgnored(() => jh.start()); // class initialisers run here: the agent's, not the app's
     } else if (js.waiting && wantJava) {
         const b = batcher;
         const j = jobs;
         jvmWait = new JvmWait(() => {
             java = new JavaHooks(cfg, b, j);
             java.start();
-            const msg: JavaReadyMessage = { type: "agent:java", installed: java.installed, pending: java.pending(), t_us: nowUs() };
+            const msg: JavaReadyMessage = { type: "agent:java", installed: java.installed, pending: java.pending(), t_us: nowUs(),
+                timing_ms: java.timing };
             send(msg);
         }, (e) => b.warn("java-unavailable", cfg.hooks.filter((h) => h.layer === "java").map((h) => h.id), `JVM hooks failed: ${e}`));
+        jvmWaitFor = cfg.hooks.filter((h) => h.layer === "java").map((h) => h.id);
         jvmWait.start();
     } else if (cfg.hooks.some((h) => h.layer === "java")) {
         batcher.warn("java-unavailable", cfg.hooks.filter((h) => h.layer === "java").map((h) => h.id),
@@ -99,6 +104,9 @@ function init(partial: Partial<AgentConfig>): ReadyMessage {
 function dispose(): Record<string, unknown> {
     if (batcher === null || jobs === null) return counters();
     native?.stop();
+    if (jvmWait !== null && java === null && jvmWaitFor !== null) {
+        batcher.warn("java-unavailable", jvmWaitFor, "no Java VM was created in this process: Java entries never installed");
+    }
     jvmWait?.stop();
     const failed = jobs.undoAll();
     batcher.close();

@@ -71,6 +71,9 @@ export interface JavaReadyMessage {
     installed: number;
     pending: string[];
     t_us: number;
+    /** where installing took its time, ms: the entries themselves, the class-loader watch; and
+     * whether the bridge needed libjvm's whole symbol table (java/jvmsyms.ts) */
+    timing_ms?: { hooks: number; loaders: number; full_symbols?: boolean };
 }
 
 export type WarningCode =

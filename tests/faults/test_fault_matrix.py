@@ -66,6 +66,16 @@ def test_app_crashing_sigsegv(fault_run):
     _assert_clean(o)
 
 
+def test_app_jvm_crashing(fault_run):
+    """The app's JVM crashes for real (Java writes to address 0 through Unsafe: HotSpot's SIGSEGV
+    handler writes its hs_err report and aborts the process). The sim logs it as Android's debuggerd
+    logs a native crash; the run ends incomplete with that reason and everything captured before."""
+    o = fault_run("app's JVM crashing", lambda run: run.sim.device.runtime.crash_jvm(run.ctx.app.package))
+    assert o.status == "incomplete" and "crash" in (o.reason or ""), o
+    assert "Fatal signal" in (o.reason or "") or "has died" in (o.reason or ""), o
+    _assert_clean(o)
+
+
 def test_app_killed_sigkill(fault_run):
     o = fault_run("app killed (SIGKILL)", lambda run: os.kill(run.ctx.pid, signal.SIGKILL))
     assert o.status == "incomplete" and o.reason, o

@@ -8,6 +8,7 @@ that Frida can attach to, but running none of the app's behaviours until it rece
 (`kill -s CONT PID`), so that instrumentation is in place before the first behaviour runs.
 
 Its behaviours do real things the hooks can see: libc `open`/`read` of identifier files,
-`__system_property_get` from `libsimprop.so` (or an SDK copy such as `libumeng_sim.so`),
-`sim_java_call` (the sim's stand-in for a Java framework API, which the sim has no ART for),
-`getaddrinfo`, and HTTP/HTTPS through the proxy set on the device."""
+`__system_property_get` from `libsimprop.so` (or an SDK copy such as `libumeng_sim.so`), Java
+framework calls on a real HotSpot JVM that the process boots in-process before the gate (jvm.py,
+libsimruntime.so: as app_process boots ART), made from the SDK's Java class in its real package or the
+app's own, `getaddrinfo`, and HTTP/HTTPS through the proxy set on the device."""

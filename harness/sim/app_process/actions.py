@@ -13,10 +13,13 @@ from urllib.parse import quote
 
 from harness.sim.app_process.channel import Channel
 from harness.sim.app_process.encode import encode, identity_value
+from harness.sim.app_process.jvm import JavaError, Jvm
 from harness.sim.app_process.net import parse_proxy, request, trust_context
 
-# identity key -> the Java API an Android app calls for it (class, method, argument), as the
-# sim's `sim_java_call` stand-in names it; and the permission the real API requires.
+# identity key -> the Java API an Android app calls for it (class, method, argument) and the
+# permission the real API requires. The one table of key -> Java API: the sim apps' Java code is
+# generated from it (harness/sim/java/gen_apps.py), and runs on the JVM (jvm.py), where the
+# framework method itself checks the permission (the catalogue entry's) and throws.
 JAVA_API: dict[str, tuple[str, str, str, str | None]] = {
     "android_id": ("android.provider.Settings$Secure", "getString", "android_id", None),
     "imei": ("android.telephony.TelephonyManager", "getImei", "", "android.permission.READ_PHONE_STATE"),
@@ -37,7 +40,6 @@ JAVA_API: dict[str, tuple[str, str, str, str | None]] = {
     "clipboard": ("android.content.ClipboardManager", "getPrimaryClip", "", None),
     "model": ("android.os.SystemProperties", "get", "ro.product.model", None),
 }
-_COARSE_OK = {"location"}
 
 
 class Actions:
@@ -50,6 +52,27 @@ class Actions:
         self.internet: tuple[str, int] = tuple(cfg["internet"])  # type: ignore[assignment]
         self.tag = cfg.get("log_tag") or cfg["package"].rsplit(".", 1)[-1]
         self._libs: dict[str, ctypes.CDLL] = {}
+        self.jvm: Jvm | None = None
+
+    # -- the Java runtime --------------------------------------------------------------------
+    def start_java(self) -> None:
+        """Boot the app's JVM and its Application; raises JavaError."""
+        java = self.cfg.get("java")
+        if java is None:
+            return
+        self.jvm = Jvm(java)
+        self.jvm.start(self.cfg["package"])
+        self.jvm.grant(self._granted())
+
+    def _granted(self) -> list[str]:
+        """Permissions held now: the runtime's last state, or those held at launch before it."""
+        return list(self.chan.state.get("granted", self.cfg.get("granted", ())))
+
+    def call_java(self, sdk: str | None, method: str, arg: str) -> str | None:
+        if self.jvm is None:
+            raise JavaError("this app process has no Java VM")
+        self.jvm.grant(self._granted())
+        return self.jvm.call(sdk, method, arg)
 
     # -- native modules ------------------------------------------------------------------
     def lib(self, sdk: str | None) -> ctypes.CDLL:
@@ -61,8 +84,6 @@ class Actions:
                 getattr(lib, fn).argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]
             lib.sdk_collect_prop.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
             getattr(lib, "__system_property_get").argtypes = [ctypes.c_char_p, ctypes.c_char_p]
-            for fn in ("sim_java_call", "sdk_collect_java"):
-                getattr(lib, fn).argtypes = [ctypes.c_char_p] * 3 + [ctypes.c_char_p, ctypes.c_size_t]
             self._libs[name] = lib
         return lib
 
@@ -76,7 +97,7 @@ class Actions:
         tag = sdk.capitalize() + "SDK" if sdk else self.tag
         try:
             getattr(self, f"do_{kind}")(arg, sdk, tag)
-        except (OSError, ssl.SSLError, http.client.HTTPException, ValueError) as e:
+        except (OSError, ssl.SSLError, http.client.HTTPException, ValueError, JavaError) as e:
             self.chan.log(tag, f"{kind} failed: {type(e).__name__}: {e}", "W")
 
     def do_read_file(self, path: str, sdk: str | None, tag: str) -> None:
@@ -114,25 +135,11 @@ class Actions:
         n = fn(key.encode(), buf)
         self.chan.log(tag, f"getprop {key}: {n} chars", "D")
 
-    def java(self, key: str, sdk: str | None) -> str | None:
-        cls, method, arg, perm = JAVA_API[key]
-        buf = ctypes.create_string_buffer(4096)
-        lib = self.lib(sdk)
-        call = lib.sdk_collect_java if sdk else lib.sim_java_call
-        n = call(cls.encode(), method.encode(), arg.encode(), buf, len(buf))
-        if perm and not self.granted(perm, coarse_ok=key in _COARSE_OK):
-            raise ValueError(f"java.lang.SecurityException: {cls}.{method} needs {perm}")
-        return buf.value.decode("utf-8", "replace") if n >= 0 else None
-
     def do_read(self, key: str, sdk: str | None, tag: str) -> None:
-        value = self.java(key, sdk)
+        """The Java framework call for `key`, made from the SDK's (or the app's) Java code; without
+        the permission the framework throws SecurityException after the call (JavaError here)."""
+        value = self.call_java(sdk, "read", key)
         self.chan.log(tag, f"{JAVA_API[key][0].rsplit('.', 1)[-1]}.{JAVA_API[key][1]}: {'ok' if value else 'null'}", "D")
-
-    def granted(self, perm: str, coarse_ok: bool = False) -> bool:
-        perms = self.chan.state.get("permissions", {})
-        if perms.get(perm) == "granted":
-            return True
-        return coarse_ok and perms.get("android.permission.ACCESS_COARSE_LOCATION") == "granted"
 
     def do_dns(self, host: str, sdk: str | None, tag: str) -> None:
         self.resolve(host)
@@ -188,10 +195,11 @@ class Actions:
         self.chan.send("request_permissions", permissions=list(perms))
 
     def do_start_app(self, package: str, sdk: str | None, tag: str) -> None:
-        buf = ctypes.create_string_buffer(256)
-        self.lib(sdk).sim_java_call(b"android.content.ContextWrapper", b"startService",
-                                    f"Intent {{ pkg={package} }}".encode(), buf, len(buf))
-        self.chan.send("start_app", package=package)
+        """Context.startService with an explicit intent to `package` (from the app's Java code)."""
+        try:
+            self.call_java(None, "startService", package)
+        finally:
+            self.chan.send("start_app", package=package)
 
     def do_show_screen(self, screen: str, sdk: str | None, tag: str) -> None:
         self.chan.send("show_screen", screen=screen)

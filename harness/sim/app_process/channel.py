@@ -23,6 +23,8 @@ class Channel:
         self._replies: dict[int, Any] = {}
         self._ids = itertools.count(1)
         self.closed = False
+        # other ops the runtime sends (e.g. "fault"), run on the reader thread
+        self.handlers: dict[str, Any] = {}
 
     def send(self, op: str, **fields: Any) -> None:
         line = json.dumps({"op": op, **fields}, ensure_ascii=False).encode() + b"\n"
@@ -61,6 +63,9 @@ class Channel:
                 elif msg.get("op") == "reply":
                     self._replies[int(msg.get("id", 0))] = msg.get("value")
                 self.cond.notify_all()
+            handler = self.handlers.get(str(msg.get("op")))
+            if handler is not None:
+                handler(msg)
         # stdin closed: the runtime (the device) went away; an app cannot outlive its device
         with self.cond:
             self.closed = True

@@ -9,6 +9,8 @@ import struct
 import time
 
 from harness.sim import props as P
+from harness.sim.java.apps import JavaAppError
+from harness.sim.native import NativeBuildError
 from harness.sim.shell_exec import Proc
 
 # (pid, user, name) of the system's own processes; app processes come from the runtime.
@@ -124,7 +126,11 @@ def _am_start(p: Proc, args: list[str]) -> int:
     if stop:
         p.runtime.force_stop(pkg)
     was_running = p.runtime.pid_of(pkg) is not None
-    result = p.runtime.launch(pkg, act, wait_debugger=debug)
+    try:
+        result = p.runtime.launch(pkg, act, wait_debugger=debug)
+    except (JavaAppError, NativeBuildError) as exc:  # the sim host cannot build the app's runtime
+        p.err(f"Error: {pkg} cannot start on this sim device: {exc}\n")
+        return 1
     if wait:
         p.out("Status: ok\n")
         p.out(f"LaunchState: {'COLD' if result.cold and not was_running else 'WARM'}\n")
@@ -146,7 +152,11 @@ def monkey(p: Proc, args: list[str]) -> int:
     if p.runtime is None:
         return _no_runtime(p)
     start = time.monotonic()
-    p.runtime.launch(rec.package, rec.launcher_activity)
+    try:
+        p.runtime.launch(rec.package, rec.launcher_activity)
+    except (JavaAppError, NativeBuildError) as exc:
+        p.err(f"** {rec.package} cannot start on this sim device: {exc}\n")
+        return 252
     ms = int((time.monotonic() - start) * 1000)
     p.out(f"Events injected: 1\n## Network stats: elapsed time={ms}ms (0ms mobile, 0ms wifi, {ms}ms not connected)\n")
     return 0

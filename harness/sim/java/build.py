@@ -1,8 +1,10 @@
 """Build the generated Android framework and the exercise program into jars with the system JDK.
 
 `python -m harness.sim.java.build [OUT]` (run by `make setup`): generates the sources
-(gen_framework, gen_exercise), compiles them with javac and packs framework.jar and exercise.jar
-into OUT (default harness/sim/_java), plus calls.json. A hash of every input is kept in
+(gen_framework, gen_exercise, gen_apps), compiles them with javac and packs framework.jar and
+exercise.jar into OUT (default harness/sim/_java), plus calls.json; and the sim apps' Java code:
+the templates (templates/*.java.in), one jar per SDK (sdk/NAME.jar) and one per bundled sample
+app (app/PACKAGE.jar). A hash of every input is kept in
 OUT/inputs.sha256: a second run with the same inputs does nothing. No JDK is downloaded: javac
 comes from Debian's openjdk-17-jdk-headless (the Makefile installs it)."""
 
@@ -43,7 +45,9 @@ def _inputs() -> list[Path]:
     from harness.catalogue import default_path
 
     files = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix in (".py", ".java"))
-    return [*files, default_path(), REPO / "hooks" / DECL, REPO / "harness" / "android_api.py"]
+    samples = sorted((HERE.parent / "samples").glob("*.yaml"))
+    return [*files, *samples, HERE.parent / "app_process" / "actions.py", default_path(), REPO / "hooks" / DECL,
+            REPO / "harness" / "android_api.py"]
 
 
 def _digest() -> str:
@@ -113,8 +117,32 @@ def build(out: Path = DEFAULT_OUT, *, force: bool = False) -> Jars:
         _jar(ex_classes, result.exercise)
         shutil.copy(ex_src / "calls.json", result.calls)
         (out / "notes.txt").write_text("\n".join(fw.notes) + "\n", encoding="utf-8")
+        _build_apps(fw, result.framework, out, tmp)
     stamp.write_text(digest + "\n")
     return result
+
+
+def _build_apps(fw: object, framework_jar: Path, out: Path, tmp: Path) -> None:
+    """Templates, the SDK jars and the bundled sample apps' jars, from one javac run."""
+    from harness.sim.java import apps, gen_apps
+    from harness.sim.samples import sample_models
+
+    texts = gen_apps.templates(fw)  # type: ignore[arg-type]
+    (out / "templates").mkdir(parents=True, exist_ok=True)
+    for kind, text in texts.items():
+        (out / "templates" / f"{kind}.java.in").write_text(text, encoding="utf-8")
+    sources = {cls: apps.fill(texts["sdk"], cls) for cls in apps.SDK_CLASSES.values()}
+    packages = sorted({m.package for m in sample_models().values()})
+    sources.update({apps.app_class(p): apps.fill(texts["app"], apps.app_class(p)) for p in packages})
+    classes = tmp / "app-classes"
+    try:
+        apps.javac(sources, framework_jar, classes)
+    except apps.JavaAppError as e:
+        raise JavaBuildError(str(e)) from e
+    for name, cls in apps.SDK_CLASSES.items():
+        apps.jar_classes(classes, cls, out / "sdk" / f"{name}.jar")
+    for p in packages:
+        apps.jar_classes(classes, apps.app_class(p), out / "app" / f"{p}.jar")
 
 
 def main(argv: list[str]) -> int:

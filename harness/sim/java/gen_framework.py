@@ -51,6 +51,9 @@ class JMethod:
     static: bool = False
     abstract: bool = False
     body: str | None = None
+    # the catalogue entry's permission: the body checks it first (consentry.sim.Permissions), so a
+    # call without it reaches the hooked method and then throws SecurityException, as on Android
+    permission: str | None = None
 
 
 @dataclass
@@ -231,7 +234,8 @@ class Framework:
             ret = ts_to_java(ov.ret, self.api, f"{decl}.{method}({', '.join(sig)})")
         abstract = info is not None and ov is not None and _is_abstract(info, method, ov)
         body = S.BODIES.get((decl, method, sig), S.BODIES.get((decl, method, None)))
-        target.methods.append(JMethod(method, sig, ret, static=bool(ov and ov.static), abstract=abstract, body=body))
+        target.methods.append(JMethod(method, sig, ret, static=bool(ov and ov.static), abstract=abstract, body=body,
+                                      permission=h.permission))
         for t in (*sig, ret):
             self._add_type(t)
 
@@ -284,7 +288,7 @@ class Framework:
                     key = (m.name, m.params)
                     if (m.abstract and key not in have) or (overriding and a.name == c.extends and key not in own):
                         body = S.BODIES.get((a.name, m.name, m.params), S.BODIES.get((a.name, m.name, None)))
-                        c.methods.append(JMethod(m.name, m.params, m.ret, body=body))
+                        c.methods.append(JMethod(m.name, m.params, m.ret, body=body, permission=m.permission))
                         have.add(key)
                         own.add(key)
 
@@ -323,6 +327,8 @@ class Framework:
         if m.abstract:
             return head + ";"
         body = m.body if m.body is not None else self.default_body(m.ret or "void")
+        if m.permission:
+            body = f"consentry.sim.Permissions.check(\"{m.permission}\"); {body}"
         if c.interface and not m.static:
             head = "default " + head[len("public "):]  # only hooked interface methods with a body
         return f"{head} {{ {body} }}"

@@ -7,10 +7,10 @@
  *  - __system_property_get(name, value): Android's bionic export, answered from the key=value
  *    file named by $CONSENTRY_SIM_PROPS (written by the sim runtime from the device's getprop),
  *    else from $CONSENTRY_SIM_PROP_<name with '.' as '_'>.
- *  - sim_java_call(cls, method, arg, out, n): the sim's stand-in for a Java framework call
- *    (the sim has no ART): answers "<cls>.<method>" from the file named by $CONSENTRY_SIM_JAVA.
- *  - sdk_collect_file / sdk_collect_prop / sdk_collect_java: what an SDK's native helper does;
- *    they call libc open/read and __system_property_get themselves.
+ *  - sdk_collect_file / sdk_collect_prop: what an SDK's native helper does; they call libc
+ *    open/read and __system_property_get themselves.
+ *
+ * The app's Java calls do not come through here: they run on a real JVM (simruntime.c).
  *
  * Compiled -O0 with frame pointers so that a backtrace from a hook on open() walks through the
  * SDK's frame instead of losing it to a tail call. */
@@ -73,14 +73,6 @@ int __system_property_get(const char *name, char *value) {
     return (int)strlen(value);
 }
 
-int sim_java_call(const char *cls, const char *method, const char *arg, char *out, size_t outlen) {
-    char key[512];
-    (void)arg;
-    snprintf(key, sizeof(key), "%s.%s", cls, method);
-    if (outlen) out[0] = 0;
-    return lookup_file(getenv("CONSENTRY_SIM_JAVA"), key, out, outlen);
-}
-
 int sdk_collect_file(const char *path, char *out, size_t outlen) {
     int fd = open(path, O_RDONLY);
     if (fd < 0) return -1;
@@ -93,11 +85,6 @@ int sdk_collect_file(const char *path, char *out, size_t outlen) {
 
 int sdk_collect_prop(const char *name, char *out) {
     int n = __system_property_get(name, out);
-    return n;
-}
-
-int sdk_collect_java(const char *cls, const char *method, const char *arg, char *out, size_t outlen) {
-    int n = sim_java_call(cls, method, arg, out, outlen);
     return n;
 }
 

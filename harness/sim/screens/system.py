@@ -102,4 +102,14 @@ def debugger_window(label: str, package: str) -> Window:
     return Window(p, f"{package}/.WaitingForDebugger", root, dialog=True)
 
 
-__all__ = ["DISPLAY", "launcher_window", "permission_window", "debugger_window"]
+def starting_window(label: str, package: str, component: str) -> Window:
+    """The app's starting window (Android's splash screen): the system draws it for the app's
+    package while the process starts (bindApplication: here its JVM boots), until the first frame."""
+    b = (0, 0, *DISPLAY)
+    name = View("android.widget.TextView", package, (140, 1100, 940, 1200), text=label)
+    root = View("android.widget.FrameLayout", package, b, children=(
+        View("android.widget.FrameLayout", package, b, resource_id="android:id/content", children=(name,)),))
+    return Window(package, component, root, meta={"starting": True})
+
+
+__all__ = ["DISPLAY", "launcher_window", "permission_window", "debugger_window", "starting_window"]

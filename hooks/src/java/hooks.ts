@@ -10,9 +10,11 @@
 import Java from "frida-java-bridge";
 import { nowUs } from "../clock.js";
 import type { Batcher } from "../batcher.js";
+import { withThreadIgnored } from "../ignore.js";
 import type { Jobs } from "../jobs.js";
 import type { AgentConfig, EventRow, HookSpec } from "../types.js";
 import { EXTRACTORS, type Ctx } from "./extractors.js";
+import { withFewJvmSymbols } from "./jvmsyms.js";
 import { LoaderWatch } from "./loaders.js";
 
 const PRIM: Record<string, string> = {
@@ -56,6 +58,11 @@ export function javaStatus(): { available: boolean; reason?: string; android_ver
     if (!art && JvmWait.launcher()) {
         return { available: false, waiting: true, reason: "JVM starting: hooks go in when JNI_CreateJavaVM returns" };
     }
+    if (!art) {
+        // A native host may still boot a JVM through the invocation API (the sim's app processes
+        // do, as app_process boots ART): watched; a warning at dispose if none ever came.
+        return { available: false, waiting: true, reason: "no Java VM in this process yet: hooks go in if libjvm.so loads and JNI_CreateJavaVM returns" };
+    }
     return { available: false, reason: "no Java VM in this process (not an Android app)" };
 }
 
@@ -87,8 +94,11 @@ export class JvmWait {
                     onLeave(retval) {
                         listener.detach();
                         if (retval.toInt32() !== 0) return;
+                        // Installing the hooks runs Java on the app's thread (class initialisers:
+                        // java.net's loads libnet, which reads /proc/net/if_inet6): the agent's own
+                        // work, never an app event, so native hooks ignore this thread meanwhile.
                         try {
-                            self.then();
+                            withThreadIgnored(() => self.then());
                         } catch (e) {
                             self.onError(e);
                         }
@@ -106,6 +116,8 @@ export class JvmWait {
 
 export class JavaHooks {
     installed = 0;
+    timing: { hooks: number; loaders: number; full_symbols?: boolean } | undefined = undefined;
+    private fullSymbols = false;
     private caps = new Map<number, CapState>();
     private ownPkg: string | null | undefined = undefined;
     private watch: LoaderWatch | null = null;
@@ -211,12 +223,12 @@ export class JavaHooks {
         }
     }
 
-    private record(spec: HookSpec, self: any, args: any[], ret: any): void {
+    private record(spec: HookSpec, self: any, args: any[], ret: any, threw?: any): void {
         const t = nowUs();
         if (!this.admit(spec, t)) return;
         const ex = EXTRACTORS[spec.extractor ?? "generic"] ?? EXTRACTORS.generic;
-        const ctx: Ctx = { self, args, ret, cap: this.cfg.args_cap, ownPackage: () => this.ownPackage(),
-            propCategory: (name) => this.propCategory(name) };
+        const ctx: Ctx = { self, args, ret: threw === undefined ? ret : null, cap: this.cfg.args_cap,
+            ownPackage: () => this.ownPackage(), propCategory: (name) => this.propCategory(name) };
         let out;
         try {
             out = ex(ctx);
@@ -224,6 +236,10 @@ export class JavaHooks {
             out = { args: [`<extractor ${spec.extractor} failed: ${e}>`], ret: null, cat: null };
         }
         if (out === null) return;
+        if (threw !== undefined) {
+            const text = String(threw?.message ?? threw);
+            out = { ...out, ret: { threw: text.length > this.cfg.args_cap ? text.slice(0, this.cfg.args_cap) : text } };
+        }
         const stack = spec.stack === false ? null : this.stackId();
         this.batcher.push([t, spec.index, Process.getCurrentThreadId(), out.args, out.ret, stack, 1, out.cat]);
     }
@@ -265,17 +281,25 @@ export class JavaHooks {
                     const d = self.depth.get(tid) ?? 0;
                     self.depth.set(tid, d + 1);
                     let ret;
+                    let threw: any = undefined;
                     try {
-                        ret = ov.call(this, ...args);
+                        try {
+                            ret = ov.call(this, ...args);
+                        } catch (e) {
+                            threw = e;
+                        }
                         if (d === 0) {
                             try {
-                                self.record(spec, this, args, ret);
+                                self.record(spec, this, args, ret, threw);
                             } catch { /* never into the app */ }
                         }
                     } finally {
                         if (d === 0) self.depth.delete(tid);
                         else self.depth.set(tid, d);
                     }
+                    // the app called the API and the framework threw (SecurityException without
+                    // the permission): recorded above, and the exception goes on to the app
+                    if (threw !== undefined) throw threw;
                     return ret;
                 };
                 this.jobs.add(`java:${spec.id}`, () => { ov.implementation = null; });
@@ -290,13 +314,16 @@ export class JavaHooks {
     start(): void {
         const specs = this.cfg.hooks.filter((h) => h.layer === "java");
         if (specs.length === 0) return;
-        Java.perform(() => {
+        const body = (): void => {
+            const t0 = Date.now();
             this.watch = new LoaderWatch(Java, (f, s) => this.installWith(f, s, true),
                 (u) => this.jobs.add("java:loaders", u));
             for (const spec of specs) {
                 if (!this.installWith(Java, spec, true)) this.watch.add(spec);
             }
+            const t1 = Date.now();
             this.watch.start();
+            this.timing = { hooks: t1 - t0, loaders: Date.now() - t1 };
             const w = this.watch;
             this.jobs.add("java:loader-poll", () => w.stop());
             const pending = this.watch.pendingIds();
@@ -304,7 +331,15 @@ export class JavaHooks {
                 this.batcher.warn("class-missing", pending,
                     "classes not loaded yet; hooked when a class loader provides them");
             }
-        });
+        };
+        try {
+            withFewJvmSymbols(() => Java.perform(body));
+        } catch (e) {
+            if (!/partially available/.test(String(e))) throw e;
+            this.fullSymbols = true;
+            Java.perform(body); // a bridge that wants a libjvm symbol the short list lacks
+        }
+        if (this.timing !== undefined) this.timing.full_symbols = this.fullSymbols;
     }
 
     pending(): string[] {

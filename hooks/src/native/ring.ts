@@ -10,7 +10,6 @@
  *   40 u32 tid | 44 u16 hook index | 46 u16 slen | 48 u32 offset of the string in the blob | 52 u32 0
  * The string's meaning depends on the hook's kind:
  *   path: the path; str2: "node\0service"; sockaddr: the raw sockaddr bytes; prop: "name\0value";
- *   java_call: "class\0method\0arg\0value" (the sim's sim_java_call, standing in for ART);
  *   command: the command line (popen/system); argv: the program path, then its argv joined by
  *   0x1f (posix_spawn). execve is not hooked: its callers that matter run it in a vfork child,
  *   which shares the app's memory, and a Frida hook that runs there left the session unable to
@@ -19,10 +18,12 @@
  *   popen through vfork+execve, and one app call must give one event.
  */
 
+import { mutedTid } from "../ignore.js";
+
 export const HEADER = 56;
 export const SLOT = 320;
 
-export const KINDS: Record<string, number> = { raw: 0, path: 1, str2: 2, sockaddr: 3, prop: 4, java_call: 5, command: 6, argv: 7 };
+export const KINDS: Record<string, number> = { raw: 0, path: 1, str2: 2, sockaddr: 3, prop: 4, command: 6, argv: 7 };
 
 const SOURCE = `
 #include <gum/guminterceptor.h>
@@ -35,6 +36,7 @@ extern volatile gint block_us;
 extern volatile gint ring_head;
 extern volatile gint ring_tail;
 extern volatile gint dropped;
+extern volatile gint muted_tid;
 extern guint8 ring[];
 extern guint8 hookcfg[];
 extern char globs[];
@@ -107,6 +109,7 @@ void on_enter (GumInvocationContext * ic) {
   Inv * inv = GUM_IC_GET_INVOCATION_DATA (ic, Inv);
   inv->keep = 0;
   if (!c->enabled) return;
+  if (muted_tid != 0 && (gint) gum_invocation_context_get_thread_id (ic) == muted_tid) return;
   inv->slen = 0;
   inv->a0 = GPOINTER_TO_SIZE (gum_invocation_context_get_nth_argument (ic, 0));
   inv->a1 = GPOINTER_TO_SIZE (gum_invocation_context_get_nth_argument (ic, 1));
@@ -135,18 +138,6 @@ void on_enter (GumInvocationContext * ic) {
       if (len > 128) len = 128;
       for (gint i = 0; i < len; i++) inv->str[i] = sa[i];
       inv->slen = len;
-      break;
-    }
-    case 5: {
-      /* sim_java_call (cls, method, arg, out, n): the sim's stand-in for a Java framework call */
-      gint n = copy_str (inv->str, 100, gum_invocation_context_get_nth_argument (ic, 0));
-      inv->str[n++] = 0;
-      n += copy_str (inv->str + n, 48, gum_invocation_context_get_nth_argument (ic, 1));
-      inv->str[n++] = 0;
-      n += copy_str (inv->str + n, 60, gum_invocation_context_get_nth_argument (ic, 2));
-      inv->str[n++] = 0;
-      inv->slen = n;
-      inv->out = gum_invocation_context_get_nth_argument (ic, 3);
       break;
     }
     case 6: {
@@ -220,7 +211,7 @@ static void emit (GumInvocationContext * ic, HookCfg * c, Inv * inv, gint64 ret)
   r->tid = gum_invocation_context_get_thread_id (ic);
   gint n = inv->slen;
   for (gint i = 0; i < n; i++) r->str[i] = inv->str[i];
-  if ((c->kind == 4 || c->kind == 5) && inv->out != NULL && (gint) ret > 0) {
+  if (c->kind == 4 && inv->out != NULL && (gint) ret > 0) {
     n += copy_str (r->str + n, STRMAX - n, (const char *) inv->out);
   }
   r->slen = n;
@@ -237,6 +228,7 @@ void on_leave (GumInvocationContext * ic) {
 void on_enter_raw (GumInvocationContext * ic) {
   HookCfg * c = cfg_of (ic);
   if (!c->enabled) return;
+  if (muted_tid != 0 && (gint) gum_invocation_context_get_thread_id (ic) == muted_tid) return;
   Inv inv;
   inv.slen = 0;
   inv.out = NULL;
@@ -356,6 +348,7 @@ export class NativeRing {
             ring_head: counters,
             ring_tail: counters.add(4),
             dropped: counters.add(8),
+            muted_tid: mutedTid,
             nslots_var: counters.add(12),
             ring,
             hookcfg: this.cfg,
