@@ -120,7 +120,9 @@ def _java(doc: Doctor, inst: Any, pid: int) -> None:
         time.sleep(0.2)
     ok = bool(java.get("available")) or bool(late.get("installed"))
     if java.get("available"):
-        detail = f"Java bridge available (Android {java.get('android_version', '?')})"
+        vm = f"Android {java['android_version']}" if java.get("android_version") else "a JVM, not ART"
+        hooks = f": {late['installed']} Java hooks in" if late.get("installed") else ""
+        detail = f"Java bridge available ({vm}){hooks}"
     elif late:
         detail = f"Java bridge available once the app's VM started: {late.get('installed', 0)} Java hooks in"
     else:
