@@ -260,7 +260,11 @@ def foreground_changes(ui: pd.DataFrame, steps: pd.DataFrame, manifests: pd.Data
                        settle_ns: int, overlays: tuple[str, ...] = OVERLAY_PACKAGES) -> pd.DataFrame:
     """(run, t_ns, fg) changes: scenario steps are authoritative (a `home` step is background from
     its end, a `launch`/`resume` foreground from its start); UI rows fill in between (foreground
-    package is the app or not), except within `settle_ns` after a step, when a dump may be stale."""
+    package is the app or not), except while a step that changes the foreground runs and within
+    `settle_ns` after it ends, when a dump may show the transition or be stale: while the harness
+    launches an app, the screen shows the launcher, then the system's "Waiting For Debugger" dialog
+    (package `android`) while the agent attaches, and the app runs its first lines once released,
+    before the launch step ends; the dialog is the launch in progress, not the app in background."""
     run_ids = pd.Index(manifests["run_id"].astype(str))
     app_of = manifests["app"].astype(str).to_numpy()
     parts = []
@@ -269,10 +273,11 @@ def foreground_changes(ui: pd.DataFrame, steps: pd.DataFrame, manifests: pd.Data
         fg = action.isin(FOREGROUND_ACTIONS)
         bg = action.isin(BACKGROUND_ACTIONS)
         sel = steps[fg | bg]
-        t = np.where(fg[fg | bg], sel["t_start_ns"], sel["t_end_ns"].fillna(sel["t_start_ns"]))
+        end = sel["t_end_ns"].fillna(sel["t_start_ns"]).to_numpy().astype(np.int64)
+        t = np.where(fg[fg | bg], sel["t_start_ns"], end)
         parts.append(pd.DataFrame({"run": run_codes(sel, run_ids), "t": t.astype(np.int64),
-                                   "fg": fg[fg | bg].to_numpy(), "step": True}))
-    step_frame = parts[0] if parts else pd.DataFrame({"run": [], "t": [], "fg": [], "step": []})
+                                   "fg": fg[fg | bg].to_numpy(), "step": True, "settled": end + settle_ns}))
+    step_frame = parts[0] if parts else pd.DataFrame({"run": [], "t": [], "fg": [], "step": [], "settled": []})
     if not ui.empty:
         pkg = ui["package"].astype(object)
         keep = pkg.notna() & ~pkg.isin(overlays) & ui["t_ns"].notna()
@@ -282,15 +287,15 @@ def foreground_changes(ui: pd.DataFrame, steps: pd.DataFrame, manifests: pd.Data
         t = rows["t_ns"].to_numpy().astype(np.int64)
         if len(step_frame):
             idx = asof_index(run, t, step_frame["run"].to_numpy(), step_frame["t"].to_numpy())
-            stale = (idx >= 0) & (t - step_frame["t"].to_numpy()[np.maximum(idx, 0)] < settle_ns)
+            stale = (idx >= 0) & (t < step_frame["settled"].to_numpy()[np.maximum(idx, 0)])
         else:
             stale = np.zeros(len(t), dtype=bool)
         parts.append(pd.DataFrame({"run": run[~stale], "t": t[~stale], "fg": fg[~stale], "step": False}))
     if not parts:
         return pd.DataFrame({"run": pd.Series([], dtype=np.int64), "t": pd.Series([], dtype=np.int64),
                              "fg": pd.Series([], dtype=bool)})
-    out = pd.concat(parts, ignore_index=True).sort_values(["run", "t"], kind="stable")
-    return out[["run", "t", "fg"]].reset_index(drop=True)
+    out = pd.concat([p[["run", "t", "fg"]] for p in parts], ignore_index=True).sort_values(["run", "t"], kind="stable")
+    return out.reset_index(drop=True)
 
 
 def foreground_at(changes: pd.DataFrame, run: np.ndarray, t: np.ndarray, grace_ns: int = 0) -> np.ndarray:

@@ -45,6 +45,11 @@ class AgentError(ConsentryError):
     """The Frida agent could not be built, loaded or attached, or it detached."""
 
 
+class AttachTimedOut(AgentError):
+    """Frida's attach did not sync up with its agent in time (a starved CPU): the process may hold
+    a half-injected agent, so the caller starts a fresh process rather than attach again."""
+
+
 class ProxyError(ConsentryError):
     """The capture proxy failed to start or died."""
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from harness._agent import bundle_source
 from harness.catalogue import Catalogue, Hook, load_catalogue
-from harness.errors import AgentError, DeviceError
+from harness.errors import AgentError, AttachTimedOut, DeviceError
 from harness.instrument.clock import measure
 from harness.instrument.config import DEFAULT_PATHS, AgentOptions, agent_config, select_hooks
 from harness.instrument.messages import Detach, InstrumentSummary
@@ -110,32 +110,35 @@ class Instrument:
             self._device = resolve_device(self._device_spec)
         return self._device
 
-    def attach(self, pid: int) -> None:
-        """Attach to a running process and install the hooks; returns once the agent is ready."""
+    def attach(self, pid: int, *, tries: int = ATTACH_TRIES) -> None:
+        """Attach to a running process and install the hooks; returns once the agent is ready.
+        With `tries=1` a timed-out attach raises AttachTimedOut at once (see launch.py: a gated sim
+        app whose JVM already runs is relaunched instead: attaching again to a process holding a
+        half-injected agent crashed HotSpot, 1 run in about 200 at load 4-8)."""
         import frida
 
         try:
-            session = self._attach_with_retries(pid)
+            session = self._attach_with_retries(pid, tries)
         except frida.ProcessNotFoundError as exc:
             raise AgentError(f"process {pid} not found on {self.device.name}: {exc}") from exc
         except frida.PermissionDeniedError as exc:
             raise AgentError(f"attaching to {pid} was refused (ptrace scope? root?): {exc}") from exc
         except (frida.ProcessNotRespondingError, frida.TimedOutError) as exc:
-            raise AgentError(f"process {pid} did not answer Frida's attach in {ATTACH_TRIES} tries: {exc}") from exc
+            raise AttachTimedOut(f"process {pid} did not answer Frida's attach in {tries} tries: {exc}") from exc
         self._load(pid, session)
 
-    def _attach_with_retries(self, pid: int) -> Any:
+    def _attach_with_retries(self, pid: int, tries: int = ATTACH_TRIES) -> Any:
         """Frida's attach injects its agent and waits for it to sync up; on a starved CPU (load 20
         and more on two cores) that wait can run out ("unexpectedly timed out trying to sync up
         with agent") although nothing is wrong. The process is held at its start (spawn gating)
         and the agent is shared per process, so trying again is safe; each retry is an event."""
         import frida
 
-        for attempt in range(1, ATTACH_TRIES + 1):
+        for attempt in range(1, tries + 1):
             try:
                 return self.device.attach(pid)
             except (frida.ProcessNotRespondingError, frida.TimedOutError) as exc:
-                if attempt == ATTACH_TRIES:
+                if attempt == tries:
                     raise
                 self.writer.event("agent:attach-retry", {"pid": pid, "attempt": attempt, "error": str(exc)[:200]},
                                   source="instrument")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from harness.errors import AgentError, DeviceError
+from harness.errors import AgentError, AttachTimedOut, DeviceError
 from harness.run.context import RunAborted, RunContext
 from harness.ui.lexicon import PERMISSION_PACKAGES
 
@@ -47,14 +47,7 @@ def _launch(ctx: RunContext) -> str:
         result = ctx.device.app_start(component)
         ctx.pid = _wait_pid(ctx)
     elif ctx.instrument.device.type == "local":  # sim apps are host processes: am start -D, attach, SIGCONT
-        result = ctx.device.app_start(component, wait_debugger=True)
-        if not result.ok:
-            raise RunAborted(f"am start failed: {result.error}")
-        ctx.pid = _wait_pid(ctx)
-        try:
-            ctx.instrument.attach(ctx.pid)
-        finally:
-            ctx.device.process_signal(ctx.pid, "CONT")
+        result = _start_gated_and_attach(ctx, component)
     else:
         try:
             ctx.pid = ctx.instrument.spawn_and_attach(ctx.app.package)
@@ -64,6 +57,37 @@ def _launch(ctx: RunContext) -> str:
         result = None
     ms = f" in {result.total_ms} ms" if result is not None and result.total_ms else ""
     return f"pid {ctx.pid}{ms}{_wait_first_frame(ctx)}"
+
+
+def _start_gated_and_attach(ctx: RunContext, component: str):
+    """am start -D, attach, release. A timed-out attach (a starved CPU) is not retried on the same
+    process, which may hold a half-injected agent beside a running JVM: the held process, which has
+    run none of the app's code, is stopped and the app started again (up to ATTACH_TRIES starts,
+    each an `agent:attach-relaunch` event)."""
+    from harness.instrument.core import ATTACH_TRIES
+
+    assert ctx.instrument is not None
+    for attempt in range(1, ATTACH_TRIES + 1):
+        result = ctx.device.app_start(component, wait_debugger=True)
+        if not result.ok:
+            raise RunAborted(f"am start failed: {result.error}")
+        ctx.pid = _wait_pid(ctx)
+        try:
+            ctx.instrument.attach(ctx.pid, tries=1)
+        except AttachTimedOut as exc:
+            if attempt == ATTACH_TRIES:
+                ctx.device.process_signal(ctx.pid, "CONT")
+                raise
+            ctx.instrument.writer.event("agent:attach-relaunch", {"pid": ctx.pid, "attempt": attempt,
+                                                                  "error": str(exc)[:200]}, source="instrument")
+            ctx.device.app_stop(ctx.app.package)
+            continue
+        except BaseException:
+            ctx.device.process_signal(ctx.pid, "CONT")
+            raise
+        ctx.device.process_signal(ctx.pid, "CONT")
+        return result
+    raise AssertionError("unreachable")
 
 
 def _wait_first_frame(ctx: RunContext, timeout_s: float = FIRST_FRAME_TIMEOUT_S) -> str:

@@ -98,17 +98,36 @@ def _ocr_text(pngs: list[bytes]) -> str | None:
     return "\n".join(p for p in parts if p) or None
 
 
+def _answer_prompt(ctx: RunContext, step_id: int | None) -> bool:
+    """A system permission prompt on top is answered through the responder (the scenario's
+    standing answer, else its default), recorded with the tap like every decision the harness
+    makes; True when there was one. The policy step must never press BACK on a prompt: BACK denies
+    it, and a denial nobody recorded (the app's second prompt then came up over the notice as its
+    first: permissions_over_notice lost its permission-bundle at load 4)."""
+    if ctx.observer is None:
+        return False
+    obs = ctx.observer.poll()
+    if obs is None or obs.classification.kind != "permission_dialog":
+        return False
+    ctx.responder.answer_pending(step_id, fallback=True)
+    return True
+
+
 def read_opened(ctx: RunContext, before: str, opts: PolicyOptions, t_tap: int,
-                monitor: Callable[[], None]) -> ReadResult:
-    """After a tap on a policy entry: did a page open, and what does it say (scrolled to the end)."""
+                monitor: Callable[[], None], step_id: int | None = None) -> ReadResult:
+    """After a tap on a policy entry: did a page open, and what does it say (scrolled to the end).
+    A permission prompt that comes up meanwhile is not the page: it is answered, and the wait goes on."""
     from analysis.policy.text import policy_text
 
     deadline = time.monotonic() + OPEN_TIMEOUT_S
     h = _parse(ctx)
-    while signature(h) == before and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        if signature(h) != before:
+            if not _answer_prompt(ctx, step_id):
+                break
         _sleep(ctx, 0.25, monitor)
         h = _parse(ctx)
-    if signature(h) == before:
+    if signature(h) == before or (ctx.observer is not None and _is_prompt(ctx)):
         return ReadResult(opened=False)
     _sleep(ctx, opts.settle_seconds, monitor)
     result = ReadResult(opened=True)
@@ -199,17 +218,29 @@ def _wait_notice(ctx: RunContext, step_id: int, seconds: float):
 MAX_PROMPTS_BEFORE_NOTICE = 8
 
 
-def _back_to_notice(ctx: RunContext, monitor: Callable[[], None], opts: PolicyOptions) -> bool:
+def _is_prompt(ctx: RunContext) -> bool:
+    obs = ctx.observer.poll() if ctx.observer is not None else None
+    return obs is not None and obs.classification.kind == "permission_dialog"
+
+
+def _back(ctx: RunContext, step_id: int | None, monitor: Callable[[], None], opts: PolicyOptions) -> None:
+    """BACK towards where the step started, except on a permission prompt, which is answered."""
+    if not _answer_prompt(ctx, step_id):
+        ctx.device.ui_key(KEY_BACK)
+    _sleep(ctx, opts.settle_seconds, monitor)
+
+
+def _back_to_notice(ctx: RunContext, monitor: Callable[[], None], opts: PolicyOptions, step_id: int | None = None) -> bool:
     for _ in range(3):
         obs = ctx.observer.poll()
         if obs.classification.kind == "consent_notice":
             return True
-        ctx.device.ui_key(KEY_BACK)
-        _sleep(ctx, opts.settle_seconds, monitor)
+        _back(ctx, step_id, monitor, opts)
     return ctx.observer.poll().classification.kind == "consent_notice"
 
 
-def from_notice(ctx: RunContext, store: PolicyStore, opts: PolicyOptions, monitor: Callable[[], None]) -> str:
+def from_notice(ctx: RunContext, store: PolicyStore, opts: PolicyOptions, monitor: Callable[[], None],
+                step_id: int | None = None) -> str:
     h = _parse(ctx)
     links = policy_links(h, ctx.app.package)
     if not links:
@@ -218,9 +249,9 @@ def from_notice(ctx: RunContext, store: PolicyStore, opts: PolicyOptions, monito
     link = links[0]
     t_tap = ctx.now_ns()
     ctx.device.ui_tap(*center(link))
-    result = read_opened(ctx, signature(h), opts, t_tap, monitor)
+    result = read_opened(ctx, signature(h), opts, t_tap, monitor, step_id)
     _save(store, result, "notice", ctx)
-    back = _back_to_notice(ctx, monitor, opts) if result.opened else True
+    back = _back_to_notice(ctx, monitor, opts, step_id) if result.opened else True
     store.note(entry_seen=True, notice_checked=True, screenshots=result.screenshots,
                attempt={"where": "notice", "link": link.label[:80], "opened": result.opened, "text_from": result.how,
                         "chars": len(result.text), "scrolls": result.scrolls, "back_on_notice": back})
@@ -236,6 +267,7 @@ class _Search:
     screens: int = 0
     visited: set[str] = field(default_factory=set)
     path: list[str] = field(default_factory=list)
+    step_id: int | None = None
 
 
 def _search(ctx: RunContext, s: _Search, opts: PolicyOptions, monitor: Callable[[], None]) -> tuple[list[str], str] | None:
@@ -260,20 +292,19 @@ def _search(ctx: RunContext, s: _Search, opts: PolicyOptions, monitor: Callable[
         if signature(after) == sig:
             continue
         if ctx.app.package not in {n.pkg for n in after.nodes}:
-            ctx.device.ui_key(KEY_BACK)
-            _sleep(ctx, opts.settle_seconds, monitor)
+            _back(ctx, s.step_id, monitor, opts)
             continue
         s.path.append(node.label[:60])
         found = _search(ctx, s, opts, monitor)
         if found:
             return found
         s.path.pop()
-        ctx.device.ui_key(KEY_BACK)
-        _sleep(ctx, opts.settle_seconds, monitor)
+        _back(ctx, s.step_id, monitor, opts)
     return None
 
 
-def from_app(ctx: RunContext, store: PolicyStore, opts: PolicyOptions, monitor: Callable[[], None]) -> str:
+def from_app(ctx: RunContext, store: PolicyStore, opts: PolicyOptions, monitor: Callable[[], None],
+             step_id: int | None = None) -> str:
     from harness.ui.classify import classify_hierarchy
 
     h = _parse(ctx)
@@ -283,7 +314,7 @@ def from_app(ctx: RunContext, store: PolicyStore, opts: PolicyOptions, monitor: 
     if classify_hierarchy(h).kind in ("consent_notice", "permission_dialog"):
         store.note(attempt={"where": "app", "result": "a consent screen is in the way"})
         return "a consent screen is in the way: no search"
-    search = _Search(opts.max_taps, opts.max_screens)
+    search = _Search(opts.max_taps, opts.max_screens, step_id=step_id)
     found = _search(ctx, search, opts, monitor)
     info = {"path": found[0] if found else None, "screens": search.screens, "max_taps": opts.max_taps,
             "found": bool(found)}
@@ -295,11 +326,10 @@ def from_app(ctx: RunContext, store: PolicyStore, opts: PolicyOptions, monitor: 
     link = policy_links(h, ctx.app.package)[0]
     t_tap = ctx.now_ns()
     ctx.device.ui_tap(*center(link))
-    result = read_opened(ctx, before, opts, t_tap, monitor)
+    result = read_opened(ctx, before, opts, t_tap, monitor, step_id)
     _save(store, result, "app", ctx)
     for _ in range(len(path) if result.opened else len(path) - 1):  # back to the main screen
-        ctx.device.ui_key(KEY_BACK)
-        _sleep(ctx, opts.settle_seconds, monitor)
+        _back(ctx, step_id, monitor, opts)
     store.note(app_searched=True, entry_seen=True, taps_from_main=len(path), search=info,
                screenshots=result.screenshots,
                attempt={"where": "app", "result": "found", "taps": len(path), "opened": result.opened,
@@ -315,11 +345,11 @@ def capture_policy(ctx: RunContext, step_id: int, step: Step, monitor: Callable[
     if where in ("auto", "notice"):
         obs = _wait_notice(ctx, step_id, opts.wait_seconds)
         if obs is not None:
-            return from_notice(ctx, store, opts, monitor)
+            return from_notice(ctx, store, opts, monitor, step_id)
         store.note(notice_checked=True, attempt={"where": "notice", "result": "no privacy notice came up"})
         if where == "notice":
             return "no privacy notice came up"
-    return from_app(ctx, store, opts, monitor)
+    return from_app(ctx, store, opts, monitor, step_id)
 
 
 def read_supplied(path: Path, *, fetch: bool = True) -> tuple[bytes, dict]:

@@ -56,7 +56,7 @@ def _center(bounds: tuple[int, int, int, int]) -> tuple[int, int]:
     return (bounds[0] + bounds[2]) // 2, (bounds[1] + bounds[3]) // 2
 
 
-def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None]) -> str:
+def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None], step_id: int | None = None) -> str:
     """Bounded exploration: on each screen not seen before, tap clickable elements that are not
     consent or permission controls; BACK when a screen offers nothing new. Screens are identified
     by package, and the sorted labels and ids of their clickable elements."""
@@ -77,8 +77,11 @@ def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None]) -> str:
         signature = hashlib.sha1("|".join(sorted(f"{n.pkg}:{n.rid}:{n.label}" for n in clickables)).encode()).hexdigest()
         screens.add(signature)
         if kind in ("consent_notice", "permission_dialog"):
-            # Not ours to answer here: the standing answers of earlier steps decide, else BACK.
-            if ctx.responder.answer_pending() is None:
+            # Not ours to decide here: the standing answers of earlier steps decide. A prompt with no
+            # standing answer gets the scenario's default through the responder (recorded with its
+            # tap), never BACK, which denies it with no record; a notice with none gets BACK (what
+            # the observer then sees is evidence: the notice stays, or goes and is `dismissed`).
+            if ctx.responder.answer_pending(step_id, fallback=kind == "permission_dialog") is None:
                 ctx.device.ui_key(KEY_BACK)
                 taps += 1
             _sleep_monitored(ctx, step.explore.settle_seconds, monitor)
@@ -168,7 +171,7 @@ def execute_step(ctx: RunContext, scenario: Scenario, step_id: int, step: Step, 
         ctx.device.app_stop(ctx.app.package)
         return "force-stopped"
     if action == "explore":
-        return _explore(ctx, step, monitor)
+        return _explore(ctx, step, monitor, step_id)
     if action == "policy":
         from harness.run.policy import capture_policy
 

@@ -43,6 +43,12 @@ class ActionOutcome:
                 "target": self.control.text if self.control else None}
 
 
+# A control the view says is disabled (a notice's reading countdown) is not tapped: the tap would do
+# nothing, or land on a prompt that comes up over the notice as the countdown ends (the app asks for
+# permissions in the same instant), answering it with no record. The caller polls again.
+_NOT_ENABLED = "the notice's {!r} control is not enabled yet (a reading countdown?)"
+
+
 def _tap(obs: UiObserver, control: Control) -> int:
     x, y = control.center
     t = obs.now()
@@ -106,6 +112,8 @@ def accept_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
     c = seen.classification
     if c.accept is None:
         return ActionOutcome("not-found", f"notice without an agree control ({c.reason})", NOTICE)
+    if not c.accept.enabled:
+        return ActionOutcome("not-found", _NOT_ENABLED.format(c.accept.text), NOTICE)
     taps: list[tuple[int, str]] = []
     try:
         with obs.lock:
@@ -152,6 +160,11 @@ def refuse_notice(obs: UiObserver, *, step_id: Any = None, timeout: float = 10.0
                     obs.drop_tap(NOTICE)
                     return ActionOutcome("not-found", f"refusal step without a refuse control ({c.reason})", NOTICE,
                                          taps=tuple(taps))
+                if not refuse.enabled:
+                    if not taps:
+                        return ActionOutcome("not-found", _NOT_ENABLED.format(refuse.text), NOTICE)
+                    current = obs.wait_change(current, obs.settle)
+                    continue
                 if _unchanged(obs, current) is None:
                     obs.drop_tap(NOTICE)
                     return _moved(NOTICE, taps)

@@ -27,6 +27,9 @@ class Control:
     resource_id: str = ""
     style: str = "button"  # button | link (text only) | checkbox
     checked: bool | None = None  # checkboxes: ticked now (None when the view does not say)
+    # False while the view says enabled="false" (a notice's reading countdown): a tap there does
+    # nothing, or lands on whatever comes up over it meanwhile, so the harness waits instead
+    enabled: bool = True
 
     @property
     def center(self) -> tuple[int, int]:
@@ -100,4 +103,4 @@ class Classification:
     def signature(self) -> tuple[Any, ...]:
         """Equal for two dumps of the same screen state (used to detect a change)."""
         return (self.kind, self.package, self.permission, self.refusal_confirm, self.precheck,
-                tuple((c.role, c.text, c.checked) for c in self.controls), self.texts[:12])
+                tuple((c.role, c.text, c.checked, c.enabled) for c in self.controls), self.texts[:12])

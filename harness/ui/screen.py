@@ -129,7 +129,7 @@ def make_control(n: Node, role: str, *, style: str | None = None) -> Control:
         style = "button" if ("Button" in n.cls or n.clickable) else "link"
     checked = n.checked if (n.checkable or style == "checkbox") else None
     return Control(text=n.label, bounds=n.bounds or (0, 0, 0, 0), role=role, resource_id=n.rid, style=style,
-                   checked=checked)
+                   checked=checked, enabled=n.enabled)
 
 
 def best(scored: list[tuple[int, Candidate]]) -> tuple[int, Candidate] | None:
