@@ -127,7 +127,7 @@ def read_opened(ctx: RunContext, before: str, opts: PolicyOptions, t_tap: int,
                 break
         _sleep(ctx, 0.25, monitor)
         h = _parse(ctx)
-    if signature(h) == before or (ctx.observer is not None and _is_prompt(ctx)):
+    if signature(h) == before or _is_prompt(ctx):
         return ReadResult(opened=False)
     _sleep(ctx, opts.settle_seconds, monitor)
     result = ReadResult(opened=True)
