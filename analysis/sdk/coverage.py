@@ -22,6 +22,7 @@ import argparse
 import csv
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -188,11 +189,18 @@ def table(rows: list[SourceCoverage]) -> str:
     head = (f"{'source (left out)':<18} {'entries':>7} | {'pkg CN':>14} {'pkg other':>14} {'pkg unknown':>14} "
             f"{'pkg all':>14} | {'native':>14} | {'host contacts (apps)':>24}")
     lines = [head, "-" * len(head)]
+    def cell(r: Recall) -> str:
+        return f"{_pct(r.recall)} n={int(r.total):<5}".rjust(14)
+
+    def strict(r: Recall) -> str:
+        return f"{_pct(r.company_recall)} /{_pct(r.list_share)}".rjust(14)
+
+    def columns(c: SourceCoverage, fmt: Callable[[Recall], str]) -> str:
+        p = c.packages
+        return f"{fmt(p['CN'])} {fmt(p['other'])} {fmt(p['unknown'])} {fmt(p['all'])} | {fmt(c.native)}"
+
     for c in (c for c in rows if not c.held_out):
-        def cell(r: Recall, width: int = 14) -> str:
-            return f"{_pct(r.recall)} n={int(r.total):<5}".rjust(width)
-        lines.append(f"{c.source:<18} {c.entries:>7} | {cell(c.packages['CN'])} {cell(c.packages['other'])} "
-                     f"{cell(c.packages['unknown'])} {cell(c.packages['all'])} | {cell(c.native)} | "
+        lines.append(f"{c.source:<18} {c.entries:>7} | {columns(c, cell)} | "
                      f"{_pct(c.host_contacts.recall)} of {int(c.host_contacts.total):>7} contacts")
     for c in (c for c in rows if c.held_out):
         lines.append(f"{c.source}: {_pct(c.host_contacts.recall)} of {int(c.host_contacts.total)} real-app contacts "
@@ -201,10 +209,7 @@ def table(rows: list[SourceCoverage]) -> str:
     lines += ["", "stricter: attributed to the same company as in the full build / of the recall, the share "
               "attributed only by a library list (no SDK named)"]
     for c in (c for c in rows if not c.held_out):
-        def strict(r: Recall, width: int = 14) -> str:
-            return f"{_pct(r.company_recall)} /{_pct(r.list_share)}".rjust(width)
-        lines.append(f"{c.source:<18} {'':>7} | {strict(c.packages['CN'])} {strict(c.packages['other'])} "
-                     f"{strict(c.packages['unknown'])} {strict(c.packages['all'])} | {strict(c.native)} | "
+        lines.append(f"{c.source:<18} {'':>7} | {columns(c, strict)} | "
                      f"{_pct(c.host_contacts.company_recall)} same company")
     return "\n".join(lines)
 
