@@ -13,21 +13,31 @@ from pathlib import Path
 DEFAULT_BODY_CAP = 4 * 1024 * 1024
 
 
-def store_body(run_dir: str | os.PathLike[str], data: bytes | None, cap: int = DEFAULT_BODY_CAP) -> tuple[str | None, int, bool]:
-    """Store `data` (capped) and return (ref, original size, truncated). `ref` is None when empty."""
+def store_body(run_dir: str | os.PathLike[str], data: bytes | None, cap: int = DEFAULT_BODY_CAP,
+               stored: set[str] | None = None) -> tuple[str | None, int, bool]:
+    """Store `data` (capped) and return (ref, original size, truncated). `ref` is None when empty.
+
+    `stored`: the refs this writer already stored in this run. Apps send the same bodies again and
+    again (heartbeats, config fetches, "ok" answers); remembering them spares a stat per body on the
+    proxy's per-flow path, where it was the largest single cost of the addons."""
     if not data:
         return None, 0, False
     size = len(data)
     truncated = size > cap
     kept = data[:cap] if truncated else data
     ref = hashlib.sha256(kept).hexdigest()
-    folder = Path(run_dir) / "bodies"
-    path = folder / ref
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{ref}.{os.getpid()}.tmp")
-        tmp.write_bytes(kept)
+    if stored is not None and ref in stored:
+        return ref, size, truncated
+    folder = os.path.join(run_dir, "bodies")
+    path = os.path.join(folder, ref)
+    if not os.path.exists(path):
+        os.makedirs(folder, exist_ok=True)
+        tmp = os.path.join(folder, f".{ref}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(kept)
         os.replace(tmp, path)
+    if stored is not None:
+        stored.add(ref)
     return ref, size, truncated
 
 

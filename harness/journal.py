@@ -16,13 +16,14 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:
+    import pyarrow as pa
 
-from analysis.schema import JOURNAL_TABLES, TABLES, conform, empty_table
+# pandas and pyarrow are imported by the functions that build tables (compact, read), not here: the
+# capture proxy's child process and every writer only append JSON lines, and importing them cost
+# each per-run proxy child about a CPU second.
 
 JOURNAL_DIR = "journal"
 
@@ -208,6 +209,11 @@ def read_journal_rows(run_dir: str | os.PathLike[str], table: str) -> tuple[list
 
 
 def _to_arrow(table: str, rows: list[dict[str, Any]]) -> pa.Table:
+    import pandas as pd
+    import pyarrow as pa
+
+    from analysis.schema import TABLES, conform, empty_table
+
     if not rows:
         return empty_table(table)
     frame = pd.DataFrame.from_records(rows)
@@ -234,6 +240,11 @@ def _to_arrow(table: str, rows: list[dict[str, Any]]) -> pa.Table:
 def compact(run_dir: str | os.PathLike[str], *, remove_journal: bool = True) -> dict[str, int]:
     """Write every journal table as `<table>.parquet` (atomically) and return row counts.
     Existing Parquet rows of a table (a previous partial compaction) are merged, not lost."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analysis.schema import JOURNAL_TABLES, conform
+
     run_dir = Path(run_dir)
     counts: dict[str, int] = {}
     torn_total = 0

@@ -79,12 +79,13 @@ class FlowRecorder:
         if msg is None:
             return None, None, None
         if tee is not None:
-            ref, _, _ = store_body(self.cap.run_dir, bytes(tee.buf), self.cap.body_cap) if store else (None, 0, False)
+            ref, _, _ = (store_body(self.cap.run_dir, bytes(tee.buf), self.cap.body_cap, self.cap.stored_bodies)
+                         if store else (None, 0, False))
             return ref, tee.size, tee.size > len(tee.buf)
         data = msg.raw_content or b""
         if not store:
             return None, len(data), False
-        ref, size, truncated = store_body(self.cap.run_dir, data, self.cap.body_cap)
+        ref, size, truncated = store_body(self.cap.run_dir, data, self.cap.body_cap, self.cap.stored_bodies)
         return ref, size, truncated
 
     def _record(self, flow: http.HTTPFlow) -> None:

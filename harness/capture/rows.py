@@ -33,6 +33,12 @@ def headers_json(headers: Any) -> str:
     """mitmproxy Headers -> JSON list of [name, value] (the `req_headers` format)."""
     if headers is None:
         return "[]"
+    fields = getattr(headers, "fields", None)  # the raw (name, value) byte pairs, in order
+    if fields is not None:
+        # Same text as safe_text() of mitmproxy's str views (surrogateescape, then backslashreplace),
+        # without building those views: this runs twice per flow.
+        return json.dumps([[k.decode("utf-8", "backslashreplace"), v.decode("utf-8", "backslashreplace")]
+                           for k, v in fields])
     return json.dumps([[safe_text(k), safe_text(v)] for k, v in headers.items(multi=True)])
 
 
@@ -69,6 +75,7 @@ class CaptureContext:
     body_cap: int = DEFAULT_BODY_CAP
     pinned: PinnedHosts = field(default_factory=PinnedHosts)
     flow_count: int = 0  # rows written to `flows` (the interception check watches it)
+    stored_bodies: set[str] = field(default_factory=set)  # body refs already under bodies/
 
     def t_rel(self, ts: float | None) -> int | None:
         """mitmproxy timestamps (epoch seconds) -> ns since the run's t0 on the host clock."""

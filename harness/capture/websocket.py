@@ -19,7 +19,7 @@ class WebSocketRecorder:
         assert flow.websocket is not None
         n = len(flow.websocket.messages)
         msg = flow.websocket.messages[-1]
-        ref, size, truncated = store_body(self.cap.run_dir, msg.content, self.cap.body_cap)
+        ref, size, truncated = store_body(self.cap.run_dir, msg.content, self.cap.body_cap, self.cap.stored_bodies)
         req = flow.request
         path, _, query = req.path.partition("?")
         body = {"req_body_ref": ref, "req_body_size": size, "req_body_truncated": truncated} if msg.from_client \

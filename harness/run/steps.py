@@ -59,7 +59,13 @@ def _center(bounds: tuple[int, int, int, int]) -> tuple[int, int]:
 def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None], step_id: int | None = None) -> str:
     """Bounded exploration: on each screen not seen before, tap clickable elements that are not
     consent or permission controls; BACK when a screen offers nothing new. Screens are identified
-    by package, and the sorted labels and ids of their clickable elements."""
+    by package, and the sorted labels and ids of their clickable elements.
+
+    The screen exploring starts on is its root: when it offers nothing new, exploring ends there
+    instead of pressing BACK, which would close the app's task and leave it in the background until
+    it is launched again. That window was real time in the background (a tracker reading on a timer
+    read there, or not, depending on how long the relaunch took), so the scenario, not the
+    explorer, decides when the app goes to the background."""
     from harness.ui.classify import classify_hierarchy
     from harness.ui.hierarchy import parse
 
@@ -68,6 +74,7 @@ def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None], step_id: 
     deadline = time.monotonic() + step.explore.max_seconds * ctx.time_scale
     tapped: set[tuple[str, str]] = set()
     screens: set[str] = set()
+    root: str | None = None  # the signature of the app screen exploring started on
     taps = 0
     while taps < budget_steps and time.monotonic() < deadline:
         monitor()
@@ -91,7 +98,11 @@ def _explore(ctx: RunContext, step: Step, monitor: Callable[[], None], step_id: 
             # the next step must not run with the app in the background), and stop exploring.
             relaunch_app(ctx)
             break
+        if root is None:
+            root = signature
         fresh = [n for n in clickables if (signature, f"{n.rid}:{n.label}") not in tapped]
+        if not fresh and signature == root:
+            break  # back on the screen it started on, with nothing left to try there
         if not fresh:
             ctx.device.ui_key(KEY_BACK)
             taps += 1

@@ -71,7 +71,8 @@ def _normalise_step(raw: Any, path: tuple[Any, ...], source: str, lines: dict) -
 
     if isinstance(raw, str):
         if raw in BARE_ACTIONS:
-            return {"action": raw}, {}
+            # A bare `explore` / `policy` is the mapping form with every option at its default.
+            return ({"action": raw, raw: {}} if raw in ("explore", "policy") else {"action": raw}), {}
         raise fail(f"unknown step {raw!r} (bare steps: {', '.join(BARE_ACTIONS)})")
     if not isinstance(raw, dict):
         raise fail("a step is a name (`- home`) or a one-key mapping (`- wait: 5`)")

@@ -234,6 +234,30 @@ def test_notice_autoclose_is_dismissed_and_collection_after_it_is_before_consent
     assert set(f["rule"]) == {"collect-before-consent"}
 
 
+def test_explore_stays_in_the_app_and_leaves_backgrounding_to_the_scenario(tmp_path, make_sim_device):
+    """The background tracker reads location every second once in the background. Exploring used to
+    press BACK on the app's root screen, closing its task until a relaunch: under load that window
+    held a read, and `background-collection` appeared in a scenario that never backgrounds the app."""
+    from harness.sim.samples import sample_app_paths
+
+    apk = sample_app_paths()["background_tracker"]
+    sim = make_sim_device(apps=[apk])
+    scenario = parse_scenario("name: explore\nsteps:\n  - launch\n  - consent: accept\n  - explore\n"
+                              "  - wait: 2\n", "explore")
+    result = execute_run(connect_device(sim.serial), read_apk(apk), scenario, RunOptions(out=tmp_path / "runs"))
+    assert result.status == "complete", result.reason
+    steps = pd.read_parquet(result.run_dir / "steps.parquet")
+    explore = steps[steps["action"] == "explore"].iloc[0]
+    assert explore["outcome"] == "ok", explore["error"]
+    ui = pd.read_parquet(result.run_dir / "ui.parquet")
+    after_launch = ui[ui["t_ns"] > steps[steps["action"] == "launch"].iloc[0]["t_end_ns"]]
+    # The app, or the permission prompt it raises over itself: never the launcher.
+    assert set(after_launch["package"]) <= {"com.consentry.sample.bgtracker", "com.google.android.permissioncontroller"}, \
+        after_launch[["t_ns", "package"]]
+    f = pd.read_parquet(result.run_dir / "findings.parquet")
+    assert "background-collection" not in set(f["rule"])
+
+
 def test_events_200ms_either_side_of_the_accept_tap_are_placed_correctly(tmp_path, make_sim_device):
     from analysis import open_runs
     from analysis.timeline import STATES, ConsentStates

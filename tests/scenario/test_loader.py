@@ -83,8 +83,13 @@ def test_suites_resolve_builtin_names_and_check_their_scenarios(tmp_path):
 def test_policy_step_forms_and_errors():
     from harness.scenario.loader import parse_scenario
 
-    sc = parse_scenario("name: p\nsteps:\n  - launch\n  - policy\n  - policy: {where: app, max_taps: 5}\n", "p.yaml")
-    assert sc.steps[1].policy is None and sc.steps[2].policy.where == "app" and sc.steps[2].policy.max_taps == 5
+    sc = parse_scenario("name: p\nsteps:\n  - launch\n  - policy\n  - policy: {where: app, max_taps: 5}\n  - explore\n",
+                        "p.yaml")
+    # A bare `policy` / `explore` has every option at its default (a bare explore once reached the
+    # explorer with no options and ended the run with an internal error).
+    assert sc.steps[1].policy.where == "auto" and sc.steps[1].describe() == "policy"
+    assert sc.steps[2].policy.where == "app" and sc.steps[2].policy.max_taps == 5
+    assert sc.steps[3].explore is not None and sc.steps[3].explore.max_steps > 0
     assert sc.steps[2].describe() == "policy app"
     with pytest.raises(ScenarioError, match=r"p.yaml: line 4: steps\[1\].policy.max_taps"):
         parse_scenario("name: p\nsteps:\n  - launch\n  - policy: {max_taps: 99}\n", "p.yaml")
