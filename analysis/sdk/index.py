@@ -3,7 +3,8 @@
 Every lookup is a handful of dict probes whatever the database size: a class name walks a trie of
 package segments from its first segment (the deepest entry passed wins), a host name walks a trie of
 labels from its top-level domain, a library name is probed whole and then cut where a letter run ends
-(`libjcore247` -> `libjcore`). Lookups never raise: anything that is
+(`libjcore247` -> `libjcore`). A class no package prefix names (or only a library list does) is then
+given to the vendor whose brand label is its namespace label (`jp.co.geniee.x` -> Geniee). Lookups never raise: anything that is
 not a usable name (empty, not text, absurdly long) has no attribution."""
 
 from __future__ import annotations
@@ -11,6 +12,14 @@ from __future__ import annotations
 from analysis.sdk.entry import Sdk
 
 MAX_QUERY_CHARS = 1024
+PLATFORM = ("android.", "androidx.", "java.", "javax.", "dalvik.", "kotlin.", "kotlinx.", "com.android.")
+# Segments of a reversed domain's suffix: top-level domains Java namespaces start with (generic ones, common
+# new ones such as `shop.` and `xyz.`, and the country codes of builder.classify.CCTLD) and the second-level
+# labels of country domains (`jp.co.`, `co.jp.`).
+DOMAIN_PARTS = frozenset("com net org io co me tv ai app dev info biz mobi edu gov ac ne or go "
+                         "xyz top shop site online club tech store space fun live pro one monster cc ws "
+                         "cn ru de fr jp kr uk in il nl es it br tw hk vn tr pl se fi dk no ch at be cz ua ca au sg".split())
+LIBRARY_LIST_ID = "library-list-"  # id prefix of the entry a library list (naming no SDK) gives
 # A trie node: [entry or None, {segment: node}]
 
 
@@ -42,6 +51,7 @@ class SdkDb:
         self.packages: dict[str, Sdk] = {}
         self.hosts: dict[str, Sdk] = {}
         self.native: dict[str, Sdk] = {}
+        self.brands: dict[str, Sdk] = {}
         ordered = [e for e in by_id.values() if e.fallback] + [e for e in by_id.values() if not e.fallback]
         for e in ordered:
             for p in e.packages:
@@ -50,6 +60,8 @@ class SdkDb:
                 self.hosts[h] = e
             for n in e.native:
                 self.native[n] = e
+            for b in e.brands:
+                self.brands[b] = e
         self._class_trie: list = [None, {}]
         for p, e in self.packages.items():
             _insert(self._class_trie, p.split("."), e)
@@ -84,7 +96,32 @@ class SdkDb:
             prefix = ".".join(s.split(".")[:best_depth])
             if _under(app, prefix):
                 return None  # the app vendor's own namespace (`com.wetter.*` in com.wetter.androidclient)
+        if (best is None or best.id.startswith(LIBRARY_LIST_ID)) and self.brands:
+            return self.by_brand(s, app) or best
         return best
+
+    def by_brand(self, name: str, app: str | None = None) -> Sdk | None:
+        """The vendor whose brand label is the namespace label of a dotted name: its first segment that
+        is not part of a reversed domain suffix (`com.`, `jp.co.`, `co.jp.`, `in.`), as Java's naming
+        convention has it. Vendors publish under their brand whatever their domain's suffix (`in.inmobi`,
+        `jp.co.geniee.gnadsdk`, `de.infonline`) or with no domain at all (`admost.adserver`). Only for
+        names no package prefix attributes: a prefix always says more. Deeper segments do not count: the
+        same word inside someone else's namespace is as often an ordinary word (`com.example.shop` is
+        not the tracker whose domain is shop.pe). Never the platform's namespaces, never inside the app
+        vendor's own namespace."""
+        if not isinstance(name, str) or not name or len(name) > MAX_QUERY_CHARS:
+            return None
+        text = name.partition("(")[0].partition("$")[0].strip()
+        if text.startswith(PLATFORM):
+            return None  # `android.content.pm` is the platform's, whatever vendor is called `content`
+        segs = text.split(".")
+        i = 0
+        while i < len(segs) - 1 and segs[i] in DOMAIN_PARTS:
+            i += 1
+        hit = self.brands.get(segs[i])
+        if hit is not None and app and _under(app, ".".join(segs[: i + 1])):
+            return None
+        return hit
 
     def by_library(self, lib: str) -> Sdk | None:
         """A native library (`libjcore247.so`, `/data/app/x/lib/arm64/libumeng_sim.so`): the exact
