@@ -20,17 +20,29 @@ DOMAIN_PARTS = frozenset("com net org io co me tv ai app dev info biz mobi edu g
                          "xyz top shop site online club tech store space fun live pro one monster cc ws "
                          "cn ru de fr jp kr uk in il nl es it br tw hk vn tr pl se fi dk no ch at be cz ua ca au sg".split())
 LIBRARY_LIST_ID = "library-list-"  # id prefix of the entry a library list (naming no SDK) gives
-# A trie node: [entry or None, {segment: node}]
+# A trie node: [entry or None, {segment: node}, brand]. `brand` (class trie, nodes with an entry): False
+# when the brand-label rule does not apply there (a named entry, or a library-list prefix whose namespace
+# label is no brand), (vendor, index of the namespace label) when it gives the vendor, None when it must be
+# worked out per name (a library-list prefix within a domain suffix, such as `co.jp`).
 
 
-def _insert(root: list, segments: list[str], entry: Sdk) -> None:
+def _insert(root: list, segments: list[str], entry: Sdk) -> list:
     node = root
     for seg in segments:
         nxt = node[1].get(seg)
         if nxt is None:
-            nxt = node[1][seg] = [None, {}]
+            nxt = node[1][seg] = [None, {}, None]
         node = nxt
     node[0] = entry
+    return node
+
+
+def _namespace_index(segs: list[str]) -> int:
+    """Where a dotted name's namespace label is: its first segment after the reversed domain suffix."""
+    i = 0
+    while i < len(segs) - 1 and segs[i] in DOMAIN_PARTS:
+        i += 1
+    return i
 
 
 def _under(name: str, package: str) -> bool:
@@ -62,10 +74,11 @@ class SdkDb:
                 self.native[n] = e
             for b in e.brands:
                 self.brands[b] = e
-        self._class_trie: list = [None, {}]
+        self._class_trie: list = [None, {}, None]
         for p, e in self.packages.items():
-            _insert(self._class_trie, p.split("."), e)
-        self._host_trie: list = [None, {}]
+            node = _insert(self._class_trie, p.split("."), e)
+            node[2] = self._list_brand(p) if e.id.startswith(LIBRARY_LIST_ID) else False
+        self._host_trie: list = [None, {}, None]
         for h, e in self.hosts.items():
             _insert(self._host_trie, h.split(".")[::-1], e)
 
@@ -84,21 +97,39 @@ class SdkDb:
         s = name.partition("(")[0].partition("$")[0].strip()
         if app and _under(s, app):
             return None
-        node, best, depth, best_depth = self._class_trie, None, 0, 0
-        for seg in s.split("."):
+        segs = s.split(".")
+        node, best, best_node, depth, best_depth = self._class_trie, None, self._class_trie, 0, 0
+        for seg in segs:
             node = node[1].get(seg)
             if node is None:
                 break
             depth += 1
             if node[0] is not None:
-                best, best_depth = node[0], depth
-        if best is not None and app and (best.fallback or best_depth <= 2):
-            prefix = ".".join(s.split(".")[:best_depth])
+                best, best_node, best_depth = node[0], node, depth
+        if best is None:
+            return self._brand(segs, app) if self.brands and not s.startswith(PLATFORM) else None
+        if app and (best.fallback or best_depth <= 2):
+            prefix = ".".join(segs[:best_depth])
             if _under(app, prefix):
                 return None  # the app vendor's own namespace (`com.wetter.*` in com.wetter.androidclient)
-        if (best is None or best.id.startswith(LIBRARY_LIST_ID)) and self.brands:
-            return self.by_brand(s, app) or best
-        return best
+        brand = best_node[2]
+        if brand is False:
+            return best
+        if brand is None:  # a library-list prefix within a domain suffix: the name's own namespace label
+            return self._brand(segs, app) or best
+        vendor, i = brand  # a library-list prefix whose namespace label is a vendor's brand
+        return best if app and _under(app, ".".join(segs[: i + 1])) else vendor
+
+    def _list_brand(self, prefix: str) -> tuple[Sdk, int] | bool | None:
+        """The brand-label rule worked out once for a library-list prefix (see the trie node comment)."""
+        if prefix.startswith(PLATFORM):
+            return False
+        segs = prefix.split(".")
+        i = _namespace_index(segs)
+        if segs[i] in DOMAIN_PARTS:
+            return None
+        vendor = self.brands.get(segs[i])
+        return (vendor, i) if vendor is not None else False
 
     def by_brand(self, name: str, app: str | None = None) -> Sdk | None:
         """The vendor whose brand label is the namespace label of a dotted name: its first segment that
@@ -114,10 +145,10 @@ class SdkDb:
         text = name.partition("(")[0].partition("$")[0].strip()
         if text.startswith(PLATFORM):
             return None  # `android.content.pm` is the platform's, whatever vendor is called `content`
-        segs = text.split(".")
-        i = 0
-        while i < len(segs) - 1 and segs[i] in DOMAIN_PARTS:
-            i += 1
+        return self._brand(text.split("."), app)
+
+    def _brand(self, segs: list[str], app: str | None) -> Sdk | None:
+        i = _namespace_index(segs)
         hit = self.brands.get(segs[i])
         if hit is not None and app and _under(app, ".".join(segs[: i + 1])):
             return None
