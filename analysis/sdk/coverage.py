@@ -79,6 +79,9 @@ class SourceCoverage:
     missed_examples: list[str] = field(default_factory=list)
     held_out: bool = False  # an evaluation list the build never reads, measured against the whole database
     list_hosts: Recall = field(default_factory=Recall)  # (held-out lists) their tracker domains attributed
+    # (library lists) of their prefixes no named entry covers, those the brand-label rule gives a named
+    # SDK: false attributions, unless the library is that vendor's own (a bound on the rule's noise)
+    brand_rule: Recall = field(default_factory=Recall)
 
     def as_dict(self) -> dict:
         def fmt(r: Recall) -> dict:
@@ -87,7 +90,7 @@ class SourceCoverage:
         return {"source": self.source, "entries": self.entries,
                 "packages": {k: fmt(v) for k, v in self.packages.items()}, "native": fmt(self.native),
                 "host_contacts": fmt(self.host_contacts), "missed_examples": self.missed_examples,
-                "held_out": self.held_out, "list_hosts": fmt(self.list_hosts)}
+                "held_out": self.held_out, "list_hosts": fmt(self.list_hosts), "brand_rule": fmt(self.brand_rule)}
 
 
 def read_host_contacts(source: Source) -> list[tuple[str, int]]:
@@ -151,6 +154,10 @@ def measure(from_dirs: list[Path] | None = None, contacts: list[tuple[str, int]]
                 if own.by_host(host) is not None:
                     got, truth = rest.by_host(host), full.by_host(host)
                     cov.host_contacts.add(got is not None, _same(got, truth), weight=apps)
+        if source.fill:
+            listed = [e for e in full.entries.values() if _listed(e)]
+            for p in (p for e in listed for p in e.packages):
+                cov.brand_rule.add(full.by_brand(p) is not None, False)
         out.append(cov)
     for source in (s for s in sources if s.role == "evaluation" and s.format != "hosts"):
         out.append(held_out(source, READERS[source.format](source.directory, list(source.files)), full, contacts))
@@ -206,6 +213,9 @@ def table(rows: list[SourceCoverage]) -> str:
         lines.append(f"{c.source}: {_pct(c.host_contacts.recall)} of {int(c.host_contacts.total)} real-app contacts "
                      f"to its tracker hosts; {_pct(c.list_hosts.recall)} of its {int(c.list_hosts.total)} tracker "
                      "domains (whole database: the build never reads it)")
+    for c in (c for c in rows if c.brand_rule.total):
+        lines.append(f"brand-label rule on {c.source}'s {int(c.brand_rule.total)} library prefixes no named entry "
+                     f"covers: {_pct(c.brand_rule.recall)} given a named SDK (false unless the vendor's own library)")
     lines += ["", "stricter: attributed to the same company as in the full build / of the recall, the share "
               "attributed only by a library list (no SDK named)"]
     for c in (c for c in rows if not c.held_out):

@@ -90,7 +90,8 @@ def _compiled_entries(rows: list, src: str) -> list[Sdk]:
             out.append(Sdk(id=r["id"], name=r["name"], company=r["company"], category=r["category"],
                            country=r["country"], packages=tuple(r["packages"]), native=tuple(r["native"]),
                            hosts=tuple(r["hosts"]), source=r["source"], sources=tuple(r["sources"]),
-                           transparent=bool(r["transparent"]), fallback=bool(r.get("fallback", False))))
+                           transparent=bool(r["transparent"]), fallback=bool(r.get("fallback", False)),
+                           brands=tuple(r.get("brands", ()))))
     except (KeyError, TypeError) as exc:
         raise AnalysisInputError(f"not a compiled SDK database ({exc!r}); rebuild it with `consentry sdk build`",
                                  source=src, where=f"sdks[{len(out)}]") from exc

@@ -4,7 +4,9 @@ An entry says who receives what an SDK collects: `company`, `country`, `category
 recognise it: Java package prefixes, native library name prefixes and destination host suffixes.
 `transparent` entries (platform code, general-purpose libraries such as OkHttp or Gson) are not
 third-party recipients: attribution looks past them to their caller. `fallback` entries stand for a
-vendor's whole namespace (`com.baidu`, `baidu.com`) when no more precise entry matches."""
+vendor's whole namespace (`com.baidu`, `baidu.com`) when no more precise entry matches. `brands` are the
+vendor's distinctive brand labels (`cauly` of cauly.co.kr): a package segment equal to one of them is
+that vendor's code when no package prefix says more (`com.fsn.cauly`, `in.brand`, see index.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ TRANSPARENT_CATEGORIES = frozenset({"library", "utility", "framework", "devtool"
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MAX_ITEMS = 100_000  # per list of one entry (a library list holds tens of thousands of prefixes)
 MAX_ITEM_CHARS = 253
+_BRAND_RE = re.compile(r"^[a-z][a-z0-9_]{3,62}$")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Sdk:
     sources: tuple[str, ...] = ()
     transparent: bool = field(default=False)
     fallback: bool = False
+    brands: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.category in TRANSPARENT_CATEGORIES and not self.transparent:
@@ -53,6 +57,8 @@ class Sdk:
                "sources": list(self.sources)}
         if self.fallback:
             rec["fallback"] = True
+        if self.brands:
+            rec["brands"] = list(self.brands)
         return rec
 
 
@@ -120,6 +126,8 @@ def parse_entry(raw, source: str, where: str) -> Sdk:
         sources=sources,
         transparent=transparent,
         fallback=bool(raw.get("fallback", False)),
+        brands=tuple(b.lower() for b in _as_list(raw.get("brands"), source, f"{here}.brands", "brands")
+                     if _BRAND_RE.match(b.lower())),
     )
     if not (entry.packages or entry.native or entry.hosts):
         raise AnalysisInputError("needs at least one of packages, native, hosts", source=source, where=here)

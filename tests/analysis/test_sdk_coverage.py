@@ -19,7 +19,7 @@ def coverage():
 
 
 def test_every_source_is_measured(coverage):
-    assert set(coverage) == {"exodus", "libchecker", "libradar", "libscout", "whotracksme", "androlibzoo",
+    assert set(coverage) == {"exodus", "libchecker", "libradar", "libscout", "whotracksme", "androlibzoo", "admob-mediation",
                              "adguard-trackers (held out)"}
 
 
@@ -36,7 +36,7 @@ def test_package_prefixes_goal_met(coverage, source, region):
     assert coverage[source].packages[region].recall >= GOAL_PACKAGES
 
 
-@pytest.mark.parametrize(("source", "region", "floor"), [("libchecker", "CN", 0.86), ("exodus", "other", 0.85)])
+@pytest.mark.parametrize(("source", "region", "floor"), [("libchecker", "CN", 0.865), ("exodus", "other", 0.88)])
 def test_package_prefixes_below_goal_do_not_regress(coverage, source, region, floor):
     """Below the 0.9 goal today (docs/sdk.md says why); held at the measured level so it cannot slip."""
     assert coverage[source].packages[region].recall >= floor
@@ -48,3 +48,10 @@ def test_library_lists_only_fill_gaps(coverage):
     for source in ("exodus", "libchecker"):
         for region in ("CN", "other"):
             assert coverage[source].packages[region].list_share <= 0.05
+
+
+def test_the_brand_label_rule_rarely_names_a_general_library(coverage):
+    """The brand-label rule gives a named SDK to few of AndroLibZoo's library prefixes that no named entry
+    covers (measured 0.2%, most of them the vendor's own libraries, see docs/sdk.md)."""
+    r = coverage["androlibzoo"].brand_rule
+    assert r.total > 20_000 and r.recall <= 0.01

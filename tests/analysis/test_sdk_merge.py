@@ -99,3 +99,84 @@ def test_a_namespace_wide_entry_containing_the_apps_package_is_the_apps_vendor()
     assert db.by_class("com.wetterish.shared.Util") is not None  # in another app: the tracker's vendor
     assert db.by_class("com.wetterish.shared.Util", app=app) is None  # in its own app: first-party code
     assert db.by_class("com.wetterish.ads.Banner", app=app).name == "Ads"  # an SDK's own package still is
+
+
+def test_a_brand_label_as_namespace_label_is_its_vendors_code():
+    db = _db((_source("hosts"), [_raw("Caulish", "Caulish Inc", hosts=["ad.caulish.co.kr"])]))
+    assert db.by_class("jp.caulish.sdk.Ad").company == "Caulish Inc"  # under any country-code first segment
+    assert db.by_class("au.com.caulish.Ad").company == "Caulish Inc"  # after a second-level label
+    assert db.by_class("caulish.adserver.Ad").company == "Caulish Inc"  # a vendor not using a domain at all
+    assert db.by_class("com.fsnish.caulish.Ad") is None  # deeper, a word is as often an ordinary word
+    assert db.by_class("jp.caulish.x.Y", app="jp.caulish.app") is None  # the app vendor's own code
+
+
+def test_a_precise_prefix_wins_over_a_brand_label():
+    db = _db((_source("hosts"), [_raw("Caulish", "Caulish Inc", hosts=["caulish.co.kr"])]),
+             (_source("code"), [_raw("Wrap", "Wrapco", packages=["caulish.wrap"])]))
+    assert db.by_class("caulish.wrap.Adapter").company == "Wrapco"
+    assert db.by_class("caulish.other.Ad").company == "Caulish Inc"
+
+
+def test_a_generic_word_or_a_shared_label_is_no_brand():
+    # `analytics` is the vendor's domain label, but other vendors use it inside their own code
+    generic = _db((_source("hosts"), [_raw("Analytix", "Analytix", "analytics", hosts=["analytics.example"])]),
+                  (_source("code"), [_raw("A", "Alpha", packages=["com.alpha.analytics"]),
+                                     _raw("B", "Beta", packages=["com.beta.analytics"])]))
+    assert generic.by_class("de.analytics.Tracker") is None
+    shared = _db((_source("hosts"), [_raw("X", "Xco", hosts=["twinbrand.com"]), _raw("Y", "Yco", hosts=["twinbrand.jp"])]))
+    assert shared.by_class("de.twinbrand.Ad") is None  # two companies use the label: nobody's
+    cdn = _db((_source("hosts"), [_raw("Fastcdn", "Fastcdn", "cdn", hosts=["fastcdnish.net"])]))
+    assert cdn.by_class("de.fastcdnish.Util") is None  # CDNs, clouds and libraries name no code
+    assert _db((_source("hosts"), [_raw("Contentish", "Contentish", hosts=["contentish.ad"])])).by_class(
+        "android.contentish.Thing") is None  # never the platform's namespaces
+
+
+def test_a_brand_label_never_overrides_a_named_entry_but_does_a_library_list():
+    named = (_source("hosts"), [_raw("Caulish", "Caulish Inc", hosts=["caulish.co.kr"])])
+    listed = (_source("list", fill=True), [_raw("com.fsnish", "com.fsnish", "library", packages=["com.fsnish"],
+                                                transparent=True),
+                                           _raw("jp.caulish", "jp.caulish", "library", packages=["jp.caulish.x"],
+                                                transparent=True)])
+    db = _db(named, listed)
+    assert db.by_class("jp.caulish.x.Ad").company == "Caulish Inc"  # the list names no SDK
+    assert db.by_class("com.fsnish.util.Strings").transparent  # the rest stays a library
+
+
+def test_mediation_adapters_reader_and_its_malformed_file(tmp_path):
+    import pytest
+
+    from analysis.errors import AnalysisInputError
+    from analysis.sdk.builder.readers import read_mediation_adapters
+
+    f = tmp_path / "adapters.csv"
+    f.write_text("adapter,packages,imports\nacmeads,com.acmeads.sdk io.acmeads,12\n", encoding="utf-8")
+    (entry,) = read_mediation_adapters(tmp_path, ["adapters.csv"])
+    assert entry["name"] == "acmeads" and entry["category"] == "advertising"
+    assert entry["packages"] == ["com.acmeads.sdk", "io.acmeads"]
+    f.write_text("adapter,packages,imports\nacmeads,com.acmeads.sdk,3\nbroken,not a package!,1\n", encoding="utf-8")
+    with pytest.raises(AnalysisInputError) as err:
+        read_mediation_adapters(tmp_path, ["adapters.csv"])
+    assert str(f) in str(err.value) and "line 3" in str(err.value)
+
+
+def test_brands_travel_in_lab_files_and_the_compiled_form(tmp_path):
+    from analysis.sdk.db import read_db_file
+    from analysis.sdk.entry import parse_entry
+
+    e = parse_entry({"id": "caulish", "name": "Caulish", "company": "Caulish Inc", "category": "advertising",
+                     "source": "https://caulish.example", "hosts": ["caulish.example"],
+                     "brands": ["Caulish", "no", "bad label!"]}, "lab.yaml", "sdks[0]")
+    assert e.brands == ("caulish",)  # lower case; too short or not a label: dropped
+    f = tmp_path / "db.json"
+    import json
+
+    f.write_text(json.dumps({"sdks": [e.as_record()]}), encoding="utf-8")
+    (back,) = read_db_file(f)
+    assert back.brands == ("caulish",) and SdkDb([back]).by_class("jp.caulish.Ad").id == "caulish"
+
+
+def test_the_lookup_knows_every_country_code_the_builder_does():
+    from analysis.sdk.builder.classify import CCTLD
+    from analysis.sdk.index import DOMAIN_PARTS
+
+    assert CCTLD <= DOMAIN_PARTS

@@ -20,9 +20,9 @@ from analysis.sdk.builder import classify
 from analysis.sdk.builder.readers import RawEntry
 from analysis.sdk.builder.sources import Source
 from analysis.sdk.entry import CATEGORIES, TRANSPARENT_CATEGORIES, Sdk
+from analysis.sdk.index import LIBRARY_LIST_ID
 
 HAND = "hand-written"
-LIBRARY_LIST_ID = "library-list-"  # id prefix of the entry a library list (a `fill` source) gives
 FALLBACK_SHARE = 0.5  # the company's share (strictly more than) of the entries under a namespace
 FALLBACK_MIN = 1  # entries under the namespace; one is enough for a distinctive name (4+ characters)
 _BROAD_NS = frozenset({"com.github", "io.github", "com.google.android", "org.apache", "com.android", "net.sf",
@@ -450,7 +450,9 @@ def merge(hand: list[Sdk], raw_by_source: list[tuple[Source, list[RawEntry]]], f
     for source, raws in raw_by_source:
         if source.fill:
             entries += fill_gaps(entries, raws, source)
-    return sorted(entries, key=lambda e: e.id)
+    from analysis.sdk.builder.brands import brand_labels  # (brands.py uses this module's helpers)
+
+    return sorted(brand_labels(entries), key=lambda e: e.id)
 
 
 def fill_gaps(entries: list[Sdk], raws: list[RawEntry], source: Source) -> list[Sdk]:

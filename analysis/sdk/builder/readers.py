@@ -399,8 +399,26 @@ def read_whotracksme(directory: Path, files: list[str]) -> list[RawEntry]:
     return out
 
 
+def read_mediation_adapters(directory: Path, files: list[str]) -> list[RawEntry]:
+    """A mediation platform's adapters (`adapter,packages,imports`: one ad network a row, the Java
+    packages its adapter imports, space separated): one advertising entry per network."""
+    out = []
+    for fname in files:
+        path = directory / fname
+        for n, row in enumerate(_read_csv(path), 2):
+            name = (row.get("adapter") or "").strip()
+            pkgs = [package_prefix(p) for p in (row.get("packages") or "").split()]
+            if not name or not pkgs or None in pkgs:
+                raise AnalysisInputError("needs an adapter name and Java package names", source=str(path),
+                                         where=f"line {n}")
+            out.append({"ref": f"adapter:{name}", "name": name, "company": None, "country": None,
+                        "category": "advertising", "packages": [p for p in pkgs if p], "native": [], "hosts": [],
+                        "transparent": False, "url": None})
+    return out
+
+
 READERS: dict[str, Callable[[Path, list[str]], list[RawEntry]]] = {
     "exodus": read_exodus, "libchecker": read_libchecker, "libradar": read_libradar, "libscout": read_libscout,
     "sdk-db": read_sdk_db, "whotracksme": read_whotracksme, "ddg-tds": read_ddg_tds, "xray": read_xray, "hosts": read_hosts_list,
-    "package-list": read_package_list, "adguard": read_adguard,
+    "package-list": read_package_list, "adguard": read_adguard, "mediation-adapters": read_mediation_adapters,
 }
