@@ -27,7 +27,7 @@ _LEAD = re.compile(r"^(?:[\s\d\.、\)）(（\-*•·①-⑳#]|[一二三四五�
 GENERIC = frozenset(
     "第三方 三方 相关 该 此 上述 以下 下列 这些 那些 部分 其他 其它 本 各 合作方 合作伙伴 各类 各种 所 任何 特定 此类 我们 您 其 某些 "
     "部分第三方 第三方合作方 前述 对应 同类 一些 所述 相应 必要 移动 应用 本应用 主要 常用 全部 the a an this that these those third-party "
-    "third party any some our other such each their".split()
+    "third party any some our other such each their 商家 第三方商家 商户 物流公司 配送公司".split()
 )
 
 # A name holding one of these is a phrase about SDKs ("这类第三方", "您发现这类"), not a name.
@@ -39,7 +39,7 @@ _GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述
 # nothing else names no SDK; and a name holding a data word ("设备信息") is a list of data.
 _TYPE_WORDS = re.compile(
     r"推送|消息|分享|站外|登录|登陆|一键|支付|统计|分析|广告|定位|地图|服务|功能|网络|活体|认证|人脸|识别|风控|性能|监测|监控|"
-    r"提现|合作|厂商|通道|渠道|手机|语音|搜索|加速|排障|通讯录|基础|数据|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
+    r"提现|合作|厂商|通道|渠道|手机|语音|搜索|加速|排障|通讯录|基础|数据|开源|官方|原生|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
 _DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|基于|他们|它们|其|所需|开发包|工具包|允许|目的|使用|时$")
 # A trailing bracket that remarks on where the SDK is used, not part of its name.
 _REMARK = re.compile(r"\s*[（(][^）()]*(?:仅|只|only|版本|客户端|渠道包|使用)[^）()]*[）)]\s*$", re.I)

@@ -85,7 +85,11 @@ def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntr
             if not m or (kind is not None and _bullet_kind(m.group(0)) != kind) or _is_lead(lines[j][m.end():], lang):
                 break
             kind = _bullet_kind(m.group(0))
-            name = _item_name(lines[j][m.end():], lang)
+            item = lines[j][m.end():]
+            if not item.strip() and j + 1 < len(lines) and j + 1 not in skip and not _BULLET.match(lines[j + 1]):
+                j += 1  # "1)" alone on its line: the item's text is the next line
+                item = lines[j]
+            name = _item_name(item, lang)
             if name:
                 entries.append(SdkEntry(name=name, source="list", excerpt=f"{lines[i][:80]} … {lines[j][:120]}"))
             j += 1
@@ -94,12 +98,16 @@ def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntr
 
 
 # A later reference to SDKs named earlier in the same sentence.
-_ANAPHOR_SDK = re.compile(r"(?:这些|上述|以上|前述|该等|他们的|它们的|其)(?:第三方|公司|合作伙伴|合作方|服务商|厂商)?(?:的)?\s*SDK", re.I)
+# "上述手机厂商Push SDK": a few words of kind may stand between the reference and the word SDK.
+_ANAPHOR_SDK = re.compile(r"(?:(?:这些|上述|以上|前述|该等)[\u4e00-\u9fffA-Za-z ]{0,10}?|(?:他们的|它们的|其)"
+                          r"(?:第三方|公司|合作伙伴|合作方|服务商|厂商)?(?:的)?)\s*SDK", re.I)
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+")
 # A run of short items separated by 、 or commas, at least one 、 among them.
 _RUN = re.compile(r"(?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,14}[、，,]\s*)+[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,16}")
 _ITEM_LEAD = re.compile(r"^(?:.*(?:例如|比如|包括|包含|接入了|接入|使用了|使用|集成了|集成|如(?!果)))")
 # Where the last item of a run ends: the sentence goes on with a verb or a copula.
+# "如您使用小米、华为、OPPO手机": the device word after the last brand belongs to every item.
+_DEVICE_TAIL = re.compile(r"(?:等)?(?:品牌)?(?:手机|机型|设备|终端)$")
 _ITEM_TAIL = re.compile(r"(?:是|均为|均是|都是|等|会|将|可能|提供|需要|通过|的|其)[\u4e00-\u9fff]*$")
 
 
@@ -119,11 +127,13 @@ def from_anaphoric_enumerations(lines: list[str], skip: set[int]) -> list[SdkEnt
                 if "、" not in run.group(0) or "公司" in run.group(0):
                     continue  # companies named as providers are read where they are (由…提供)
                 items = re.split(r"[、，,]", run.group(0))
+                if len(items) > 2 and run.end() == ref.start() and _ITEM_LEAD.match(items[-1]):
+                    items = items[:-1]  # "…、VIVO手机，迅雷接入的上述…SDK": the last piece is the predicate
                 led = [k for k, it in enumerate(items) if _ITEM_LEAD.match(it)]
                 if led:  # "分享到第三方平台，如微博，QQ、微信": the list starts at its lead word
                     items = items[led[-1]:]
                     items[0] = _ITEM_LEAD.sub("", items[0])
-                items[-1] = _ITEM_TAIL.sub("", items[-1])
+                items[-1] = _DEVICE_TAIL.sub("", _ITEM_TAIL.sub("", items[-1]))
                 names = [clean_name(it) for it in items if not categories_in(it)]
                 for name in names:
                     if name and len(name) <= 12:

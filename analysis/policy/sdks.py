@@ -19,16 +19,17 @@ _ROLE_PATTERNS = {  # table header / block key -> role; order matters (first hit
     "link": re.compile(r"链接|隐私政策|隐私权政策|隐私声明|隐私协议|网址|官网|link|url|privacy", re.I),
     "data": re.compile(r"个人信息|信息类型|数据类型|收集|字段|信息内容|共享的信息|处理的信息|数据|data|information|collected", re.I),
     "purpose": re.compile(r"目的|用途|功能|场景|作用|purpose|use|usage|function", re.I),
-    "company": re.compile(r"提供方|公司|主体|厂商|开发者|合作方名称|第三方名称|第三方主体|运营方|provider|company|vendor|developer", re.I),
+    "company": re.compile(r"提供方|公司|主体|厂商|开发者|开发商|合作方名称|第三方名称|第三方主体|运营方|provider|company|vendor|developer", re.I),
     "name": re.compile(r"SDK|名称|名字|插件|服务名|^\s*name\s*$|service|library", re.I),
     "permission": re.compile(r"权限|permission", re.I),
+    "kind": re.compile(r"^\s*(?:SDK)?\s*(?:类型|类别|分类|种类)\s*$|^\s*(?:type|category)\s*$", re.I),
 }
 _KEY_LINE = re.compile(
     r"^\s*(?:[\(（]?\d{1,3}[\.、\)）]\s*|[①-⑳]\s*|[-*•·]\s*)?"
     r"(?P<key>(?:(?:第三方|合作方|SDK)\s*)?(?:"  # a key may name whose it is: "SDK用途", "合作方主体"
     r"(?:第三方)?\s*SDK\s*(?:名称|名字|name)?|SDK\s*提供方(?:的)?(?:公司)?名称|第三方(?:SDK)?(?:提供方|公司)?名称|"
     r"(?:第三方|SDK)?\s*(?:提供方|公司名称|公司|主体名称|主体|运营方|接收方(?:名称)?|开发者|(?:所属)?机构(?:名称)?)|"
-    r"(?:使用|收集|处理|共享)?(?:的)?目的(?:及功能场景)?|使用场景|(?:主要)?功能|用途|(?:收集|处理|共享|涉及)(?:的)?(?:个人)?信息(?:类型|种类|字段)?|个人信息(?:类型|种类|字段)|信息类型|(?:收集)?数据类型|"
+    r"(?:使用|收集|处理|共享)?(?:的)?目的(?:及功能场景)?|使用场景|(?:主要)?功能|用途|(?:收集|处理|共享|涉及)(?:的)?(?:个人)?信息(?:类型|种类|字段)?|个人信息(?:类型|种类|字段)|信息类型|(?:收集)?数据类型|(?:收集|使用|共享|处理)(?:的)?数据|"
     r"(?:第三方|SDK)?\s*隐私(?:权)?政策(?:链接|地址)?|隐私(?:协议|声明)(?:链接)?|官网链接|链接|处理方式|共享方式|"
     r"所需权限|申请权限|使用权限|权限|SDK\s*name|Provider|Company|Purpose|Data(?:\s*collected)?|Privacy\s*policy))"
     r"\s*[:：]\s*(?P<value>.*)$",
@@ -36,8 +37,8 @@ _KEY_LINE = re.compile(
 )
 _ZH_NAME = re.compile(r"([A-Za-z0-9\u4e00-\u9fff+·\-\.（）() ]{1,30}?)\s*SDK(?![A-Za-z])", re.I)
 _EN_NAME = re.compile(r"((?:[A-Z][\w\-\.+]*\s+){0,3}[A-Z][\w\-\.+]*)\s+SDKs?\b")
-_SPLIT_ZH = re.compile(r".*(?:接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
-                       r"了|由|与|和|及|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
+_SPLIT_ZH = re.compile(r".*(?:参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
+                       r"了|由|与|和|及|或者|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
 _AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
 
 
@@ -55,8 +56,8 @@ _HEADER_WORD = re.compile(r"名称|名字|目的|用途|类型|种类|链接|场
 def _header_roles(cells: list[str], under_sdk_lead: bool = False) -> dict[int, str] | None:
     """Column roles of a header row, or None when the row is not an SDK table header. A header
     that does not say SDK or third party ("名称 | 提供方 | 目的") counts right under a lead-in that does."""
-    if len(cells) < 2 or any(len(c) > 40 for c in cells):
-        return None
+    if len(cells) < 2 or any(len(c) > 24 or _VALUE_MARK.search(c) for c in cells):
+        return None  # header cells are short labels; a cell holding a list or a remark is a value
     roles: dict[int, str] = {}
     if sum(1 for c in cells if _HEADER_WORD.search(c)) * 2 < len([c for c in cells if c]):
         return None  # "高德定位SDK | 高德软件有限公司" names an SDK and a company: a row, not labels
@@ -80,6 +81,8 @@ def _header_roles(cells: list[str], under_sdk_lead: bool = False) -> dict[int, s
     return roles
 
 
+# What a value cell holds and a label never does: an enumeration, a bracketed remark, a sentence.
+_VALUE_MARK = re.compile(r"[、，,；;。]|[（(][^）)]{6,}")
 _SDK_WORD = re.compile(r"sdk|第三方|合作|service|third[\s\-]part", re.I)
 
 
@@ -121,7 +124,7 @@ def _key_role(key: str) -> str | None:
         return "link"
     if "目的" in k or "场景" in k or "功能" in k or "用途" in k or "purpose" in k:
         return "purpose"
-    if "信息" in k or "data" in k:
+    if "信息" in k or "数据" in k or "data" in k:
         return "data"
     if any(w in k for w in ("提供方", "公司", "主体", "运营方", "接收方", "开发者", "机构", "名称", "provider", "company")):
         return "company"
@@ -213,12 +216,26 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
     ("优量汇、穿山甲的SDK") and after ("PUSH SDK(华为、小米)", "SDK包括：微信登录、QQ登录") the word."""
     entries: list[SdkEntry] = []
 
-    def add(name: str | None, line: str, at: int) -> None:
+    def add_as(name: str | None, source: str, line: str, at: int) -> None:
         if name:
-            entries.append(SdkEntry(name=name, source="text", excerpt=line[max(0, at - 60): at + 120]))
+            entries.append(SdkEntry(name=name, source=source, excerpt=line[max(0, at - 60): at + 120]))
+
+    def add(name: str | None, line: str, at: int) -> None:
+        add_as(name, "text", line, at)
 
     for i, line in enumerate(lines):
-        if i in skip or "sdk" not in line.lower():
+        if i in skip:
+            continue
+        if lang != "en":
+            for m in _VERB_LATIN.finditer(line):
+                parts = re.split(r"\s*[、，,/和及]\s*", m.group(1))
+                if len(parts) < 2 and not re.match(r"\s*(?:等|SDK)", line[m.end():], re.I):
+                    continue  # one word after a verb ("使用WebView加载") is a technique; a list or "…等/SDK" names
+                for part in parts:
+                    name = clean_name(part)
+                    if name:
+                        add_as(name, "verb-latin", line, m.start())
+        if "sdk" not in line.lower():
             continue
         if lang == "en":
             for m in _EN_NAME.finditer(line):
@@ -252,7 +269,7 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
         for m in _SIBLING_AFTER.finditer(line):  # "微信SDK、支付宝支付可能会收集": the SDK's sibling
             add(clean_name(_SIBLING_TAIL.sub("", m.group(1))), line, m.start())
         for m in _PROVIDED_BY.finditer(line):
-            for part in re.split(r"[、，,]|和(?=[\u4e00-\u9fff]{2,}(?:公司|集团))", m.group(1)):
+            for part in re.split(r"[、，,]|(?<=公司|集团)[和及与]|和(?=[\u4e00-\u9fff]{2,}(?:公司|集团))", m.group(1) or m.group(2)):
                 short = re.search(r"[（(]([^）)]{2,12})[）)]\s*$", part.strip())
                 add(clean_name(short.group(1) if short else re.sub(r"[（(][^）)]*[）)]", "", part)), line, m.start())
     return entries
@@ -262,8 +279,16 @@ _SIBLING_AFTER = re.compile(r"SDKs?\s*、\s*([A-Za-z0-9\u4e00-\u9fff+·\-\. ]{2,
 _SIBLING_TAIL = re.compile(r"(?:可能|会|将|也|均|都|等|收集|获取|使用|提供|需要|用于|的|SDK).*$", re.I)
 
 
-# "目前我们的广告由A公司（今日头条）、B公司提供，我们会接入这些公司的SDK": providers named instead of SDKs
-_PROVIDED_BY = re.compile(r"由(.{2,240}?)提供[^。；]{0,24}?接入[^。；]{0,10}?SDK")
+# "目前我们的广告由A公司（今日头条）、B公司提供，我们会接入这些公司的SDK": providers named instead of SDKs;
+# also "接入的A有限公司和B股份有限公司提供的Push SDK": registered names before "提供的…SDK".
+_PROVIDED_BY = re.compile(r"由(.{2,240}?)提供[^。；]{0,24}?接入[^。；]{0,10}?SDK|"
+                          r"(?:接入|集成|嵌入|引入|使用)了?的?((?:[^\s，,。；;、]{2,30}?(?:公司|集团)[、和及与]?){1,8})"
+                          r"(?:提供|开发)的[^。；，,]{0,12}?SDK", re.I)
+# Latin-script names right after an integration verb ("我们使用了Bugly、Crashlytics 等"); kept only when
+# the SDK database knows the name (reader.py), since "使用了HTTPS" names a protocol, not an SDK.
+_VERB_LATIN = re.compile(r"(?:接入了|接入|集成了|集成|使用了|使用|采用了|采用|引入了|引入|嵌入了|嵌入)\s*"
+                         r"((?:[A-Za-z][A-Za-z0-9+\-\. ]{1,30}\s*[、，,/和及]\s*)*[A-Za-z][A-Za-z0-9+\-\.]{1,30})"
+                         r"\s*(?=等|SDK|[，,。；;、\s]|$)")
 
 
 _URL_LINE = re.compile(r"^\s*[\[<(（]?\s*_?(https?://|www\.)|^\s*注[:：]", re.I)
