@@ -53,8 +53,10 @@ def _is_lead(line: str, lang: str) -> bool:
     if lang == "en":
         if not _LEAD_EN.search(stripped):
             return False
-    elif not _LEAD_ZH.search(stripped) or _LEAD_ZH_DATA.search(stripped):
-        return False
+    else:  # the clause that ends in the colon says what follows ("…个人信息。产品中集成的第三方SDK如下：")
+        last = re.split(r"[。；;！？!?]", stripped.rstrip("：:"))[-1]
+        if not _LEAD_ZH.search(last) or _LEAD_ZH_DATA.search(last):
+            return False
     if stripped.endswith((":", "：")):
         return True
     return len(stripped) <= 60 and not re.search(r"[。；;.!?！？，,:：]", stripped)
@@ -70,6 +72,22 @@ def _bullet_kind(mark: str) -> str:
     return "circled" if re.fullmatch(r"[①-⑳]", core) else core[:1]
 
 
+MAX_WRAPPED = 5  # lines an item's description may wrap over before the next item of its list
+
+
+def _continued_to(lines: list[str], j: int, kind: str, skip: set[int], lang: str) -> int | None:
+    """Index of the next item of the list (same bullet kind) when lines[j:] are the wrapped rest
+    of the current item's description; None when the list has ended (a heading, a lead-in, or no
+    further item close by)."""
+    for k in range(j, min(len(lines), j + MAX_WRAPPED + 1)):
+        if k in skip or lines[k].lstrip().startswith("#") or _is_lead(lines[k], lang):
+            return None
+        m = _BULLET.match(lines[k])
+        if m:
+            return k if _bullet_kind(m.group(0)) == kind else None
+    return None
+
+
 def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
     """Bulleted or numbered items right after a lead-in line; each item's name is what comes before
     its description ("Firebase Analytics – usage statistics", "1. 微信开放平台：用于分享")."""
@@ -82,6 +100,11 @@ def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntr
         j, kind = i + 1, None
         while j < len(lines) and j - i <= MAX_ITEMS and j not in skip:
             m = _BULLET.match(lines[j])
+            if not m and kind is not None:
+                nxt = _continued_to(lines, j, kind, skip, lang)
+                if nxt is not None:  # the item's description wrapped over lines: the list goes on
+                    j = nxt
+                    m = _BULLET.match(lines[j])
             if not m or (kind is not None and _bullet_kind(m.group(0)) != kind) or _is_lead(lines[j][m.end():], lang):
                 break
             kind = _bullet_kind(m.group(0))

@@ -91,6 +91,7 @@ def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
     entries: list[SdkEntry] = []
     used: set[int] = set()
     roles: dict[int, str] | None = None
+    ncols = 0
     for i, line in enumerate(lines):
         if CELL_SEP not in line:
             roles = None
@@ -99,21 +100,38 @@ def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
         lead = " ".join(ln for ln in lines[max(0, i - 3):i] if CELL_SEP not in ln)
         header = _header_roles(cells, under_sdk_lead=bool(_SDK_WORD.search(lead)))
         if header is not None:
-            roles = header
+            roles, ncols = header, len(cells)
             used.add(i)
             continue
         if roles is None:
             continue
-        values = {role: cells[idx] for idx, role in roles.items() if idx < len(cells) and cells[idx]}
-        found = names_in_cell(values.get("name", ""))
-        if not values.get("name") and values.get("company"):
-            found = names_in_cell(values["company"])  # a row that names only its provider
         used.add(i)
-        for name in found:
-            entries.append(SdkEntry(name=name, company=values.get("company"), purpose=values.get("purpose"),
-                                    data=values.get("data"), link=values.get("link"), source="table",
-                                    excerpt=line[:300]))
+        for row in _joined_rows(cells, ncols):
+            values = {role: row[idx] for idx, role in roles.items() if idx < len(row) and row[idx]}
+            found = names_in_cell(values.get("name", ""))
+            if not values.get("name") and values.get("company"):
+                found = names_in_cell(values["company"])  # a row that names only its provider
+            for name in found:
+                entries.append(SdkEntry(name=name, company=values.get("company"), purpose=values.get("purpose"),
+                                        data=values.get("data"), link=values.get("link"), source="table",
+                                        excerpt=line[:300]))
     return entries, used
+
+
+_LINK_THEN_CELL = re.compile(r"^(.*https?://\S+)\s+(?!https?://)(\S.*)$")
+
+
+def _joined_rows(cells: list[str], ncols: int) -> list[list[str]]:
+    """The rows of a table line that holds several (a converter lost the line break after a row
+    ending in a link: "… | https://a.example/ Bugly | 收集崩溃 | …")."""
+    rows: list[list[str]] = []
+    while ncols >= 2 and len(cells) >= 2 * ncols - 1:
+        m = _LINK_THEN_CELL.match(cells[ncols - 1])
+        if not m:
+            break
+        rows.append(cells[:ncols - 1] + [m.group(1)])
+        cells = [m.group(2)] + cells[ncols:]
+    return rows + [cells]
 
 
 def _key_role(key: str) -> str | None:
@@ -320,9 +338,12 @@ def extract_entries(text: str, lang: str) -> list[SdkEntry]:
     loose = (from_text(lines, done, lang) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
              + from_named_items(lines, done)
              + (from_anaphoric_enumerations(lines, done) if lang != "en" else []))
+    # a Latin word after a verb is kept only if the database knows it (reader.py): it must not take
+    # the place of the same name found by structure
+    loose = [e for e in loose if e.source != "verb-latin"] + [e for e in loose if e.source == "verb-latin"]
     merged: dict[str, SdkEntry] = {}
     for entry in table + block + loose:
-        key = re.sub(r"[\s\-_·\.]", "", entry.name).lower()
+        key = re.sub(r"[\s\-_·\.]", "", entry.name).lower().replace("登陆", "登录")  # a frequent misspelling
         if key not in merged:
             merged[key] = entry
         if len(merged) >= MAX_ENTRIES:
