@@ -105,11 +105,33 @@ _ENUM_SPLIT = re.compile(r"[、，,/／]|以及|(?<=[\u4e00-\u9fffA-Za-z])(?<!�
 
 
 def names_in_cell(raw: str) -> list[str]:
-    """The names a table cell or a block value gives: one, or an enumeration ("微博、微信及QQ分享")."""
-    if re.search(r"[、，,]|(?<!涉)及", re.sub(r"[（(][^）)]*[）)]", "", raw)):
-        return enumerated(raw)
+    """The names a table cell or a block value gives: one, or an enumeration ("微博、微信及QQ分享",
+    "微信/QQ/微博分享"), or the members a kind names in its bracket ("消息推送SDK（集成了华为、小米的SDK）")."""
+    outside = re.sub(r"[（(][^）)]*[）)]", "", raw)
+    members = re.search(r"[（(]([^）)]*[、，,][^）)]*)[）)]", raw)
+    if members and clean_name(outside) is None:
+        inner = re.sub(r"^.*?(?:集成了|集成|包括|包含|含|如|例如)", "", members.group(1))
+        return enumerated(re.sub(r"(?:等)?(?:的|提供的)?\s*SDKs?\s*$", "", inner, flags=re.I))
+    if re.search(r"[、，,]|(?<!涉)及", outside) or re.search(r"[^\s/]/[^\s/]", outside) and not _URLISH.search(outside):
+        return _kind_for_each(enumerated(raw), raw)
     name = clean_name(raw)
     return [name] if name else []
+
+
+_URLISH = re.compile(r"https?:|www\.|\.(?:com|cn|html?)\b", re.I)
+_KIND_SUFFIX = re.compile(r"(分享|登录|登陆|支付|推送|统计|Push|PUSH|push)$")
+
+
+def _kind_for_each(names: list[str], raw: str) -> list[str]:
+    """"微信/QQ/微博分享": the kind after the last name belongs to every name before it that has none."""
+    if len(names) < 2:
+        return names
+    kind = _KIND_SUFFIX.search(names[-1])
+    if not kind or _KIND_SUFFIX.sub("", names[-1]).strip() == "":
+        return names
+    sep = " " if kind.group(1).isascii() else ""
+    return [n if _TYPE_WORDS.sub("", re.sub(r"[\s\-_·\.]", "", n).lower()) != re.sub(r"[\s\-_·\.]", "", n).lower()
+            else f"{n}{sep}{kind.group(1)}" for n in names[:-1]] + [names[-1]]
 
 
 def enumerated(raw: str) -> list[str]:

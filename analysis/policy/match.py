@@ -35,7 +35,8 @@ COMPANY_ALIASES = {
 
 
 def norm(text: str) -> str:
-    return _NORM_DROP.sub("", text.lower())
+    """Lower case, no spaces, punctuation or the word SDK; 登陆 (a frequent misspelling) as 登录."""
+    return _NORM_DROP.sub("", text.lower()).replace("登陆", "登录")
 
 
 def _aliases(name: str, company: str) -> set[str]:

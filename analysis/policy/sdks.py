@@ -177,9 +177,9 @@ def from_blocks(lines: list[str], skip: set[int]) -> tuple[list[SdkEntry], set[i
                     used.add(i)
             elif role in ("company", "purpose", "data", "link"):
                 if heading is not None:  # "**高德地图**" then "运营方：…", "功能：…": a block named by its heading
-                    name = clean_name(_HEADING_MARKS.sub("", lines[heading]))
-                    current = SdkEntry(name=name, source="block", excerpt=lines[heading][:300]) if name else current
-                    if name and current is not None:
+                    names = names_in_cell(_HEADING_MARKS.sub("", lines[heading]))
+                    for name in names:  # "**微信/QQ/微博分享**" names three
+                        current = SdkEntry(name=name, source="block", excerpt=lines[heading][:300])
                         entries.append(current)
                         used.add(heading)
                     heading = None
@@ -284,6 +284,8 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
                 continue  # "火山引擎智能营销套件SDK（增长分析、A/B测试）": what a named SDK does
             for name in enumerated(listed):
                 add(name, line, m.start())
+        for m in _SDK_QUOTED.finditer(line):  # "第三方SDK“个推”为优化消息推送服务"
+            add(clean_name(m.group(1)), line, m.start())
         for m in _SIBLING_AFTER.finditer(line):  # "微信SDK、支付宝支付可能会收集": the SDK's sibling
             add(clean_name(_SIBLING_TAIL.sub("", m.group(1))), line, m.start())
         for m in _PROVIDED_BY.finditer(line):
@@ -293,6 +295,7 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
     return entries
 
 
+_SDK_QUOTED = re.compile(r"SDKs?\s*[“\"「『]([^”\"」』]{1,30})[”\"」』]", re.I)
 _SIBLING_AFTER = re.compile(r"SDKs?\s*、\s*([A-Za-z0-9\u4e00-\u9fff+·\-\. ]{2,24})", re.I)
 _SIBLING_TAIL = re.compile(r"(?:可能|会|将|也|均|都|等|收集|获取|使用|提供|需要|用于|的|SDK).*$", re.I)
 
