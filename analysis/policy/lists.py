@@ -194,3 +194,28 @@ def from_named_items(lines: list[str], skip: set[int]) -> list[SdkEntry]:
         if name:
             entries.append(SdkEntry(name=name, source="list", excerpt=line[:200]))
     return entries
+
+
+# "接入提供该服务的指定合作伙伴友盟、广点通、热云等读取…", "其他合作伙伴（如Bugly、创蓝、AdMaster等）": an
+# enumeration (at least two 、) closed by 等, right after a word for third parties.
+_PARTNER_ENUM = re.compile(
+    r"(?:合作伙伴|合作方|服务商|供应商|提供商|第三方)\s*(?:[（(，,：:]\s*)?(?:如|例如|比如|包括|包含)?\s*"
+    r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,16}、\s*){2,15}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,16}?)\s*等")
+
+
+def from_partner_enumerations(lines: list[str], skip: set[int]) -> list[SdkEntry]:
+    """Names enumerated right after a word for third parties and closed by 等, without the word SDK."""
+    entries: list[SdkEntry] = []
+    for i, line in enumerate(lines):
+        if i in skip:
+            continue
+        for m in _PARTNER_ENUM.finditer(line):
+            items = [it.strip() for it in m.group(1).split("、")]
+            if any(categories_in(it) or len(it) > 12 for it in items):
+                continue  # "第三方收集设备信息、位置信息等": data, not names
+            for it in items:
+                name = clean_name(it)
+                if name:
+                    entries.append(SdkEntry(name=name, source="text", excerpt=line[max(0, m.start() - 40): m.end() + 40]))
+    return entries
+

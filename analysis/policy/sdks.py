@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 
 from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_phrase, names_in_cell
-from analysis.policy.lists import from_anaphoric_enumerations, from_list_items, from_named_items
+from analysis.policy.lists import (
+    from_anaphoric_enumerations,
+    from_list_items,
+    from_named_items,
+    from_partner_enumerations,
+)
 from analysis.policy.text import CELL_SEP
 
 MAX_ENTRIES = 500
@@ -339,7 +344,7 @@ def extract_entries(text: str, lang: str) -> list[SdkEntry]:
     block, used_b = from_blocks(lines, used)
     done = used | used_b
     loose = (from_text(lines, done, lang) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
-             + from_named_items(lines, done)
+             + from_named_items(lines, done) + (from_partner_enumerations(lines, done) if lang != "en" else [])
              + (from_anaphoric_enumerations(lines, done) if lang != "en" else []))
     # a Latin word after a verb is kept only if the database knows it (reader.py): it must not take
     # the place of the same name found by structure

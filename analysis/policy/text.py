@@ -180,7 +180,8 @@ def policy_text(data: bytes | str, *, html: bool | None = None) -> PolicyText:
 
 
 # Markdown bold markers ("**使用目的：**统计分析") are not content; they would hide a key from its line.
-_MD_EMPHASIS = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
+# Single underscores around a word ("_IP_ 地址") are emphasis too; inside a word (android_id) they are not.
+_MD_EMPHASIS = re.compile(r"\*\*|__(?=\S)|(?<=\S)__|(?<![A-Za-z0-9_])_(?=[^\s_])|(?<=[^\s_])_(?![A-Za-z0-9_])")
 # Markdown escapes ("1\\. 共享" as HTML-to-Markdown converters write a numbered line); an escaped pipe
 # stays escaped, it is a character of a table cell, not a column.
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
