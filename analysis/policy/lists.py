@@ -18,6 +18,8 @@ _LEAD_ZH = re.compile(r"第三方|SDK|合作方|合作伙伴|服务商|供应商
 # A Chinese lead-in that announces data ("第三方SDK会收集以下信息：") introduces data, not names.
 _LEAD_ZH_DATA = re.compile(r"收集|获取|读取|调用|信息|权限|数据|字段|类型|种类|情形|情况")
 _NOT_A_NAME_ZH = re.compile(r"用于|用来|为了|为您|为你|我们|目前|当您|当你|如果|如您|通过|帮助|提供|实现|以便|在您")
+# A clause about people, not a name ("方便用户把多开分身推荐给好友", "在不透露单个用户隐私资料的前提下").
+_CLAUSE_ZH = re.compile(r"用户|您|你|我们|方便|前提|法律|法规|要求|权益")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●○■□\-*+]|\(?\d{1,3}[\.、\)）]|[（(]\d{1,3}[）)]|[①-⑳]|[a-z][\.\)])\s*")
 # Where an item's name ends: its description, provider or link follows.
 _NAME_END_EN = re.compile(r"\s+[-–—:]\s|:\s|\s*[(\[]|,\s|\s+(?:for|by|to|from|is|are|which|that|provided|https?://)\b", re.I)
@@ -41,7 +43,8 @@ def _item_name(item: str, lang: str) -> str | None:
             return None
         return clean_name(name)
     name = _NAME_END_ZH.split(item, maxsplit=1)[0].strip()
-    if len(name) > 24 or categories_in(name) or _NOT_A_NAME_ZH.match(name) or re.fullmatch(r"[A-Z0-9]+(?:_[A-Z0-9]+)+", name):
+    if len(name) > 24 or categories_in(name) or _NOT_A_NAME_ZH.match(name) or _CLAUSE_ZH.search(name) \
+            or re.fullmatch(r"[A-Z0-9]+(?:_[A-Z0-9]+)+", name):
         return None  # a purpose ("用于消息推送"), or a permission constant (READ_PHONE_STATE)
     return clean_name(name)
 
@@ -79,13 +82,25 @@ def _continued_to(lines: list[str], j: int, kind: str, skip: set[int], lang: str
     """Index of the next item of the list (same bullet kind) when lines[j:] are the wrapped rest
     of the current item's description; None when the list has ended (a heading, a lead-in, or no
     further item close by)."""
+    prev = next((_BULLET.match(lines[k]) for k in range(j - 1, max(-1, j - MAX_WRAPPED - 2), -1)
+                 if _BULLET.match(lines[k])), None)
     for k in range(j, min(len(lines), j + MAX_WRAPPED + 1)):
         if k in skip or lines[k].lstrip().startswith("#") or _is_lead(lines[k], lang):
             return None
         m = _BULLET.match(lines[k])
         if m:
-            return k if _bullet_kind(m.group(0)) == kind else None
+            same = _bullet_kind(m.group(0)) == kind and (prev is None or _follows(prev.group(0), m.group(0)))
+            return k if same else None
     return None
+
+
+def _follows(before: str, after: str) -> bool:
+    """Whether a numbered bullet is the next sibling of another ("1)" then "2)"; "4.2" then "4.3"),
+    not an item of the enclosing list ("4.2" then "5.")."""
+    a, b = re.findall(r"\d+", before), re.findall(r"\d+", after)
+    if not a or not b:
+        return True  # bullets without numbers: same kind is enough
+    return len(a) == len(b) and a[:-1] == b[:-1] and int(b[-1]) == int(a[-1]) + 1
 
 
 def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
