@@ -44,7 +44,7 @@ _DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|基�
 # A trailing bracket that remarks on where the SDK is used, not part of its name.
 _REMARK = re.compile(r"\s*[（(][^）()]*(?:仅|只|only|版本|客户端|渠道包|使用)[^）()]*[）)]\s*$", re.I)
 # Verbs of a sentence about SDKs; no SDK's name holds one.
-_VERB = re.compile(r"用于|收集|获取|改善|提升|保障|协助|调用|需要|可能|优化|初始化")
+_VERB = re.compile(r"用于|收集|获取|改善|提升|保障|协助|调用|需要|可能|优化|初始化|提供")
 # A heading number or a count ("十一", "2.3"), not a name.
 _NUMERAL = re.compile(r"[\d一二三四五六七八九十百零〇两\W_]+")
 

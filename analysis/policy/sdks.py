@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from analysis.policy.categories import categories_in
 from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_phrase, names_in_cell
 from analysis.policy.lists import (
     from_anaphoric_enumerations,
@@ -170,7 +171,8 @@ def from_blocks(lines: list[str], skip: set[int]) -> tuple[list[SdkEntry], set[i
         if not pieces:
             if current is not None and len(line) > 200:
                 current = None  # a paragraph ends the block
-            heading = i if _HEADING.match(line) and not line.rstrip().endswith(("：", ":")) else None
+            short_colon = len(line.strip()) <= 16 and line.rstrip().endswith(("：", ":"))  # "支付宝:" then its keys
+            heading = i if _HEADING.match(line.rstrip().rstrip("：:")) and (short_colon or not line.rstrip().endswith(("：", ":"))) else None
             continue
         for key, value in pieces:
             role = _key_role(key)
@@ -258,7 +260,8 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
                     name = clean_name(part)
                     if name:
                         add_as(name, "verb-latin", line, m.start())
-        if "sdk" not in line.lower():
+        line = _URL.sub(lambda u: " " * len(u.group(0)), line)  # "…/legal/feishu-sdk" is an address, not a name
+        if "sdk" not in line.lower() and "提供商" not in line and "服务商" not in line:
             continue
         if lang == "en":
             for m in _EN_NAME.finditer(line):
@@ -289,7 +292,11 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
                 continue  # "火山引擎智能营销套件SDK（增长分析、A/B测试）": what a named SDK does
             for name in enumerated(listed):
                 add(name, line, m.start())
-        for m in _SDK_QUOTED.finditer(line):  # "第三方SDK“个推”为优化消息推送服务"
+        for m in _PROVIDER_BRACKET.finditer(line):
+            inner = m.group(1).strip()
+            if len(inner) <= 12 and "/" not in inner and not is_phrase(inner) and not categories_in(inner):
+                add(clean_name(inner), line, m.start())  # not "（为分析交易数据所必须的设备ID）"
+        for m in _SDK_QUOTED.finditer(line):  # "第三方SDK“个推”为优化消息推送服务", "“新浪微博”、“QQ”"
             add(clean_name(m.group(1)), line, m.start())
         for m in _SIBLING_AFTER.finditer(line):  # "微信SDK、支付宝支付可能会收集": the SDK's sibling
             add(clean_name(_SIBLING_TAIL.sub("", m.group(1))), line, m.start())
@@ -300,7 +307,10 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
     return entries
 
 
-_SDK_QUOTED = re.compile(r"SDKs?\s*[“\"「『]([^”\"」』]{1,30})[”\"」』]", re.I)
+_SDK_QUOTED = re.compile(r"(?:SDKs?\s*|(?<=[”\"」』])\s*[、和及]\s*)[“\"「『]([^”\"」』]{1,30})[”\"」』]", re.I)
+# "定位服务提供商（高德地图）": a kind of provider, then its name in brackets
+_PROVIDER_BRACKET = re.compile(r"(?:服务提供商|服务商|提供商|供应商)\s*[（(]([^（）()，,、。；]{2,20})[）)]")
+_URL = re.compile(r"https?://\S+|www\.\S+")
 _SIBLING_AFTER = re.compile(r"SDKs?\s*、\s*([A-Za-z0-9\u4e00-\u9fff+·\-\. ]{2,24})", re.I)
 _SIBLING_TAIL = re.compile(r"(?:可能|会|将|也|均|都|等|收集|获取|使用|提供|需要|用于|的|SDK).*$", re.I)
 
