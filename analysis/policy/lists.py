@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from analysis.policy.categories import categories_in
-from analysis.policy.entries import SdkEntry, clean_name
+from analysis.policy.entries import SdkEntry, clean_name, is_phrase
 
 MAX_ITEMS = 60  # list items read after one lead-in
 
@@ -172,6 +172,8 @@ def from_anaphoric_enumerations(lines: list[str], skip: set[int]) -> list[SdkEnt
                     items = items[led[-1]:]
                     items[0] = _ITEM_LEAD.sub("", items[0])
                 items[-1] = _DEVICE_TAIL.sub("", _ITEM_TAIL.sub("", items[-1]))
+                if any(is_phrase(it) for it in items[:-1]):
+                    continue  # "头像、昵称及其他…、地区、性别信息": a list of data, not of SDKs
                 names = [clean_name(it) for it in items if not categories_in(it)]
                 for name in names:
                     if name and len(name) <= 12:

@@ -272,7 +272,7 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
             raw = raw[:-1] if raw.endswith("的") else raw  # "高德的SDK": 高德
             cut = _SPLIT_ZH.match(raw)
             raw = raw[cut.end():] if cut else raw
-            if len(raw) <= 16:
+            if len(raw) <= (20 if re.match(r"[A-Za-z]{3}", raw) else 16):  # "TalkingData应用统计分析SDK"
                 add(clean_name(raw), line, m.start())
         for m in _ENUM_BEFORE.finditer(line):
             raw = m.group(1)
@@ -292,10 +292,11 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
                 continue  # "火山引擎智能营销套件SDK（增长分析、A/B测试）": what a named SDK does
             for name in enumerated(listed):
                 add(name, line, m.start())
-        for m in _PROVIDER_BRACKET.finditer(line):
-            inner = m.group(1).strip()
-            if len(inner) <= 12 and "/" not in inner and not is_phrase(inner) and not categories_in(inner):
-                add(clean_name(inner), line, m.start())  # not "（为分析交易数据所必须的设备ID）"
+        for m in _PROVIDER_BRACKET.finditer(line):  # "终端设备制造商（华为、小米、OPPO、VIVO）"
+            items = [it.strip().removesuffix("等") for it in m.group(1).split("、")]
+            if all(len(it) <= 12 and "/" not in it and not is_phrase(it) and not categories_in(it) for it in items):
+                for it in items:
+                    add(clean_name(it), line, m.start())  # not "（为分析交易数据所必须的设备ID）"
         for m in _SDK_QUOTED.finditer(line):  # "第三方SDK“个推”为优化消息推送服务", "“新浪微博”、“QQ”"
             add(clean_name(m.group(1)), line, m.start())
         for m in _SIBLING_AFTER.finditer(line):  # "微信SDK、支付宝支付可能会收集": the SDK's sibling
@@ -309,8 +310,8 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
 
 _SDK_QUOTED = re.compile(r"(?:SDKs?\s*|(?<=[”\"」』])\s*[、和及]\s*)[“\"「『]([^”\"」』]{1,30})[”\"」』]", re.I)
 # "定位服务提供商（高德地图）": a kind of provider, then its name in brackets
-_PROVIDER_BRACKET = re.compile(r"(?:服务提供商|服务商|提供商|供应商)\s*[（(]([^（）()，,、。；]{2,20})[）)]")
-_URL = re.compile(r"https?://\S+|www\.\S+")
+_PROVIDER_BRACKET = re.compile(r"(?:服务提供商|服务商|提供商|供应商|制造商|厂商)\s*[（(]([^（）()，,。；]{2,60})[）)]")
+_URL = re.compile(r"https?://\S+|www\.\S+|(?<![\w.])\.{1,2}/\S+")
 _SIBLING_AFTER = re.compile(r"SDKs?\s*、\s*([A-Za-z0-9\u4e00-\u9fff+·\-\. ]{2,24})", re.I)
 _SIBLING_TAIL = re.compile(r"(?:可能|会|将|也|均|都|等|收集|获取|使用|提供|需要|用于|的|SDK).*$", re.I)
 
