@@ -75,6 +75,7 @@ def clean_name(raw: str) -> str | None:
     """A candidate SDK name cut down to the name itself; None when it is a generic phrase."""
     name = _LEAD.sub("", raw).strip().strip("《》<>「」\"'“”：:，,。")
     name = _REMARK.sub("", name)
+    name = re.sub(r"(?<=[\u4e00-\u9fffA-Za-z])(?:系列产品|系列|旗下产品)(?=\s*(?:SDKs?)?\s*$)", "", name, flags=re.I)  # "腾讯系列产品SDK"
     name = re.sub(r"[\s\-_]*SDKs?$", "", name, flags=re.I).strip()
     name = re.sub(r"\s+", " ", name)
     if not name or len(name) > 40 or re.match(r"(?:https?|www)\b|.*://", name, re.I):
