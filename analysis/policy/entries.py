@@ -114,7 +114,8 @@ def names_in_cell(raw: str) -> list[str]:
         inner = re.sub(r"^.*?(?:集成了|集成|包括|包含|含|如|例如)", "", members.group(1))
         return enumerated(re.sub(r"(?:等)?(?:的|提供的)?\s*SDKs?\s*$", "", inner, flags=re.I))
     if re.search(r"[、，,]|(?<!涉)及", outside) or re.search(r"[^\s/]/[^\s/]", outside) and not _URLISH.search(outside):
-        return _kind_for_each(enumerated(raw), raw)
+        found = enumerated(raw)
+        return _kind_for_each(found, raw) if re.search(r"[^\s/]/[^\s/]", outside) else found
     name = clean_name(raw)
     return [name] if name else []
 
@@ -124,7 +125,8 @@ _KIND_SUFFIX = re.compile(r"(分享|登录|登陆|支付|推送|统计|Push|PUSH
 
 
 def _kind_for_each(names: list[str], raw: str) -> list[str]:
-    """"微信/QQ/微博分享": the kind after the last name belongs to every name before it that has none."""
+    """"微信/QQ/微博分享": in a slash enumeration the kind after the last name belongs to every name
+    before it that has none ("微博、微信及QQ分享" is left as written: the kind may be QQ's alone)."""
     if len(names) < 2:
         return names
     kind = _KIND_SUFFIX.search(names[-1])
