@@ -186,3 +186,17 @@ def test_a_provider_kind_with_its_name_in_brackets():
     got = names("我们会将GPS信息与位置服务提供商（青禾地图）共享，并与终端设备制造商（远帆、明溪）共享设备型号。\n"
                 "数据分析服务商（为分析交易数据所必须的设备ID）。\n")
     assert {"青禾地图", "远帆", "明溪"} <= got and not any("设备ID" in n for n in got)
+
+
+def test_wrapped_markdown_tables_with_a_short_row_and_a_second_table_right_after():
+    def table(rows: list[list[str]]) -> str:
+        head = "服务商\n|\n服务内容\n|\n获取个人信息类型\n|\n服务商隐私政策链接  \n  \n---|---|---|---  \n  \n"
+        return head + "  \n  \n".join("\n|\n".join(r) for r in rows) + "  \n  \n"
+    text = ("合作的第三方SDK服务商可能会收集您的个人信息：\n1）登录功能：\n"
+            + table([["青禾", "使用青禾登录", "设备信息", "<https://qinghe.example/p>"],
+                     ["远帆", "使用远帆登录", "<https://yuanfan.example/p>"],
+                     ["明溪", "使用明溪登录", "<https://mingxi.example/p>"]])
+            + "2）分享功能：\n"
+            + table([["北斗", "分享内容到北斗", "设备信息", "<https://beidou.example/p>"],
+                     ["南风", "分享内容到南风", "<https://nanfeng.example/p>"]]))
+    assert {"青禾", "远帆", "明溪", "北斗", "南风"} <= names(text)
