@@ -1,10 +1,10 @@
 """Extraction quality on real, hand-labelled policy excerpts (tests/data/policies), per split.
 
 The goal is precision and recall >= 0.9 for categories and SDK lists. It is asserted where it is
-met: SDK lists and categories on `dev`, `dev-new`, `dev-3`, `dev-4`; SDK lists on `dev-5`, `dev-6`;
-categories on every held-out split. Elsewhere it is not met, and the assertions hold the measured
+met: SDK lists and categories on `dev`, `dev-new`, `dev-3`, `dev-4`; SDK lists on `dev-5`, `dev-6`,
+`dev-7`; categories on every held-out split. Elsewhere it is not met, and the assertions hold the measured
 level (floors a little below the figures in docs/policy.md, against regressions, not the goal):
-SDK lists on every held-out split (`heldout`, `heldout-new`, `heldout-3`), `dev-7`, and categories
+SDK lists on every held-out split (`heldout`, `heldout-new`, `heldout-3`), and categories
 on the small `dev-5`/`dev-6`/`dev-7`. Scores: `consentry policy eval tests/data/policies`."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def test_labelled_corpus_scores(capsys):
     for split in ("dev", "dev-new", "dev-3", "dev-4"):  # developed on: the goal holds
         at_least(split, "sdks", 0.9, 0.9)
         at_least(split, "categories", 0.9, 0.9)
-    for split in ("dev-5", "dev-6"):
+    for split in ("dev-5", "dev-6", "dev-7"):
         at_least(split, "sdks", 0.9, 0.9)
     for split in ("heldout", "heldout-new", "heldout-3"):  # held out: categories meet the goal
         at_least(split, "categories", 0.9, 0.9)
@@ -40,7 +40,6 @@ def test_labelled_corpus_scores(capsys):
     at_least("heldout", "sdks", 0.94, 0.78)
     at_least("heldout-new", "sdks", 0.9, 0.85)
     at_least("heldout-3", "sdks", 0.86, 0.52)
-    at_least("dev-7", "sdks", 0.95, 0.65)
     at_least("dev-5", "categories", 0.6, 0.9)
     at_least("dev-6", "categories", 0.75, 0.9)
     at_least("dev-7", "categories", 0.9, 0.75)
