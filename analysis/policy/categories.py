@@ -102,12 +102,18 @@ def find_labels(text: str, kind: str, cl: Clauses | None = None) -> dict[str, st
         labels = owners.get(m.group(0).lower())
         if not labels or all(lb in found for lb in labels):
             continue
+        if kind == "categories" and _OTHER_SENSE.search(text, max(0, m.start() - 8), m.end() + 8):
+            continue  # "异常的侦测和定位": locating a fault, not the user's location
         idx = cl.index(m.start())
         if idx in cl.excluded:
             continue
         for label in labels:
             found.setdefault(label, _excerpt(text, cl, idx))
     return found
+
+
+# 定位 also means locating a problem ("崩溃后快速准确定位存在问题", "异常的及时侦测和定位").
+_OTHER_SENSE = re.compile(r"(?:问题|异常|故障|崩溃|错误|原因|bug)[^，。；,;]{0,6}?定位|定位[^，。；,;]{0,4}?(?:问题|异常|故障|崩溃|错误|原因|bug)", re.I)
 
 
 def categories_in(text: str) -> list[str]:

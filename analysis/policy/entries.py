@@ -27,7 +27,7 @@ _LEAD = re.compile(r"^(?:[\s\d\.、\)）(（\-*•·①-⑳#]|[一二三四五�
 GENERIC = frozenset(
     "第三方 三方 相关 该 此 上述 以下 下列 这些 那些 部分 其他 其它 本 各 合作方 合作伙伴 各类 各种 所 任何 特定 此类 我们 您 其 某些 "
     "部分第三方 第三方合作方 前述 对应 同类 一些 所述 相应 必要 移动 应用 本应用 主要 常用 全部 the a an this that these those third-party "
-    "third party any some our other such each their".split()
+    "third party any some our other such each their 商家 第三方商家 商户 物流 物流公司 快递 配送公司 银行 金融机构 运营商 电信运营商".split()
 )
 
 # A name holding one of these is a phrase about SDKs ("这类第三方", "您发现这类"), not a name.
@@ -39,12 +39,12 @@ _GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述
 # nothing else names no SDK; and a name holding a data word ("设备信息") is a list of data.
 _TYPE_WORDS = re.compile(
     r"推送|消息|分享|站外|登录|登陆|一键|支付|统计|分析|广告|定位|地图|服务|功能|网络|活体|认证|人脸|识别|风控|性能|监测|监控|"
-    r"提现|合作|厂商|通道|渠道|手机|语音|搜索|加速|排障|通讯录|基础|数据|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
-_DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|基于|他们|它们|其|所需|开发包|工具包|允许|目的|使用|时$")
+    r"提现|合作|厂商|通道|渠道|手机|语音|搜索|加速|排障|通讯录|基础|数据|开源|官方|原生|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
+_DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|头像|昵称|性别|姓名|生日|年龄|基于|他们|它们|其|所需|开发包|工具包|允许|目的|使用|时$")
 # A trailing bracket that remarks on where the SDK is used, not part of its name.
 _REMARK = re.compile(r"\s*[（(][^）()]*(?:仅|只|only|版本|客户端|渠道包|使用)[^）()]*[）)]\s*$", re.I)
 # Verbs of a sentence about SDKs; no SDK's name holds one.
-_VERB = re.compile(r"用于|收集|获取|改善|提升|保障|协助|调用|需要|可能")
+_VERB = re.compile(r"用于|收集|获取|改善|提升|保障|协助|调用|需要|可能|优化|初始化|提供")
 # A heading number or a count ("十一", "2.3"), not a name.
 _NUMERAL = re.compile(r"[\d一二三四五六七八九十百零〇两\W_]+")
 
@@ -75,7 +75,8 @@ def clean_name(raw: str) -> str | None:
     """A candidate SDK name cut down to the name itself; None when it is a generic phrase."""
     name = _LEAD.sub("", raw).strip().strip("《》<>「」\"'“”：:，,。")
     name = _REMARK.sub("", name)
-    name = re.sub(r"\s*SDKs?$", "", name, flags=re.I).strip()
+    name = re.sub(r"(?<=[\u4e00-\u9fffA-Za-z])(?:系列产品|系列|旗下产品)(?=\s*(?:SDKs?)?\s*$)", "", name, flags=re.I)  # "腾讯系列产品SDK"
+    name = re.sub(r"[\s\-_]*SDKs?$", "", name, flags=re.I).strip()
     name = re.sub(r"\s+", " ", name)
     if not name or len(name) > 40 or re.match(r"(?:https?|www)\b|.*://", name, re.I):
         return None
@@ -95,7 +96,7 @@ def clean_name(raw: str) -> str | None:
         return None  # "SDK协助", "用于改善": a phrase around the word SDK, not a name
     if len(core) < 2 or core in GENERIC or core.rstrip("的") in GENERIC or _GENERIC_PART.search(core):
         return None
-    if _NUMERAL.fullmatch(core) or not _TYPE_WORDS.sub("", core) or _DATA_WORDS.search(core):
+    if _NUMERAL.fullmatch(core) or not _TYPE_WORDS.sub("", core).rstrip("类") or _DATA_WORDS.search(core):
         return None
     return name
 
@@ -105,11 +106,35 @@ _ENUM_SPLIT = re.compile(r"[、，,/／]|以及|(?<=[\u4e00-\u9fffA-Za-z])(?<!�
 
 
 def names_in_cell(raw: str) -> list[str]:
-    """The names a table cell or a block value gives: one, or an enumeration ("微博、微信及QQ分享")."""
-    if re.search(r"[、，,]|(?<!涉)及", re.sub(r"[（(][^）)]*[）)]", "", raw)):
-        return enumerated(raw)
+    """The names a table cell or a block value gives: one, or an enumeration ("微博、微信及QQ分享",
+    "微信/QQ/微博分享"), or the members a kind names in its bracket ("消息推送SDK（集成了华为、小米的SDK）")."""
+    outside = re.sub(r"[（(][^）)]*[）)]", "", raw)
+    members = re.search(r"[（(]([^）)]*[、，,][^）)]*)[）)]", raw)
+    if members and clean_name(outside) is None:
+        inner = re.sub(r"^.*?(?:集成了|集成|包括|包含|含|如|例如)", "", members.group(1))
+        return enumerated(re.sub(r"(?:等)?(?:的|提供的)?\s*SDKs?\s*$", "", inner, flags=re.I))
+    if re.search(r"[、，,]|(?<!涉)及", outside) or re.search(r"[^\s/]/[^\s/]", outside) and not _URLISH.search(outside):
+        found = enumerated(raw)
+        return _kind_for_each(found, raw) if re.search(r"[^\s/]/[^\s/]", outside) else found
     name = clean_name(raw)
     return [name] if name else []
+
+
+_URLISH = re.compile(r"https?:|www\.|\.(?:com|cn|html?)\b", re.I)
+_KIND_SUFFIX = re.compile(r"(分享|登录|登陆|支付|推送|统计|Push|PUSH|push)$")
+
+
+def _kind_for_each(names: list[str], raw: str) -> list[str]:
+    """"微信/QQ/微博分享": in a slash enumeration the kind after the last name belongs to every name
+    before it that has none ("微博、微信及QQ分享" is left as written: the kind may be QQ's alone)."""
+    if len(names) < 2:
+        return names
+    kind = _KIND_SUFFIX.search(names[-1])
+    if not kind or _KIND_SUFFIX.sub("", names[-1]).strip() == "":
+        return names
+    sep = " " if kind.group(1).isascii() else ""
+    return [n if _TYPE_WORDS.sub("", re.sub(r"[\s\-_·\.]", "", n).lower()) != re.sub(r"[\s\-_·\.]", "", n).lower()
+            else f"{n}{sep}{kind.group(1)}" for n in names[:-1]] + [names[-1]]
 
 
 def enumerated(raw: str) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from analysis.policy.categories import categories_in
-from analysis.policy.entries import SdkEntry, clean_name
+from analysis.policy.entries import SdkEntry, clean_name, is_phrase
 
 MAX_ITEMS = 60  # list items read after one lead-in
 
@@ -18,6 +18,8 @@ _LEAD_ZH = re.compile(r"第三方|SDK|合作方|合作伙伴|服务商|供应商
 # A Chinese lead-in that announces data ("第三方SDK会收集以下信息：") introduces data, not names.
 _LEAD_ZH_DATA = re.compile(r"收集|获取|读取|调用|信息|权限|数据|字段|类型|种类|情形|情况")
 _NOT_A_NAME_ZH = re.compile(r"用于|用来|为了|为您|为你|我们|目前|当您|当你|如果|如您|通过|帮助|提供|实现|以便|在您")
+# A clause about people, not a name ("方便用户把多开分身推荐给好友", "在不透露单个用户隐私资料的前提下").
+_CLAUSE_ZH = re.compile(r"用户|您|你|我们|方便|前提|法律|法规|要求|权益")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●○■□\-*+]|\(?\d{1,3}[\.、\)）]|[（(]\d{1,3}[）)]|[①-⑳]|[a-z][\.\)])\s*")
 # Where an item's name ends: its description, provider or link follows.
 _NAME_END_EN = re.compile(r"\s+[-–—:]\s|:\s|\s*[(\[]|,\s|\s+(?:for|by|to|from|is|are|which|that|provided|https?://)\b", re.I)
@@ -41,7 +43,8 @@ def _item_name(item: str, lang: str) -> str | None:
             return None
         return clean_name(name)
     name = _NAME_END_ZH.split(item, maxsplit=1)[0].strip()
-    if len(name) > 24 or categories_in(name) or _NOT_A_NAME_ZH.match(name) or re.fullmatch(r"[A-Z0-9]+(?:_[A-Z0-9]+)+", name):
+    if len(name) > 24 or categories_in(name) or _NOT_A_NAME_ZH.match(name) or _CLAUSE_ZH.search(name) \
+            or re.fullmatch(r"[A-Z0-9]+(?:_[A-Z0-9]+)+", name):
         return None  # a purpose ("用于消息推送"), or a permission constant (READ_PHONE_STATE)
     return clean_name(name)
 
@@ -53,8 +56,10 @@ def _is_lead(line: str, lang: str) -> bool:
     if lang == "en":
         if not _LEAD_EN.search(stripped):
             return False
-    elif not _LEAD_ZH.search(stripped) or _LEAD_ZH_DATA.search(stripped):
-        return False
+    else:  # the clause that ends in the colon says what follows ("…个人信息。产品中集成的第三方SDK如下：")
+        last = re.split(r"[。；;！？!?]", stripped.rstrip("：:"))[-1]
+        if not _LEAD_ZH.search(last) or _LEAD_ZH_DATA.search(last):
+            return False
     if stripped.endswith((":", "：")):
         return True
     return len(stripped) <= 60 and not re.search(r"[。；;.!?！？，,:：]", stripped)
@@ -70,6 +75,34 @@ def _bullet_kind(mark: str) -> str:
     return "circled" if re.fullmatch(r"[①-⑳]", core) else core[:1]
 
 
+MAX_WRAPPED = 5  # lines an item's description may wrap over before the next item of its list
+
+
+def _continued_to(lines: list[str], j: int, kind: str, skip: set[int], lang: str) -> int | None:
+    """Index of the next item of the list (same bullet kind) when lines[j:] are the wrapped rest
+    of the current item's description; None when the list has ended (a heading, a lead-in, or no
+    further item close by)."""
+    prev = next((_BULLET.match(lines[k]) for k in range(j - 1, max(-1, j - MAX_WRAPPED - 2), -1)
+                 if _BULLET.match(lines[k])), None)
+    for k in range(j, min(len(lines), j + MAX_WRAPPED + 1)):
+        if k in skip or lines[k].lstrip().startswith("#") or _is_lead(lines[k], lang):
+            return None
+        m = _BULLET.match(lines[k])
+        if m:
+            same = _bullet_kind(m.group(0)) == kind and (prev is None or _follows(prev.group(0), m.group(0)))
+            return k if same else None
+    return None
+
+
+def _follows(before: str, after: str) -> bool:
+    """Whether a numbered bullet is the next sibling of another ("1)" then "2)"; "4.2" then "4.3"),
+    not an item of the enclosing list ("4.2" then "5.")."""
+    a, b = re.findall(r"\d+", before), re.findall(r"\d+", after)
+    if not a or not b:
+        return True  # bullets without numbers: same kind is enough
+    return len(a) == len(b) and a[:-1] == b[:-1] and int(b[-1]) == int(a[-1]) + 1
+
+
 def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
     """Bulleted or numbered items right after a lead-in line; each item's name is what comes before
     its description ("Firebase Analytics – usage statistics", "1. 微信开放平台：用于分享")."""
@@ -82,10 +115,19 @@ def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntr
         j, kind = i + 1, None
         while j < len(lines) and j - i <= MAX_ITEMS and j not in skip:
             m = _BULLET.match(lines[j])
+            if not m and kind is not None:
+                nxt = _continued_to(lines, j, kind, skip, lang)
+                if nxt is not None:  # the item's description wrapped over lines: the list goes on
+                    j = nxt
+                    m = _BULLET.match(lines[j])
             if not m or (kind is not None and _bullet_kind(m.group(0)) != kind) or _is_lead(lines[j][m.end():], lang):
                 break
             kind = _bullet_kind(m.group(0))
-            name = _item_name(lines[j][m.end():], lang)
+            item = lines[j][m.end():]
+            if not item.strip() and j + 1 < len(lines) and j + 1 not in skip and not _BULLET.match(lines[j + 1]):
+                j += 1  # "1)" alone on its line: the item's text is the next line
+                item = lines[j]
+            name = _item_name(item, lang)
             if name:
                 entries.append(SdkEntry(name=name, source="list", excerpt=f"{lines[i][:80]} … {lines[j][:120]}"))
             j += 1
@@ -94,12 +136,16 @@ def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntr
 
 
 # A later reference to SDKs named earlier in the same sentence.
-_ANAPHOR_SDK = re.compile(r"(?:这些|上述|以上|前述|该等|他们的|它们的|其)(?:第三方|公司|合作伙伴|合作方|服务商|厂商)?(?:的)?\s*SDK", re.I)
+# "上述手机厂商Push SDK": a few words of kind may stand between the reference and the word SDK.
+_ANAPHOR_SDK = re.compile(r"(?:(?:这些|上述|以上|前述|该等)[\u4e00-\u9fffA-Za-z ]{0,10}?|(?:他们的|它们的|其)"
+                          r"(?:第三方|公司|合作伙伴|合作方|服务商|厂商)?(?:的)?)\s*SDK", re.I)
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+")
 # A run of short items separated by 、 or commas, at least one 、 among them.
 _RUN = re.compile(r"(?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,14}[、，,]\s*)+[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,16}")
 _ITEM_LEAD = re.compile(r"^(?:.*(?:例如|比如|包括|包含|接入了|接入|使用了|使用|集成了|集成|如(?!果)))")
 # Where the last item of a run ends: the sentence goes on with a verb or a copula.
+# "如您使用小米、华为、OPPO手机": the device word after the last brand belongs to every item.
+_DEVICE_TAIL = re.compile(r"(?:等)?(?:品牌)?(?:手机|机型|设备|终端)$")
 _ITEM_TAIL = re.compile(r"(?:是|均为|均是|都是|等|会|将|可能|提供|需要|通过|的|其)[\u4e00-\u9fff]*$")
 
 
@@ -119,11 +165,15 @@ def from_anaphoric_enumerations(lines: list[str], skip: set[int]) -> list[SdkEnt
                 if "、" not in run.group(0) or "公司" in run.group(0):
                     continue  # companies named as providers are read where they are (由…提供)
                 items = re.split(r"[、，,]", run.group(0))
+                if len(items) > 2 and run.end() == ref.start() and _ITEM_LEAD.match(items[-1]):
+                    items = items[:-1]  # "…、VIVO手机，迅雷接入的上述…SDK": the last piece is the predicate
                 led = [k for k, it in enumerate(items) if _ITEM_LEAD.match(it)]
                 if led:  # "分享到第三方平台，如微博，QQ、微信": the list starts at its lead word
                     items = items[led[-1]:]
                     items[0] = _ITEM_LEAD.sub("", items[0])
-                items[-1] = _ITEM_TAIL.sub("", items[-1])
+                items[-1] = _DEVICE_TAIL.sub("", _ITEM_TAIL.sub("", items[-1]))
+                if any(is_phrase(it) for it in items[:-1]):
+                    continue  # "头像、昵称及其他…、地区、性别信息": a list of data, not of SDKs
                 names = [clean_name(it) for it in items if not categories_in(it)]
                 for name in names:
                     if name and len(name) <= 12:
@@ -161,3 +211,28 @@ def from_named_items(lines: list[str], skip: set[int]) -> list[SdkEntry]:
         if name:
             entries.append(SdkEntry(name=name, source="list", excerpt=line[:200]))
     return entries
+
+
+# "接入提供该服务的指定合作伙伴友盟、广点通、热云等读取…", "其他合作伙伴（如Bugly、创蓝、AdMaster等）": an
+# enumeration (at least two 、) closed by 等, right after a word for third parties.
+_PARTNER_ENUM = re.compile(
+    r"(?:合作伙伴|合作方|服务商|供应商|提供商|第三方)\s*(?:[（(，,：:]\s*)?(?:如|例如|比如|包括|包含)?\s*"
+    r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,16}、\s*){2,15}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,16}?)\s*等")
+
+
+def from_partner_enumerations(lines: list[str], skip: set[int]) -> list[SdkEntry]:
+    """Names enumerated right after a word for third parties and closed by 等, without the word SDK."""
+    entries: list[SdkEntry] = []
+    for i, line in enumerate(lines):
+        if i in skip:
+            continue
+        for m in _PARTNER_ENUM.finditer(line):
+            items = [it.strip() for it in m.group(1).split("、")]
+            if any(categories_in(it) or len(it) > 12 for it in items):
+                continue  # "第三方收集设备信息、位置信息等": data, not names
+            for it in items:
+                name = clean_name(it)
+                if name:
+                    entries.append(SdkEntry(name=name, source="text", excerpt=line[max(0, m.start() - 40): m.end() + 40]))
+    return entries
+

@@ -35,7 +35,8 @@ COMPANY_ALIASES = {
 
 
 def norm(text: str) -> str:
-    return _NORM_DROP.sub("", text.lower())
+    """Lower case, no spaces, punctuation or the word SDK; 登陆 (a frequent misspelling) as 登录."""
+    return _NORM_DROP.sub("", text.lower()).replace("登陆", "登录")
 
 
 def _aliases(name: str, company: str) -> set[str]:
@@ -210,6 +211,20 @@ def match_entry(name: str, company: str | None, purpose: str | None, db) -> Matc
 
 
 _MAKER = re.compile(r"\b(?:from|by|of)\s+$", re.I)
+
+
+def known_name(name: str, db) -> str | None:
+    """The id of the database SDK whose own name or alias `name` is, or whose name ends in the word
+    `name` (no other partial match, no vendor catch-all, Latin, at least 4 letters): a bare word in
+    running text ("使用了Bugly") counts as an SDK only when the database spells it so."""
+    key = norm(name)
+    if len(key) < 4 or not key.isascii():
+        return None
+    rows = [r for r in _index(db) if not r.vendor_only]
+    found = [r for r in rows if key in r.aliases]
+    if not found and len(key) >= 5:  # "Bugly" is "Tencent Bugly", "Crashlytics" "Firebase Crashlytics"
+        found = [r for r in rows if len(r.name.split()) >= 2 and norm(r.name.split()[-1]) == key]
+    return found[0].id if found else None
 
 
 def dictionary_names(text: str, db) -> list[tuple[str, str]]:

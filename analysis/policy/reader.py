@@ -12,7 +12,7 @@ from pathlib import Path
 
 from analysis.errors import AnalysisInputError
 from analysis.policy.categories import categories_in, clauses, find_labels, language
-from analysis.policy.match import dictionary_names, match_entry
+from analysis.policy.match import dictionary_names, known_name, match_entry
 from analysis.policy.sdks import extract_entries
 from analysis.policy.text import MAX_INPUT_BYTES, policy_text
 
@@ -68,6 +68,8 @@ def read_policy(data: bytes | str, *, html: bool | None = None, db=None) -> Poli
     seen_ids: set[str] = set()
     for entry in extract_entries(text, lang):
         m = match_entry(entry.name, entry.company, entry.purpose, db)
+        if entry.source == "verb-latin" and (not known_name(entry.name, db) or categories_in(entry.name)):
+            continue  # a Latin word after "使用" ("HTTPS", "OAID") that is not a database SDK's name
         cats = categories_in(entry.data or "") or (categories_in(entry.excerpt) if entry.source == "text" else [])
         sdks.append(DeclaredSdk(entry.name, m.sdk, entry.company or m.company, entry.purpose, cats,
                                 entry.source, entry.excerpt))

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import re
 
+from analysis.policy.categories import categories_in
 from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_phrase, names_in_cell
-from analysis.policy.lists import from_anaphoric_enumerations, from_list_items, from_named_items
+from analysis.policy.lists import (
+    from_anaphoric_enumerations,
+    from_list_items,
+    from_named_items,
+    from_partner_enumerations,
+)
 from analysis.policy.text import CELL_SEP
 
 MAX_ENTRIES = 500
@@ -18,17 +24,18 @@ MAX_ENTRIES = 500
 _ROLE_PATTERNS = {  # table header / block key -> role; order matters (first hit wins per cell)
     "link": re.compile(r"链接|隐私政策|隐私权政策|隐私声明|隐私协议|网址|官网|link|url|privacy", re.I),
     "data": re.compile(r"个人信息|信息类型|数据类型|收集|字段|信息内容|共享的信息|处理的信息|数据|data|information|collected", re.I),
-    "purpose": re.compile(r"目的|用途|功能|场景|作用|purpose|use|usage|function", re.I),
-    "company": re.compile(r"提供方|公司|主体|厂商|开发者|合作方名称|第三方名称|第三方主体|运营方|provider|company|vendor|developer", re.I),
+    "purpose": re.compile(r"目的|用途|功能|场景|作用|服务内容|purpose|use|usage|function", re.I),
+    "company": re.compile(r"提供方|公司|主体|厂商|开发者|开发商|服务商|合作方名称|第三方名称|第三方主体|运营方|provider|company|vendor|developer", re.I),
     "name": re.compile(r"SDK|名称|名字|插件|服务名|^\s*name\s*$|service|library", re.I),
     "permission": re.compile(r"权限|permission", re.I),
+    "kind": re.compile(r"^\s*(?:SDK)?\s*(?:类型|类别|分类|种类)\s*$|^\s*(?:type|category)\s*$", re.I),
 }
 _KEY_LINE = re.compile(
     r"^\s*(?:[\(（]?\d{1,3}[\.、\)）]\s*|[①-⑳]\s*|[-*•·]\s*)?"
     r"(?P<key>(?:(?:第三方|合作方|SDK)\s*)?(?:"  # a key may name whose it is: "SDK用途", "合作方主体"
     r"(?:第三方)?\s*SDK\s*(?:名称|名字|name)?|SDK\s*提供方(?:的)?(?:公司)?名称|第三方(?:SDK)?(?:提供方|公司)?名称|"
     r"(?:第三方|SDK)?\s*(?:提供方|公司名称|公司|主体名称|主体|运营方|接收方(?:名称)?|开发者|(?:所属)?机构(?:名称)?)|"
-    r"(?:使用|收集|处理|共享)?(?:的)?目的(?:及功能场景)?|使用场景|(?:主要)?功能|用途|(?:收集|处理|共享|涉及)(?:的)?(?:个人)?信息(?:类型|种类|字段)?|个人信息(?:类型|种类|字段)|信息类型|(?:收集)?数据类型|"
+    r"(?:使用|收集|处理|共享)?(?:的)?目的(?:及功能场景)?|使用场景|(?:主要)?功能|用途|(?:收集|处理|共享|涉及)(?:的)?(?:个人)?信息(?:类型|种类|字段)?|个人信息(?:类型|种类|字段)|信息类型|(?:收集)?数据类型|(?:收集|使用|共享|处理)(?:的)?数据|"
     r"(?:第三方|SDK)?\s*隐私(?:权)?政策(?:链接|地址)?|隐私(?:协议|声明)(?:链接)?|官网链接|链接|处理方式|共享方式|"
     r"所需权限|申请权限|使用权限|权限|SDK\s*name|Provider|Company|Purpose|Data(?:\s*collected)?|Privacy\s*policy))"
     r"\s*[:：]\s*(?P<value>.*)$",
@@ -36,8 +43,8 @@ _KEY_LINE = re.compile(
 )
 _ZH_NAME = re.compile(r"([A-Za-z0-9\u4e00-\u9fff+·\-\.（）() ]{1,30}?)\s*SDK(?![A-Za-z])", re.I)
 _EN_NAME = re.compile(r"((?:[A-Z][\w\-\.+]*\s+){0,3}[A-Z][\w\-\.+]*)\s+SDKs?\b")
-_SPLIT_ZH = re.compile(r".*(?:接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
-                       r"了|由|与|和|及|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
+_SPLIT_ZH = re.compile(r".*(?:参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
+                       r"了|由|与|和|及|或者|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
 _AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
 
 
@@ -55,8 +62,8 @@ _HEADER_WORD = re.compile(r"名称|名字|目的|用途|类型|种类|链接|场
 def _header_roles(cells: list[str], under_sdk_lead: bool = False) -> dict[int, str] | None:
     """Column roles of a header row, or None when the row is not an SDK table header. A header
     that does not say SDK or third party ("名称 | 提供方 | 目的") counts right under a lead-in that does."""
-    if len(cells) < 2 or any(len(c) > 40 for c in cells):
-        return None
+    if len(cells) < 2 or any(len(c) > 24 or _VALUE_MARK.search(c) for c in cells):
+        return None  # header cells are short labels; a cell holding a list or a remark is a value
     roles: dict[int, str] = {}
     if sum(1 for c in cells if _HEADER_WORD.search(c)) * 2 < len([c for c in cells if c]):
         return None  # "高德定位SDK | 高德软件有限公司" names an SDK and a company: a row, not labels
@@ -80,6 +87,8 @@ def _header_roles(cells: list[str], under_sdk_lead: bool = False) -> dict[int, s
     return roles
 
 
+# What a value cell holds and a label never does: an enumeration, a bracketed remark, a sentence.
+_VALUE_MARK = re.compile(r"[、，,；;。]|[（(][^）)]{6,}")
 _SDK_WORD = re.compile(r"sdk|第三方|合作|service|third[\s\-]part", re.I)
 
 
@@ -88,6 +97,7 @@ def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
     entries: list[SdkEntry] = []
     used: set[int] = set()
     roles: dict[int, str] | None = None
+    ncols = 0
     for i, line in enumerate(lines):
         if CELL_SEP not in line:
             roles = None
@@ -96,21 +106,38 @@ def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
         lead = " ".join(ln for ln in lines[max(0, i - 3):i] if CELL_SEP not in ln)
         header = _header_roles(cells, under_sdk_lead=bool(_SDK_WORD.search(lead)))
         if header is not None:
-            roles = header
+            roles, ncols = header, len(cells)
             used.add(i)
             continue
         if roles is None:
             continue
-        values = {role: cells[idx] for idx, role in roles.items() if idx < len(cells) and cells[idx]}
-        found = names_in_cell(values.get("name", ""))
-        if not values.get("name") and values.get("company"):
-            found = names_in_cell(values["company"])  # a row that names only its provider
         used.add(i)
-        for name in found:
-            entries.append(SdkEntry(name=name, company=values.get("company"), purpose=values.get("purpose"),
-                                    data=values.get("data"), link=values.get("link"), source="table",
-                                    excerpt=line[:300]))
+        for row in _joined_rows(cells, ncols):
+            values = {role: row[idx] for idx, role in roles.items() if idx < len(row) and row[idx]}
+            found = names_in_cell(values.get("name", ""))
+            if not values.get("name") and values.get("company"):
+                found = names_in_cell(values["company"])  # a row that names only its provider
+            for name in found:
+                entries.append(SdkEntry(name=name, company=values.get("company"), purpose=values.get("purpose"),
+                                        data=values.get("data"), link=values.get("link"), source="table",
+                                        excerpt=line[:300]))
     return entries, used
+
+
+_LINK_THEN_CELL = re.compile(r"^(.*https?://\S+)\s+(?!https?://)(\S.*)$")
+
+
+def _joined_rows(cells: list[str], ncols: int) -> list[list[str]]:
+    """The rows of a table line that holds several (a converter lost the line break after a row
+    ending in a link: "… | https://a.example/ Bugly | 收集崩溃 | …")."""
+    rows: list[list[str]] = []
+    while ncols >= 2 and len(cells) >= 2 * ncols - 1:
+        m = _LINK_THEN_CELL.match(cells[ncols - 1])
+        if not m:
+            break
+        rows.append(cells[:ncols - 1] + [m.group(1)])
+        cells = [m.group(2)] + cells[ncols:]
+    return rows + [cells]
 
 
 def _key_role(key: str) -> str | None:
@@ -121,7 +148,7 @@ def _key_role(key: str) -> str | None:
         return "link"
     if "目的" in k or "场景" in k or "功能" in k or "用途" in k or "purpose" in k:
         return "purpose"
-    if "信息" in k or "data" in k:
+    if "信息" in k or "数据" in k or "data" in k:
         return "data"
     if any(w in k for w in ("提供方", "公司", "主体", "运营方", "接收方", "开发者", "机构", "名称", "provider", "company")):
         return "company"
@@ -144,7 +171,8 @@ def from_blocks(lines: list[str], skip: set[int]) -> tuple[list[SdkEntry], set[i
         if not pieces:
             if current is not None and len(line) > 200:
                 current = None  # a paragraph ends the block
-            heading = i if _HEADING.match(line) and not line.rstrip().endswith(("：", ":")) else None
+            short_colon = len(line.strip()) <= 16 and line.rstrip().endswith(("：", ":"))  # "支付宝:" then its keys
+            heading = i if _HEADING.match(line.rstrip().rstrip("：:")) and (short_colon or not line.rstrip().endswith(("：", ":"))) else None
             continue
         for key, value in pieces:
             role = _key_role(key)
@@ -156,9 +184,9 @@ def from_blocks(lines: list[str], skip: set[int]) -> tuple[list[SdkEntry], set[i
                     used.add(i)
             elif role in ("company", "purpose", "data", "link"):
                 if heading is not None:  # "**高德地图**" then "运营方：…", "功能：…": a block named by its heading
-                    name = clean_name(_HEADING_MARKS.sub("", lines[heading]))
-                    current = SdkEntry(name=name, source="block", excerpt=lines[heading][:300]) if name else current
-                    if name and current is not None:
+                    names = names_in_cell(_HEADING_MARKS.sub("", lines[heading]))
+                    for name in names:  # "**微信/QQ/微博分享**" names three
+                        current = SdkEntry(name=name, source="block", excerpt=lines[heading][:300])
                         entries.append(current)
                         used.add(heading)
                     heading = None
@@ -213,12 +241,27 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
     ("优量汇、穿山甲的SDK") and after ("PUSH SDK(华为、小米)", "SDK包括：微信登录、QQ登录") the word."""
     entries: list[SdkEntry] = []
 
-    def add(name: str | None, line: str, at: int) -> None:
+    def add_as(name: str | None, source: str, line: str, at: int) -> None:
         if name:
-            entries.append(SdkEntry(name=name, source="text", excerpt=line[max(0, at - 60): at + 120]))
+            entries.append(SdkEntry(name=name, source=source, excerpt=line[max(0, at - 60): at + 120]))
+
+    def add(name: str | None, line: str, at: int) -> None:
+        add_as(name, "text", line, at)
 
     for i, line in enumerate(lines):
-        if i in skip or "sdk" not in line.lower():
+        if i in skip:
+            continue
+        if lang != "en":
+            for m in _VERB_LATIN.finditer(line):
+                parts = re.split(r"\s*[、，,/和及]\s*", m.group(1))
+                if len(parts) < 2 and not re.match(r"\s*(?:等|SDK)", line[m.end():], re.I):
+                    continue  # one word after a verb ("使用WebView加载") is a technique; a list or "…等/SDK" names
+                for part in parts:
+                    name = clean_name(part)
+                    if name:
+                        add_as(name, "verb-latin", line, m.start())
+        line = _URL.sub(lambda u: " " * len(u.group(0)), line)  # "…/legal/feishu-sdk" is an address, not a name
+        if "sdk" not in line.lower() and "提供商" not in line and "服务商" not in line:
             continue
         if lang == "en":
             for m in _EN_NAME.finditer(line):
@@ -229,7 +272,7 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
             raw = raw[:-1] if raw.endswith("的") else raw  # "高德的SDK": 高德
             cut = _SPLIT_ZH.match(raw)
             raw = raw[cut.end():] if cut else raw
-            if len(raw) <= 16:
+            if len(raw) <= (20 if re.match(r"[A-Za-z]{3}", raw) else 16):  # "TalkingData应用统计分析SDK"
                 add(clean_name(raw), line, m.start())
         for m in _ENUM_BEFORE.finditer(line):
             raw = m.group(1)
@@ -249,21 +292,40 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
                 continue  # "火山引擎智能营销套件SDK（增长分析、A/B测试）": what a named SDK does
             for name in enumerated(listed):
                 add(name, line, m.start())
+        for m in _PROVIDER_BRACKET.finditer(line):  # "终端设备制造商（华为、小米、OPPO、VIVO）"
+            items = [it.strip().removesuffix("等") for it in m.group(1).split("、")]
+            if all(len(it) <= 12 and "/" not in it and not is_phrase(it) and not categories_in(it) for it in items):
+                for it in items:
+                    add(clean_name(it), line, m.start())  # not "（为分析交易数据所必须的设备ID）"
+        for m in _SDK_QUOTED.finditer(line):  # "第三方SDK“个推”为优化消息推送服务", "“新浪微博”、“QQ”"
+            add(clean_name(m.group(1)), line, m.start())
         for m in _SIBLING_AFTER.finditer(line):  # "微信SDK、支付宝支付可能会收集": the SDK's sibling
             add(clean_name(_SIBLING_TAIL.sub("", m.group(1))), line, m.start())
         for m in _PROVIDED_BY.finditer(line):
-            for part in re.split(r"[、，,]|和(?=[\u4e00-\u9fff]{2,}(?:公司|集团))", m.group(1)):
+            for part in re.split(r"[、，,]|(?<=公司|集团)[和及与]|和(?=[\u4e00-\u9fff]{2,}(?:公司|集团))", m.group(1) or m.group(2)):
                 short = re.search(r"[（(]([^）)]{2,12})[）)]\s*$", part.strip())
                 add(clean_name(short.group(1) if short else re.sub(r"[（(][^）)]*[）)]", "", part)), line, m.start())
     return entries
 
 
+_SDK_QUOTED = re.compile(r"(?:SDKs?\s*|(?<=[”\"」』])\s*[、和及]\s*)[“\"「『]([^”\"」』]{1,30})[”\"」』]", re.I)
+# "定位服务提供商（高德地图）": a kind of provider, then its name in brackets
+_PROVIDER_BRACKET = re.compile(r"(?:服务提供商|服务商|提供商|供应商|制造商|厂商)\s*[（(]([^（）()，,。；]{2,60})[）)]")
+_URL = re.compile(r"https?://\S+|www\.\S+|(?<![\w.])\.{1,2}/\S+")
 _SIBLING_AFTER = re.compile(r"SDKs?\s*、\s*([A-Za-z0-9\u4e00-\u9fff+·\-\. ]{2,24})", re.I)
 _SIBLING_TAIL = re.compile(r"(?:可能|会|将|也|均|都|等|收集|获取|使用|提供|需要|用于|的|SDK).*$", re.I)
 
 
-# "目前我们的广告由A公司（今日头条）、B公司提供，我们会接入这些公司的SDK": providers named instead of SDKs
-_PROVIDED_BY = re.compile(r"由(.{2,240}?)提供[^。；]{0,24}?接入[^。；]{0,10}?SDK")
+# "目前我们的广告由A公司（今日头条）、B公司提供，我们会接入这些公司的SDK": providers named instead of SDKs;
+# also "接入的A有限公司和B股份有限公司提供的Push SDK": registered names before "提供的…SDK".
+_PROVIDED_BY = re.compile(r"由(.{2,240}?)提供[^。；]{0,24}?接入[^。；]{0,10}?SDK|"
+                          r"(?:接入|集成|嵌入|引入|使用)了?的?((?:[^\s，,。；;、]{2,30}?(?:公司|集团)[、和及与]?){1,8})"
+                          r"(?:提供|开发)的[^。；，,]{0,12}?SDK", re.I)
+# Latin-script names right after an integration verb ("我们使用了Bugly、Crashlytics 等"); kept only when
+# the SDK database knows the name (reader.py), since "使用了HTTPS" names a protocol, not an SDK.
+_VERB_LATIN = re.compile(r"(?:接入了|接入|集成了|集成|使用了|使用|采用了|采用|引入了|引入|嵌入了|嵌入)\s*"
+                         r"((?:[A-Za-z][A-Za-z0-9+\-\. ]{1,30}\s*[、，,/和及]\s*)*[A-Za-z][A-Za-z0-9+\-\.]{1,30})"
+                         r"\s*(?=等|SDK|[，,。；;、\s]|$)")
 
 
 _URL_LINE = re.compile(r"^\s*[\[<(（]?\s*_?(https?://|www\.)|^\s*注[:：]", re.I)
@@ -293,11 +355,14 @@ def extract_entries(text: str, lang: str) -> list[SdkEntry]:
     block, used_b = from_blocks(lines, used)
     done = used | used_b
     loose = (from_text(lines, done, lang) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
-             + from_named_items(lines, done)
+             + from_named_items(lines, done) + (from_partner_enumerations(lines, done) if lang != "en" else [])
              + (from_anaphoric_enumerations(lines, done) if lang != "en" else []))
+    # a Latin word after a verb is kept only if the database knows it (reader.py): it must not take
+    # the place of the same name found by structure
+    loose = [e for e in loose if e.source != "verb-latin"] + [e for e in loose if e.source == "verb-latin"]
     merged: dict[str, SdkEntry] = {}
     for entry in table + block + loose:
-        key = re.sub(r"[\s\-_·\.]", "", entry.name).lower()
+        key = re.sub(r"[\s\-_·\.]", "", entry.name).lower().replace("登陆", "登录")  # a frequent misspelling
         if key not in merged:
             merged[key] = entry
         if len(merged) >= MAX_ENTRIES:

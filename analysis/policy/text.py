@@ -180,7 +180,8 @@ def policy_text(data: bytes | str, *, html: bool | None = None) -> PolicyText:
 
 
 # Markdown bold markers ("**使用目的：**统计分析") are not content; they would hide a key from its line.
-_MD_EMPHASIS = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
+# Single underscores around a word ("_IP_ 地址") are emphasis too; inside a word (android_id) they are not.
+_MD_EMPHASIS = re.compile(r"\*\*|__(?=\S)|(?<=\S)__|(?<![A-Za-z0-9_])_(?=[^\s_])|(?<=[^\s_])_(?![A-Za-z0-9_])")
 # Markdown escapes ("1\\. 共享" as HTML-to-Markdown converters write a numbered line); an escaped pipe
 # stays escaped, it is a character of a table cell, not a column.
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
@@ -191,14 +192,23 @@ _MD_END = re.compile(r"^(#{1,6}\s|={5,}|\*\*[一二三四五六七八九十]+、
 MAX_TABLE_LINES = 3000
 
 
-def _md_cells(pieces: list[str], n: int) -> list[list[str]]:
+def _md_cells(pieces: list[str], n: int, last_is_link: bool = False) -> list[list[str]]:
     """Rows of `n` cells from the pipe-separated pieces of a table body whose cells may wrap over
     lines: the piece after a row's last pipe holds that row's last cell and, on its last line, the
-    next row's first cell."""
+    next row's first cell. When the last column holds links, a piece whose link is followed by a
+    line of text also ends its row there, however few cells the row had: a row that omits a cell
+    ("QQ | 使用QQ登录 | <https://…>") then does not shift every later row."""
     rows: list[list[str]] = []
     first = pieces[0].strip().splitlines()
     row = [first[-1] if first else ""]
     for piece in pieces[1:]:
+        lines = [ln for ln in piece.strip().splitlines() if ln.strip()]
+        if last_is_link and 1 <= len(row) < n - 1 and len(lines) >= 2 and _LINKISH.search(lines[-2]) \
+                and not _LINKISH.search(lines[-1]):
+            link = " ".join(" ".join(lines[:-1]).split())
+            rows.append(row + [""] * (n - 1 - len(row)) + [link])
+            row = [lines[-1].strip()]
+            continue
         if len(row) < n - 1:
             row.append(" ".join(piece.split()))
             continue
@@ -246,6 +256,10 @@ def _line_rows(body: list[str], n: int) -> list[list[str]] | None:
     return rows
 
 
+_LINKISH = re.compile(r"https?://|www\.|\.(?:html?|shtml|jsp|php)\b|\)\s*$|>\s*$", re.I)
+_LINK_HEADER = re.compile(r"链接|网址|link|url|隐私政策|隐私权政策|隐私协议", re.I)
+
+
 def markdown_tables(text: str) -> str:
     """Rewrite Markdown tables (`a | b` / `---|---` / rows, cells possibly wrapped over lines, as
     HTML-to-Markdown converters leave policy pages) into one `CELL_SEP` line per row."""
@@ -276,15 +290,24 @@ def markdown_tables(text: str) -> str:
         if header_pieces[:-n] and "\n".join(header_pieces[:-n]).strip():
             out.append("".join(header_pieces[:-n]).rsplit("\n", 1)[0])
         j, quiet = i + 1, 0
-        while j < len(lines) and j - i < MAX_TABLE_LINES and quiet < 6 and not _MD_END.match(lines[j]):
+        while j < len(lines) and j - i < MAX_TABLE_LINES and quiet < 6 and not _MD_END.match(lines[j]) \
+                and not _MD_SEPARATOR.match(lines[j]):
             quiet = 0 if "|" in lines[j] else quiet + 1
             j += 1
         end = j - quiet if quiet else j
+        if j < len(lines) and _MD_SEPARATOR.match(lines[j]):  # the next table starts: leave its header to it
+            n2, k, pipes = lines[j].strip().strip("|").count("|") + 1, j, 0
+            while k > i + 1 and pipes < n2 - 1:
+                k -= 1
+                pipes += lines[k].count("|")
+            if k > i + 1 and lines[k].strip().startswith("|"):
+                k -= 1
+            end = min(end, k)
         body = "\n".join(lines[i + 1:end])
         out.append(CELL_SEP.join(header))
         rows = _line_rows(lines[i + 1:end], n)
         if rows is None:
-            rows = _md_cells(body.split("|"), n)
+            rows = _md_cells(body.split("|"), n, bool(_LINK_HEADER.search(header[-1])))
         out.extend(CELL_SEP.join(c.strip() for c in row) for row in rows if any(row))
         i = end
     return "\n".join(out)

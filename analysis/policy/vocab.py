@@ -18,7 +18,7 @@ CATEGORY_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "camera": (("相机", "摄像头", "拍照", "拍摄", "扫码", "扫一扫"), ("camera",)),
     "microphone": (("麦克风", "录音", "语音输入"), ("microphone", "audio recording", "voice recording", "record audio")),
     "device_id": (("IMEI", "MEID", "IMSI号", "Android ID", "AndroidID", "ANDROID_ID", "安卓ID", "OAID", "AAID", "VAID",
-                   "IDFA", "IDFV", "GAID", "设备标识", "设备识别码", "设备唯一标识", "唯一设备识别码", "设备ID", "设备号",
+                   "IDFA", "IDFV", "GAID", "设备标识", "设备识别码", "设备识别号", "设备识别信息", "设备唯一标识", "唯一设备识别码", "设备ID", "设备号",
                    "设备序列号", "硬件序列号", "序列号", "硬件地址", "网卡地址", "MAC地址", "MAC 地址", "Mac地址", "mac地址", "广告标识符", "广告ID",
                    "UDID", "UUID"),
                   ("IMEI", "MEID", "Android ID", "AndroidID", "device ID", "device IDs", "device identifier",

@@ -121,3 +121,82 @@ def test_dictionary_names_keep_the_database_word_breaks():
     text = "Third-Party Services. We use Google Play Services and Firebase Crashlytics."
     got = names(text)
     assert "Third-Party" not in got and {"Google Play Services", "Firebase Crashlytics"} <= got
+
+
+def test_a_row_whose_cells_hold_a_remark_is_not_taken_for_a_header():
+    text = ("我公司接入的第三方SDK包括：\nSDK名称 | 可能收集的个人信息 | 使用场景 | SDK所属公司\n---|---|---|---\n"
+            "青禾推送 | IMEI | 推送 | 青禾公司\n"
+            "远帆SDK | 付款信息（不会获取包括支付账号、密码在内的其他信息） | 为了实现登录的付款功能 | 远帆公司\n"
+            "明溪统计 | IMEI | 统计 | 明溪公司\n")
+    assert {"青禾推送", "远帆", "明溪统计"} <= names(text)
+
+
+def test_table_header_with_kind_and_developer_columns_and_two_rows_on_one_line():
+    text = ("我们通过SDK收集的情形逐项列举如下：\nSDK名称 | 类型 | 开发商 | 收集信息 | 隐私政策\n---|---|---|---|---\n"
+            "青禾统计 | 统计 | 青禾公司 | 设备信息 | https://qinghe.example/p https://qinghe.example/p 远帆客服 | 通信 | "
+            "远帆公司 | 相册 | https://yuanfan.example/p\n明溪推送 | 推送 | 明溪公司 | 设备信息 | https://mingxi.example/p\n")
+    assert {"青禾统计", "远帆客服", "明溪推送"} <= names(text)
+
+
+def test_blocks_named_by_a_numbered_heading_with_data_keys():
+    text = ("我们对接入的相关开源第三方SDK逐项列举，详见如下：\n（1）qinghe_store\n使用数据：无\n使用目的：本地缓存\n"
+            "（2）yuanfan_player\n收集的数据：网络状态\n使用目的：视频播放\n")
+    got = names(text)
+    assert {"qinghe_store", "yuanfan_player"} <= got and "开源" not in got
+
+
+def test_brands_referred_back_to_past_kind_words_and_the_predicate():
+    text = ("其中，如您使用青禾、远帆、明溪手机，本应用接入的上述手机厂商Push SDK需要收集手机唯一标识信息（例如IMEI）。")
+    assert {"青禾", "远帆", "明溪"} <= names(text)
+
+
+def test_providers_before_provided_push_sdk():
+    text = "本应用接入的北京青禾信息技术有限公司和杭州远帆股份有限公司提供的Push SDK需要收集设备信息。"
+    assert {"北京青禾", "杭州远帆"} <= names(text)
+
+
+def test_partner_enumeration_closed_by_deng_and_quoted_names_after_sdk():
+    got = names("我们可能会接入提供该服务的指定合作伙伴青禾、远帆、明溪等读取您的设备识别号。\n"
+                "第三方SDK“北斗星”、“南风”用于第三方授权服务。\n")
+    assert {"青禾", "远帆", "明溪", "北斗星", "南风"} <= got
+    assert not names("第三方收集设备信息、位置信息、网络信息等数据。")  # data, not names
+
+
+def test_list_items_wrap_over_lines_and_a_bare_bullet_takes_the_next_line():
+    text = ("产品中集成的第三方SDK如下：\n1)\n青禾SDK：用于统计。\n您可以访问青禾的隐私政策了解更多\n"
+            "2) 远帆 SDK：提供推送服务。\n3) 明溪一键登录。\n4. 在不透露单个用户隐私资料的前提下，我们有权分析数据；\n")
+    got = names(text)
+    assert {"青禾", "远帆", "明溪一键登录"} <= got and not any("前提" in n for n in got)
+
+
+def test_slash_enumeration_gives_each_platform_its_kind_and_bracket_members():
+    assert {"青禾分享", "远帆分享", "明溪分享"} <= names("接入的第三方SDK清单：\n**青禾/远帆/明溪分享**\n使用目的：分享内容\n")
+    text = ("为了您能够接收信息推送，我们接入了第三方SDK：\n第三方名称 | 第三方提供的功能 | 第三方收集的个人信息\n"
+            "---|---|---\n消息推送SDK （集成了青禾、远帆的SDK） | 推送 | IMEI\n")
+    assert {"青禾", "远帆"} <= names(text)
+
+
+def test_latin_names_after_a_verb_only_when_the_database_knows_them():
+    got = names("其它功能：如App崩溃统计，我们使用了Bugly、Crashlytics 等，相关功能可能会获取设备信息。\n"
+                "我们使用了HTTPS、Qinghelytics 等技术保护传输。\n")
+    assert {"Bugly", "Crashlytics"} <= got and not {"HTTPS", "Qinghelytics"} & got
+
+
+def test_a_provider_kind_with_its_name_in_brackets():
+    got = names("我们会将GPS信息与位置服务提供商（青禾地图）共享，并与终端设备制造商（远帆、明溪）共享设备型号。\n"
+                "数据分析服务商（为分析交易数据所必须的设备ID）。\n")
+    assert {"青禾地图", "远帆", "明溪"} <= got and not any("设备ID" in n for n in got)
+
+
+def test_wrapped_markdown_tables_with_a_short_row_and_a_second_table_right_after():
+    def table(rows: list[list[str]]) -> str:
+        head = "服务商\n|\n服务内容\n|\n获取个人信息类型\n|\n服务商隐私政策链接  \n  \n---|---|---|---  \n  \n"
+        return head + "  \n  \n".join("\n|\n".join(r) for r in rows) + "  \n  \n"
+    text = ("合作的第三方SDK服务商可能会收集您的个人信息：\n1）登录功能：\n"
+            + table([["青禾", "使用青禾登录", "设备信息", "<https://qinghe.example/p>"],
+                     ["远帆", "使用远帆登录", "<https://yuanfan.example/p>"],
+                     ["明溪", "使用明溪登录", "<https://mingxi.example/p>"]])
+            + "2）分享功能：\n"
+            + table([["北斗", "分享内容到北斗", "设备信息", "<https://beidou.example/p>"],
+                     ["南风", "分享内容到南风", "<https://nanfeng.example/p>"]]))
+    assert {"青禾", "远帆", "明溪", "北斗", "南风"} <= names(text)
