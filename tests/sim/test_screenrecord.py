@@ -1,0 +1,146 @@
+"""`screenrecord` on the sim, through the real adb server: a pulled MP4 parsed box by box with
+every frame decoded, adbutils' own recorder (a pushed sh script with a background job, `$!`,
+`read`, `kill -INT` and `wait`), the usage text and the failures a device reports."""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"dinf"}
+
+
+def boxes(data: bytes, start: int = 0, end: int | None = None) -> list[tuple[bytes, int, int]]:
+    """(type, payload start, payload end) of every box, containers walked; sizes must tile exactly."""
+    end = len(data) if end is None else end
+    out: list[tuple[bytes, int, int]] = []
+    pos = start
+    while pos < end:
+        size, kind = struct.unpack_from(">I4s", data, pos)
+        assert size >= 8 and pos + size <= end, f"box {kind!r} at {pos} overruns its parent"
+        out.append((kind, pos + 8, pos + size))
+        if kind in CONTAINERS:
+            out += boxes(data, pos + 8, pos + size)
+        pos += size
+    assert pos == end
+    return out
+
+
+def parse_mp4(data: bytes) -> dict:
+    found = {kind: (a, b) for kind, a, b in boxes(data)}
+    for kind in (b"ftyp", b"mdat", b"moov", b"mvhd", b"tkhd", b"mdhd", b"hdlr", b"stsd", b"stts", b"stsc",
+                 b"stsz", b"stco"):
+        assert kind in found, f"no {kind!r} box"
+    a, _ = found[b"tkhd"]
+    width, height = (v >> 16 for v in struct.unpack_from(">II", data, a + 76))
+    a, _ = found[b"mdhd"]
+    timescale, duration = struct.unpack_from(">II", data, a + 12)
+    a, _ = found[b"hdlr"]
+    handler = data[a + 8:a + 12]
+    a, _ = found[b"stsd"]
+    entry = data[a + 12:a + 16]
+    a, _ = found[b"stts"]
+    (runs,) = struct.unpack_from(">I", data, a + 4)
+    deltas = [d for i in range(runs) for d in [struct.unpack_from(">II", data, a + 8 + 8 * i)[1]]
+              * struct.unpack_from(">II", data, a + 8 + 8 * i)[0]]
+    a, _ = found[b"stsz"]
+    _, count = struct.unpack_from(">II", data, a + 4)
+    sizes = struct.unpack_from(f">{count}I", data, a + 12)
+    a, _ = found[b"stco"]
+    offsets = struct.unpack_from(f">{count}I", data, a + 8)
+    mdat = found[b"mdat"]
+    assert all(mdat[0] <= o and o + s <= mdat[1] for o, s in zip(offsets, sizes, strict=True))
+    frames = [Image.open(io.BytesIO(data[o:o + s])) for o, s in zip(offsets, sizes, strict=True)]
+    for f in frames:
+        f.load()  # decodes the whole JPEG
+    return {"brand": data[8:12], "size": (width, height), "timescale": timescale, "duration": duration,
+            "handler": handler, "entry": entry, "deltas": deltas, "frames": frames}
+
+
+@pytest.fixture
+def handle(make_sim_device):
+    return make_sim_device(profile="emulator-34")
+
+
+def test_time_limit_gives_a_valid_mp4(handle, tmp_path):
+    dev = handle.adb()
+    res = dev.shell2("screenrecord --time-limit 2 --verbose /sdcard/x.mp4")
+    assert res.returncode == 0, res.output
+    assert "Time limit reached" in res.output
+    local = tmp_path / "x.mp4"
+    dev.sync.pull("/sdcard/x.mp4", str(local))
+    mp4 = parse_mp4(local.read_bytes())
+    assert mp4["brand"] == b"isom" and mp4["handler"] == b"vide" and mp4["entry"] == b"mp4v"
+    assert mp4["size"] == (1080, 2400) == mp4["frames"][0].size
+    assert all(f.format == "JPEG" for f in mp4["frames"])
+    # ~1 frame a second for 2 seconds; real timestamps: the samples' durations add up to the track's
+    assert 1 <= len(mp4["frames"]) <= 3 and sum(mp4["deltas"]) == mp4["duration"]
+    assert 1.9 <= mp4["duration"] / mp4["timescale"] <= 2.5
+    # the frames are the screen screencap shows
+    shot = Image.open(io.BytesIO(dev.shell("screencap -p", encoding=None))).convert("RGB")
+    a, b = shot.resize((54, 120)).tobytes(), mp4["frames"][-1].convert("RGB").resize((54, 120)).tobytes()
+    assert sum(abs(x - y) for x, y in zip(a, b, strict=True)) / len(a) < 8
+
+
+def test_size_and_raw_frames(handle):
+    dev = handle.adb()
+    out = dev.shell("screenrecord --time-limit=1 --size 270x600 --output-format=raw-frames -", encoding=None)
+    assert len(out) % (270 * 600 * 3) == 0 and len(out) >= 270 * 600 * 3
+    out = dev.shell("screenrecord --time-limit 1 --size 270x600 --output-format frames -", encoding=None)
+    packet_len, w, h, stride, fmt = struct.unpack_from("<5I", out)
+    assert (packet_len, w, h, stride, fmt) == (16 + 270 * 600 * 3, 270, 600, 810, 3)
+
+
+def test_adbutils_start_stop_recording(handle, tmp_path):
+    dev = handle.adb()
+    out = tmp_path / "out.mp4"
+    dev.start_recording(str(out))
+    assert dev.is_recording()
+    time.sleep(2)
+    dev.stop_recording()
+    mp4 = parse_mp4(out.read_bytes())
+    assert mp4["size"] == (1080, 2400) and len(mp4["frames"]) >= 1
+    assert mp4["duration"] / mp4["timescale"] >= 1.0
+    assert "adbutils-tmp-video" not in dev.shell("ls /sdcard")  # pulled, then removed on the device
+
+
+def test_help_and_failures(handle):
+    dev = handle.adb()
+    res = dev.shell2("screenrecord --help")
+    assert res.returncode == 0 and res.output.startswith("Usage: screenrecord [options] <filename>")
+    assert "--time-limit TIME" in res.output
+    for line, message in [
+        ("screenrecord --frobnicate /sdcard/a.mp4", "screenrecord: unrecognized option '--frobnicate'"),
+        ("screenrecord --time-limit 0 /sdcard/a.mp4", "Time limit 0s outside acceptable range"),
+        ("screenrecord --size 12 /sdcard/a.mp4", "Invalid size '12', must be width x height"),
+        ("screenrecord --output-format=gif /sdcard/a.mp4", "Unknown format 'gif'"),
+        ("screenrecord", "Must specify output file (see --help)."),
+        ("screenrecord /sdcard/no/such/dir/a.mp4", "Unable to open '/sdcard/no/such/dir/a.mp4': No such file or directory"),
+        ("screenrecord /system/a.mp4", "Unable to open '/system/a.mp4': Read-only file system"),
+    ]:
+        res = dev.shell2(line)
+        assert res.returncode != 0 and message in res.output, (line, res)
+    assert "a.mp4" not in dev.shell("ls /sdcard /system")
+
+
+def test_background_job_signal_and_wait(handle):
+    """The shell features the recorder script needs, on their own: a job, `$!`, `kill`, `wait`,
+    `read` from the connection's stdin and a script's positional parameters."""
+    dev = handle.adb()
+    assert dev.shell("sleep 30 & P=$!; kill -INT $P; wait $P; echo status=$?") == "status=130"
+    assert dev.shell("kill -INT 1; echo $?") != "0"  # init: not a job, not killable by shell
+    dev.sync.push(b'echo "one=$1 all=$@ n=$#"\nread A B\necho "got:$A|$B"\n', "/data/local/tmp/s.sh")
+    conn = dev.shell(["sh", "/data/local/tmp/s.sh", "x", "y z"], stream=True)
+    conn.send(b"hello big world\n")
+    assert conn.read_until_close().splitlines() == ["one=x all=x y z n=2", "got:hello|big world"]
+
+
+def test_script_file_errors(handle, tmp_path: Path):
+    dev = handle.adb()
+    res = dev.shell2("sh /data/local/tmp/missing.sh")
+    assert res.returncode == 127 and "can't open '/data/local/tmp/missing.sh'" in res.output
