@@ -2,12 +2,13 @@
 screen (the frames `screencap` draws) until `--time-limit` seconds (default 180), SIGINT/SIGHUP
 (`kill -INT PID` of a background job) or the adb connection closing, then finalises the file.
 
-Formats: `mp4` (default; Motion-JPEG samples instead of H.264, see harness/sim/screens/mp4.py and
-docs/sim.md), `frames` (per frame: a 20-byte little-endian header packetLen/width/height/stride/
-HAL_PIXEL_FORMAT_RGB_888, then RGB888 rows bottom-up, as FrameOutput.cpp writes) and `raw-frames`
-(the same without headers); FILE `-` streams frames formats to stdout. `h264`/`webm`/`3gpp` need an
-encoder the sim does not have: they fail as a device without that codec does. Options, messages
-and exit codes follow screenrecord.cpp's getopt_long parsing."""
+Formats: `mp4` (default: H.264 in MP4, from the sim's own small encoder, harness/sim/screens/
+h264.py), `h264` (raw Annex-B: SPS, PPS, then a NAL unit per frame), `frames` (per frame: a 20-byte
+little-endian header packetLen/width/height/stride/HAL_PIXEL_FORMAT_RGB_888, then RGB888 rows
+bottom-up, as FrameOutput.cpp writes) and `raw-frames` (the same without headers); FILE `-` streams
+the raw formats to stdout. `webm`/`3gpp` need encoders the sim does not have: they fail as on a
+device without that codec. Frames come at FPS a second (the screen is redrawn for each), not at the
+display's 60 Hz. Options, messages and exit codes follow screenrecord.cpp's getopt_long parsing."""
 
 from __future__ import annotations
 
@@ -186,12 +187,11 @@ def screenrecord(p: Proc, args: list[str]) -> int:
     if isinstance(parsed, int):
         return parsed
     o = parsed
-    if o.output_format in ("h264", "webm", "3gpp"):
-        mime = {"h264": "video/avc", "webm": "video/x-vnd.on2.vp8", "3gpp": "video/avc"}[o.output_format]
-        p.err(f"ERROR: unable to create {mime} codec instance\n"
-              "(the consentry sim has no video encoder; use --output-format=mp4 (Motion-JPEG), frames or raw-frames)\n")
+    if o.output_format in ("webm", "3gpp"):
+        mime = "video/x-vnd.on2.vp8" if o.output_format == "webm" else "video/3gpp"
+        p.err(f"ERROR: unable to create {mime} codec instance\n")
         return 1
-    to_stdout = o.file == "-" and o.output_format in ("frames", "raw-frames")
+    to_stdout = o.file == "-" and o.output_format != "mp4"
     path = None if to_stdout else p.device.host_path(o.file)
     if path is not None:
         try:
@@ -209,9 +209,15 @@ def screenrecord(p: Proc, args: list[str]) -> int:
         fh = None
     first = _frame(p, o, 0.0, 0)
     width, height = first.size
+    o.size = first.size  # the video keeps this size (a rotation is scaled into it)
+    if o.output_format in ("mp4", "h264") and (width % 2 or height % 2):  # 4:2:0 needs even sizes
+        p.err(f"ERROR: unable to configure video/avc codec at {width}x{height} (err=-22)\n")
+        if fh is not None:
+            fh.close()
+        return 1
     if o.verbose:
         p.out(f"Main display is {width}x{height} @60.00fps (orientation=ROTATION_0)\n"
-              f"Configuring recorder for {width}x{height} {'video/mjpeg' if o.output_format == 'mp4' else 'raw'} at {o.bit_rate / 1e6:.2f}Mbps\n"
+              f"Configuring recorder for {width}x{height} video/avc at {o.bit_rate / 1e6:.2f}Mbps\n"
               f"Content area is {width}x{height} at offset x=0 y=0\n")
         p.flush()
     try:
@@ -222,19 +228,28 @@ def screenrecord(p: Proc, args: list[str]) -> int:
 
 
 def _record(p: Proc, o: Options, fh, first) -> int:
-    from harness.sim.screens.mp4 import MjpegMp4Writer
+    import numpy as np
+
+    from harness.sim.screens.h264 import PcmH264Encoder
+    from harness.sim.screens.mp4 import Mp4Writer, avc1_entry
 
     started = time.monotonic()
     deadline = started + o.time_limit
-    writer = MjpegMp4Writer(fh, *first.size) if o.output_format == "mp4" else None
-    quality = max(30, min(92, 40 + o.bit_rate // 1_000_000 * 2))  # more bits, better JPEG
+    encoder = PcmH264Encoder(*first.size) if o.output_format in ("mp4", "h264") else None
+    writer = None
+    if encoder is not None and o.output_format == "mp4":
+        writer = Mp4Writer(fh, *first.size, avc1_entry(*first.size, encoder.sps, encoder.pps))
+    elif encoder is not None:  # the codec config buffer comes first in a raw stream
+        _emit(p, fh, b"".join(b"\0\0\0\1" + unit for unit in (encoder.sps, encoder.pps)))
     img, index, reason = first, 0, None
     while True:
         at = time.monotonic() - started
-        if writer is not None:
-            buf = io.BytesIO()
-            img.save(buf, format="JPEG", quality=quality)
-            writer.add(buf.getvalue(), at)
+        if encoder is not None:
+            units, idr = encoder.encode(np.asarray(img))
+            if writer is not None:  # MP4 samples: 4-byte big-endian lengths before each NAL unit
+                writer.add(b"".join(struct.pack(">I", len(u)) + u for u in units), at, idr)
+            else:
+                _emit(p, fh, b"".join(b"\0\0\0\1" + u for u in units))
         else:
             _write_raw(p, o, fh, img)
         index += 1
@@ -267,6 +282,11 @@ def _write_raw(p: Proc, o: Options, fh, img) -> None:
         data = struct.pack("<5I", 16 + len(rows), img.width, img.height, img.width * 3, HAL_PIXEL_FORMAT_RGB_888) + rows
     else:
         data = rows
+    _emit(p, fh, data)
+
+
+def _emit(p: Proc, fh, data: bytes) -> None:
+    """Raw output goes out at once (a client may be streaming it), to the file or stdout."""
     if fh is None:
         p.out(data)
         p.flush()

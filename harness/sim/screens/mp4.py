@@ -1,10 +1,6 @@
-"""A small ISO-BMFF (MP4) writer for Motion-JPEG video: what the sim's `screenrecord` writes.
-
-A real device's screenrecord muxes H.264 (MediaCodec's AVC encoder) into MP4. Python here has no
-H.264 encoder (no ffmpeg/libx264/openh264 in the venv or the image), so each frame is a JPEG
-sample in an 'mp4v' sample entry whose ES descriptor declares objectTypeIndication 0x6C (JPEG,
-as ffmpeg's MP4 muxer writes Motion-JPEG): the same box layout a client pulls from a device
-(ftyp, mdat, moov/trak with a video track of the screen's size, real sample timestamps).
+"""A small ISO-BMFF (MP4) writer for one H.264 video track: what the sim's `screenrecord` writes,
+in the layout a device's MediaMuxer gives (ftyp, mdat, moov/trak with an 'avc1' sample entry and
+its avcC, real sample timestamps in stts, sync samples in stss).
 
 Samples stream to the file as they come (memory stays flat); `finish` writes the sample tables
 (moov) at the end, as MediaMuxer does on stop: a recording that is killed has no moov."""
@@ -30,24 +26,30 @@ def full_box(kind: bytes, version: int, flags: int, *payload: bytes) -> bytes:
     return box(kind, struct.pack(">I", (version << 24) | flags), *payload)
 
 
-def _descriptor(tag: int, body: bytes) -> bytes:
-    size = len(body)
-    length = bytes([0x80 | (size >> 21 & 0x7F), 0x80 | (size >> 14 & 0x7F), 0x80 | (size >> 7 & 0x7F), size & 0x7F])
-    return bytes([tag]) + length + body
+def avc1_entry(width: int, height: int, sps: bytes, pps: bytes) -> bytes:
+    """The 'avc1' VisualSampleEntry with its AVCDecoderConfigurationRecord (4-byte NAL lengths)."""
+    avcc = (bytes([1, sps[1], sps[2], sps[3], 0xFC | 3, 0xE0 | 1]) + struct.pack(">H", len(sps)) + sps
+            + bytes([1]) + struct.pack(">H", len(pps)) + pps)
+    name = b"consentry sim AVC"
+    return box(b"avc1", bytes(6), struct.pack(">H", 1), bytes(16),
+               struct.pack(">HHIIIH", width, height, 0x480000, 0x480000, 0, 1),
+               bytes([len(name)]) + name.ljust(31, b"\0"), struct.pack(">Hh", 0x18, -1), box(b"avcC", avcc))
 
 
-class MjpegMp4Writer:
-    """`add(jpeg, seconds)` per frame (seconds since the first frame), then `finish(seconds)`."""
+class Mp4Writer:
+    """`add(sample, seconds, sync)` per frame (seconds on any clock), then `finish(seconds)`."""
 
-    def __init__(self, fh: BinaryIO, width: int, height: int):
+    def __init__(self, fh: BinaryIO, width: int, height: int, sample_entry: bytes):
         self.fh = fh
         self.width, self.height = width, height
+        self.entry = sample_entry
         self.created = int(time.time()) + _EPOCH_1904
         self.sizes: list[int] = []
         self.offsets: list[int] = []
+        self.sync: list[int] = []  # 1-based numbers of the sync samples
         self.times: list[int] = []  # in TIMESCALE ticks from the first frame
         self.base: float | None = None  # `seconds` of the first frame: the track starts there
-        fh.write(box(b"ftyp", b"isom", struct.pack(">I", 512), b"isom", b"iso2", b"mp41"))
+        fh.write(box(b"ftyp", b"isom", struct.pack(">I", 512), b"isom", b"iso2", b"avc1", b"mp41"))
         self.mdat_at = fh.tell()
         fh.write(struct.pack(">I4s", 8, b"mdat"))  # size patched by finish
         self.pos = fh.tell()
@@ -56,15 +58,17 @@ class MjpegMp4Writer:
     def frames(self) -> int:
         return len(self.sizes)
 
-    def add(self, jpeg: bytes, seconds: float) -> None:
+    def add(self, sample: bytes, seconds: float, sync: bool) -> None:
         if self.base is None:
             self.base = seconds
         tick = max(round((seconds - self.base) * TIMESCALE), self.times[-1] + 1 if self.times else 0)
-        self.fh.write(jpeg)
+        self.fh.write(sample)
         self.offsets.append(self.pos)
-        self.sizes.append(len(jpeg))
+        self.sizes.append(len(sample))
         self.times.append(tick)
-        self.pos += len(jpeg)
+        if sync:
+            self.sync.append(len(self.sizes))
+        self.pos += len(sample)
         if self.pos >= 1 << 32:
             raise OverflowError("recording larger than 4 GiB")
 
@@ -90,8 +94,10 @@ class MjpegMp4Writer:
         hdlr = full_box(b"hdlr", 0, 0, struct.pack(">I4s12x", 0, b"vide"), b"VideoHandle\0")
         vmhd = full_box(b"vmhd", 0, 1, bytes(8))
         dinf = box(b"dinf", full_box(b"dref", 0, 0, struct.pack(">I", 1), full_box(b"url ", 0, 1)))
-        stbl = box(b"stbl", full_box(b"stsd", 0, 0, struct.pack(">I", 1), self._sample_entry()),
-                   self._stts(durations),
+        stss = [] if len(self.sync) == len(self.sizes) else [
+            full_box(b"stss", 0, 0, struct.pack(f">I{len(self.sync)}I", len(self.sync), *self.sync))]
+        stbl = box(b"stbl", full_box(b"stsd", 0, 0, struct.pack(">I", 1), self.entry),
+                   self._stts(durations), *stss,
                    full_box(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, 1, 1)),
                    full_box(b"stsz", 0, 0, struct.pack(">II", 0, len(self.sizes)),
                             struct.pack(f">{len(self.sizes)}I", *self.sizes)),
@@ -100,17 +106,6 @@ class MjpegMp4Writer:
         minf = box(b"minf", vmhd, dinf, stbl)
         trak = box(b"trak", tkhd, box(b"mdia", mdhd, hdlr, minf))
         return box(b"moov", mvhd, trak)
-
-    def _sample_entry(self) -> bytes:
-        bitrate = int(sum(self.sizes) * 8 * TIMESCALE / max(1, (self.times[-1] if self.times else 0) + TIMESCALE))
-        dcd = _descriptor(0x04, struct.pack(">BB", 0x6C, (0x04 << 2) | 1) + max(self.sizes or [0]).to_bytes(3, "big")
-                          + struct.pack(">II", bitrate, bitrate))
-        esd = _descriptor(0x03, struct.pack(">HB", 1, 0) + dcd + _descriptor(0x06, b"\x02"))
-        name = b"Motion JPEG (consentry sim)"
-        return box(b"mp4v", bytes(6), struct.pack(">H", 1), bytes(16),
-                   struct.pack(">HHIIIH", self.width, self.height, 0x480000, 0x480000, 0, 1),
-                   bytes([len(name)]) + name.ljust(31, b"\0"), struct.pack(">Hh", 0x18, -1),
-                   full_box(b"esds", 0, 0, esd))
 
     @staticmethod
     def _stts(durations: list[int]) -> bytes:
