@@ -351,9 +351,9 @@ class Shell:
                 stdin_fn = io.BytesIO(data).read
                 continue
             sink = Sink()
-            target = "".join(self.expand(r.target))
-            if target != "/dev/null":
-                files.append((sink, (target, r.mode)))
+            path_arg = "".join(self.expand(r.target))
+            if path_arg != "/dev/null":
+                files.append((sink, (path_arg, r.mode)))
             if r.fd == 2:
                 err = sink
             else:

@@ -38,6 +38,17 @@ def boxes(data: bytes, start: int = 0, end: int | None = None) -> list[tuple[byt
     return out
 
 
+def has_moov(data: bytes) -> bool:
+    """Whether the top-level boxes tile the file and end with the moov (the recording is final)."""
+    pos, last = 0, b""
+    while pos + 8 <= len(data):
+        size, last = struct.unpack_from(">I4s", data, pos)
+        if size < 8:
+            return False
+        pos += size
+    return pos == len(data) and last == b"moov"
+
+
 def parse_mp4(data: bytes) -> dict:
     found = {kind: (a, b) for kind, a, b in boxes(data)}
     for kind in (b"ftyp", b"mdat", b"moov", b"mvhd", b"tkhd", b"mdhd", b"hdlr", b"stsd", b"stts", b"stsc",
@@ -138,6 +149,24 @@ def test_adbutils_start_stop_recording(handle, tmp_path):
     assert mp4["size"] == (1080, 2400) and mp4["samples"] >= 1 and len(decode(out)) == mp4["samples"]
     assert mp4["duration"] > 0
     assert "adbutils-tmp-video" not in dev.shell("ls /sdcard")  # pulled, then removed on the device
+
+
+def test_connection_close_finalises(handle, tmp_path):
+    """Ctrl-C of `adb shell screenrecord` closes the connection: the device's screenrecord gets
+    SIGHUP and still finalises the file."""
+    dev = handle.adb()
+    conn = dev.shell("screenrecord --verbose /sdcard/hup.mp4", stream=True)
+    assert conn.read(len("Main display")) == b"Main display"  # it is recording
+    conn.close()
+    local = tmp_path / "hup.mp4"
+    deadline = time.monotonic() + 20  # a bound, not a timing check: the moov comes right after the close
+    while True:
+        dev.sync.pull("/sdcard/hup.mp4", str(local))
+        if has_moov(local.read_bytes()) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    mp4 = parse_mp4(local.read_bytes())
+    assert mp4["samples"] >= 1 and len(decode(local)) == mp4["samples"]
 
 
 def test_help_and_failures(handle):

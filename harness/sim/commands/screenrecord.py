@@ -153,7 +153,7 @@ def parse(p: Proc, args: list[str]) -> Options | int:
     return o
 
 
-def _frame(p: Proc, o: Options, started: float, index: int):
+def _frame(p: Proc, o: Options, index: int):
     """The current screen as an RGB Pillow image of the recording's size."""
     from PIL import Image, ImageDraw
 
@@ -207,7 +207,7 @@ def screenrecord(p: Proc, args: list[str]) -> int:
             return 1
     else:
         fh = None
-    first = _frame(p, o, 0.0, 0)
+    first = _frame(p, o, 0)
     width, height = first.size
     o.size = first.size  # the video keeps this size (a rotation is scaled into it)
     if o.output_format in ("mp4", "h264") and (width % 2 or height % 2):  # 4:2:0 needs even sizes
@@ -216,7 +216,11 @@ def screenrecord(p: Proc, args: list[str]) -> int:
             fh.close()
         return 1
     if o.verbose:
-        p.out(f"Main display is {width}x{height} @60.00fps (orientation=ROTATION_0)\n"
+        from harness.sim.commands.display import HEIGHT, WIDTH, rotation
+
+        turn = rotation(p.device)
+        dw, dh = (HEIGHT, WIDTH) if turn % 2 else (WIDTH, HEIGHT)
+        p.out(f"Main display is {dw}x{dh} @60.00fps (orientation=ROTATION_{turn * 90})\n"
               f"Configuring recorder for {width}x{height} video/avc at {o.bit_rate / 1e6:.2f}Mbps\n"
               f"Content area is {width}x{height} at offset x=0 y=0\n")
         p.flush()
@@ -235,10 +239,11 @@ def _record(p: Proc, o: Options, fh, first) -> int:
 
     started = time.monotonic()
     deadline = started + o.time_limit
-    encoder = PcmH264Encoder(*first.size) if o.output_format in ("mp4", "h264") else None
+    width, height = first.size
+    encoder = PcmH264Encoder(width, height) if o.output_format in ("mp4", "h264") else None
     writer = None
     if encoder is not None and o.output_format == "mp4":
-        writer = Mp4Writer(fh, *first.size, avc1_entry(*first.size, encoder.sps, encoder.pps))
+        writer = Mp4Writer(fh, width, height, avc1_entry(width, height, encoder.sps, encoder.pps))
     elif encoder is not None:  # the codec config buffer comes first in a raw stream
         _emit(p, fh, b"".join(b"\0\0\0\1" + unit for unit in (encoder.sps, encoder.pps)))
     img, index, reason = first, 0, None
@@ -258,7 +263,7 @@ def _record(p: Proc, o: Options, fh, first) -> int:
             time.sleep(min(0.05, max(0.0, next_at - time.monotonic())))
         if reason is not None:
             break
-        img = _frame(p, o, started, index)
+        img = _frame(p, o, index)
     elapsed = min(time.monotonic(), deadline) - started
     if reason == "killed":
         return 128 + (p.signalled() or 15)  # no moov: the file is as broken as on a device
