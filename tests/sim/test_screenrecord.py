@@ -126,7 +126,7 @@ def test_time_limit_gives_a_valid_mp4(handle, tmp_path):
 
 def test_size_and_raw_formats(handle, tmp_path):
     dev = handle.adb()
-    out = dev.shell("screenrecord --time-limit 1 --size 270x600 --output-format=h264 -", encoding=None)
+    out = dev.shell("screenrecord --time-limit 1 --size 270x600 --bugreport --output-format=h264 -", encoding=None)
     assert out.startswith(b"\0\0\0\1\x67")  # Annex-B, SPS first
     (tmp_path / "s.h264").write_bytes(out)
     frames = decode(tmp_path / "s.h264")
@@ -206,3 +206,29 @@ def test_script_file_errors(handle, tmp_path: Path):
     dev = handle.adb()
     res = dev.shell2("sh /data/local/tmp/missing.sh")
     assert res.returncode == 127 and "can't open '/data/local/tmp/missing.sh'" in res.output
+
+
+def test_encoder_sends_changed_macroblocks_and_a_decoder_sees_the_change(tmp_path):
+    """The sim's H.264 encoder on its own: an IDR, a P frame with one changed region, an unchanged
+    P frame; ffmpeg's decoder must give back each picture (4:2:0 rounding aside)."""
+    from harness.sim.screens.h264 import PcmH264Encoder
+
+    h, w = 200, 184  # neither a multiple of 16: the SPS crops
+    base = np.zeros((h, w, 3), np.uint8)
+    base[..., 0] = np.arange(w, dtype=np.uint8)[None, :]
+    base[..., 1] = np.arange(h, dtype=np.uint8)[:, None]
+    changed = base.copy()
+    changed[40:90, 30:120] = (250, 20, 60)
+    enc = PcmH264Encoder(w, h)
+    stream = b"\0\0\0\1" + enc.sps + b"\0\0\0\1" + enc.pps
+    sizes = []
+    for frame in (base, changed, changed):
+        units, _idr = enc.encode(frame)
+        sizes.append(sum(map(len, units)))
+        stream += b"".join(b"\0\0\0\1" + u for u in units)
+    assert sizes[1] < sizes[0] / 2 and sizes[2] < 16  # only changed macroblocks are sent
+    (tmp_path / "t.h264").write_bytes(stream)
+    decoded = decode(tmp_path / "t.h264")
+    assert len(decoded) == 3
+    for got, want in zip(decoded, (base, changed, changed), strict=True):
+        assert got.shape == want.shape and np.abs(got.astype(int) - want.astype(int)).mean() < 2
