@@ -1,15 +1,24 @@
-"""The small part of Android's mksh that adb callers use in one-liners.
+"""The small part of Android's mksh that adb callers use in one-liners and tiny scripts.
 
-`a; b`, `a && b`, `a || true`, `a | grep x`, redirections (`2>/dev/null`, `> f`, `>> f`,
-`2>&1`), single and double quotes, backslash escapes and `$?`. Anything else is a plain word:
-the sim is not a shell, it only has to parse what harnesses send."""
+`a; b`, newlines, `a && b`, `a || true`, `a | grep x`, background jobs (`a &`), redirections
+(`2>/dev/null`, `> f`, `>> f`, `2>&1`), single and double quotes, backslash escapes, `# comments`,
+assignments (`PID=$!`, `VAR=x cmd`) and parameters (`$?`, `$!`, `$$`, `$#`, `$@`, `$*`, `$0`-`$9`,
+`$NAME`, `${NAME}`; expanded when the command runs, without field splitting). Anything else is a
+plain word: the sim is not a shell, it only has to parse what harnesses and adb clients send (e.g.
+adbutils' screenrecord script: `screenrecord "$1" &`, `PID=$!`, `read ANY`, `kill -INT $PID`, `wait`)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 OPERATORS = (";", "&&", "||", "|", "&")
-STATUS_MARK = "\x00?\x00"  # `$?`, expanded when the command runs
+PARAM_MARK = "\x00"  # a parameter is kept as NUL NAME NUL in a word and expanded when the command runs
+STATUS_MARK = "\x00?\x00"  # `$?`
+PARAM_RE = re.compile("\x00([^\x00]*)\x00")
+_SPECIAL = "?!#@*$0123456789"
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ASSIGN_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
 
 
 class ShellSyntaxError(Exception):
@@ -27,18 +36,38 @@ class Redirect:
 class SimpleCommand:
     argv: list[str] = field(default_factory=list)
     redirects: list[Redirect] = field(default_factory=list)
+    assigns: list[tuple[str, str]] = field(default_factory=list)  # `NAME=value` words before argv[0]
 
 
 @dataclass
 class Pipeline:
     commands: list[SimpleCommand]
     connector: str  # how this pipeline joins the NEXT one: ";", "&&", "||" or "" (last)
+    background: bool = False  # ended by `&`: runs as a job, the shell goes on at once
 
 
 @dataclass(frozen=True)
 class _Word:
     text: str
     quoted: bool
+    plain: int = 0  # how many leading characters came from unquoted text (an assignment needs `NAME=` there)
+
+
+def _param(line: str, i: int) -> tuple[str, int] | None:
+    """The parameter at line[i] == '$': (marker, index after it), or None for a literal '$'."""
+    nxt = line[i + 1 : i + 2]
+    if nxt and nxt in _SPECIAL:
+        return PARAM_MARK + nxt + PARAM_MARK, i + 2
+    if nxt == "{":
+        j = line.find("}", i + 2)
+        name = line[i + 2 : j] if j > 0 else ""
+        if j < 0 or not (_NAME_RE.fullmatch(name) or (len(name) == 1 and name in _SPECIAL) or name.isdigit()):
+            raise ShellSyntaxError(f"{line[i:j + 1 if j > 0 else len(line)]}: bad substitution")
+        return PARAM_MARK + name + PARAM_MARK, j + 1
+    m = _NAME_RE.match(line, i + 1)
+    if m:
+        return PARAM_MARK + m.group(0) + PARAM_MARK, m.end()
+    return None
 
 
 def _tokenize(line: str) -> list[_Word | str]:
@@ -48,21 +77,37 @@ def _tokenize(line: str) -> list[_Word | str]:
     buf: list[str] = []
     in_word = False
     quoted = False
+    plain = -1  # length of the unquoted prefix, fixed at the first quote
 
     def finish() -> None:
-        nonlocal in_word, quoted
+        nonlocal in_word, quoted, plain
         if in_word:
-            out.append(_Word("".join(buf), quoted))
+            text = "".join(buf)
+            out.append(_Word(text, quoted, len(text) if plain < 0 else plain))
         buf.clear()
         in_word = False
         quoted = False
+        plain = -1
+
+    def start_quote() -> None:
+        nonlocal plain
+        if plain < 0:
+            plain = len("".join(buf))
 
     while i < n:
         c = line[i]
-        if c in " \t\n\r":
+        if c == "\n":
+            finish()
+            out.append(";")
+            i += 1
+        elif c in " \t\r":
             finish()
             i += 1
+        elif c == "#" and not in_word:
+            j = line.find("\n", i)
+            i = n if j < 0 else j
         elif c == "'":
+            start_quote()
             j = line.find("'", i + 1)
             if j < 0:
                 raise ShellSyntaxError("unterminated '")
@@ -70,15 +115,16 @@ def _tokenize(line: str) -> list[_Word | str]:
             in_word = quoted = True
             i = j + 1
         elif c == '"':
+            start_quote()
             i += 1
             in_word = quoted = True
             while i < n and line[i] != '"':
                 if line[i] == "\\" and i + 1 < n and line[i + 1] in '"\\$`':
                     buf.append(line[i + 1])
                     i += 2
-                elif line.startswith("$?", i):
-                    buf.append(STATUS_MARK)
-                    i += 2
+                elif line[i] == "$" and (param := _param(line, i)) is not None:
+                    buf.append(param[0])
+                    i = param[1]
                 else:
                     buf.append(line[i])
                     i += 1
@@ -86,14 +132,16 @@ def _tokenize(line: str) -> list[_Word | str]:
                 raise ShellSyntaxError('unterminated "')
             i += 1
         elif c == "\\":
+            start_quote()
             if i + 1 < n:
                 buf.append(line[i + 1])
             in_word = True
             i += 2
-        elif line.startswith("$?", i):
-            buf.append(STATUS_MARK)
+        elif c == "$" and (param := _param(line, i)) is not None:
+            start_quote()  # an expansion is not a literal `NAME=` either
+            buf.append(param[0])
             in_word = True
-            i += 2
+            i = param[1]
         elif c in ";&|":
             finish()
             op = line[i : i + 2] if line[i : i + 2] in ("&&", "||") else c
@@ -124,7 +172,8 @@ def _tokenize(line: str) -> list[_Word | str]:
 
 
 def parse(line: str) -> list[Pipeline]:
-    """Parse one command line into pipelines joined by `;`, `&&`, `||`."""
+    """Parse a command line (or a script: newlines separate commands) into pipelines joined by
+    `;`, `&&`, `||`, each possibly a background job (`&`)."""
     tokens = _tokenize(line)
     pipelines: list[Pipeline] = []
     commands: list[SimpleCommand] = []
@@ -133,7 +182,11 @@ def parse(line: str) -> list[Pipeline]:
     while i < len(tokens):
         tok = tokens[i]
         if isinstance(tok, _Word):
-            cur.argv.append(tok.text)
+            m = _ASSIGN_RE.match(tok.text)
+            if not cur.argv and m and m.end() <= tok.plain:
+                cur.assigns.append((m.group(1), tok.text[m.end():]))
+            else:
+                cur.argv.append(tok.text)
         elif tok.startswith("R"):
             if i + 1 >= len(tokens) or not isinstance(tokens[i + 1], _Word):
                 raise ShellSyntaxError("syntax error: redirection without a target")
@@ -147,17 +200,23 @@ def parse(line: str) -> list[Pipeline]:
             commands.append(cur)
             cur = SimpleCommand()
         else:  # ; && || &
-            if cur.argv or cur.redirects:
+            if cur.argv or cur.redirects or cur.assigns:
                 commands.append(cur)
             cur = SimpleCommand()
             if commands:
-                pipelines.append(Pipeline(commands, ";" if tok == "&" else tok))
+                pipelines.append(Pipeline(commands, ";" if tok == "&" else tok, background=tok == "&"))
+            elif tok == ";" and pipelines and pipelines[-1].connector in ("&&", "||"):
+                pass  # `a &&` NEWLINE `b`: the list goes on on the next line
             elif tok != ";":
                 raise ShellSyntaxError(f"syntax error: '{tok}' unexpected")
             commands = []
         i += 1
-    if cur.argv or cur.redirects:
+    if cur.argv or cur.redirects or cur.assigns:
         commands.append(cur)
     if commands:
         pipelines.append(Pipeline(commands, ""))
+    elif pipelines and pipelines[-1].connector in ("&&", "||"):
+        raise ShellSyntaxError(f"syntax error: unexpected end of input after '{pipelines[-1].connector}'")
+    if pipelines and not pipelines[-1].background:
+        pipelines[-1].connector = ""
     return pipelines

@@ -17,6 +17,7 @@ from harness.sim.commands import (
     pm,
     providers,
     root,
+    screenrecord,
     sensors,
     telephony,
 )
@@ -32,4 +33,5 @@ class _Commands(dict):
 
 COMMANDS = _Commands({**basic.COMMANDS, **providers.COMMANDS, **logcat.COMMANDS, **pm.COMMANDS, **apps.COMMANDS,
                       **dumpsys.COMMANDS, **root.COMMANDS, **telephony.COMMANDS,
-                      **mount.COMMANDS, **sensors.COMMANDS, **display.COMMANDS})
+                      **mount.COMMANDS, **sensors.COMMANDS, **display.COMMANDS,
+                      **screenrecord.COMMANDS})

@@ -236,8 +236,13 @@ def kill(p: Proc, args: list[str]) -> int:
         i += 1
     status = 0
     from harness.sim.commands.root import stop_frida, uid_of
+    from harness.sim.shell_exec import find_job
 
     for pid_s in pids:
+        job = find_job(p.device, int(pid_s)) if pid_s.isdigit() else None
+        if job is not None:  # a background job of a sim shell (`screenrecord x.mp4 &`)
+            job.signal(signum)
+            continue
         standin = p.device.frida
         if standin is not None and pid_s == str(standin.pid):
             if uid_of(p) != 0:

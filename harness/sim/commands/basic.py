@@ -14,7 +14,7 @@ from harness.sim.shell_exec import Proc
 BIN = ("echo cat ls rm mkdir touch chmod which id whoami date getenforce sleep grep getprop setprop "
        "pm am cmd dumpsys settings input uiautomator screencap logcat content monkey pidof ps kill "
        "wm true false sh head wc pwd log ip ifconfig su service mount umount mountpoint nsenter cp chown chcon "
-       "appops").split()
+       "appops screenrecord").split()
 
 
 def echo(p: Proc, args: list[str]) -> int:
@@ -196,9 +196,10 @@ def sleep(p: Proc, args: list[str]) -> int:
         p.err(f"sleep: invalid number '{args[0]}'\n")
         return 1
     end = time.monotonic() + delay
-    while time.monotonic() < end and not p.closed():
+    while time.monotonic() < end and not p.stopped():
         time.sleep(min(0.1, max(0.0, end - time.monotonic())))
-    return 0
+    sig = p.signalled()
+    return 128 + sig if sig is not None else 0  # killed by a signal (`kill PID` of a `sleep &` job)
 
 
 def grep(p: Proc, args: list[str]) -> int:
@@ -254,15 +255,78 @@ def false(p: Proc, args: list[str]) -> int:
     return 1
 
 
+MAX_SCRIPT = 1024 * 1024
+
+
 def sh(p: Proc, args: list[str]) -> int:
-    if len(args) >= 2 and args[0] == "-c":
-        return p.shell.run_line(args[1])
-    return 0
+    """`sh -c CMD [NAME ARG...]`, `sh FILE [ARG...]` (a pushed script, `$1`... its arguments) or
+    `sh` reading its script from stdin; each in a new shell process, as mksh does."""
+    if args[:1] == ["-c"]:
+        if len(args) < 2:
+            p.err("/system/bin/sh: -c: option requires an argument\n")
+            return 2
+        return p.child_shell(args[2:] or ["/system/bin/sh"]).run_line(args[1])
+    if not args:
+        script = p.read_all_stdin(MAX_SCRIPT).decode("utf-8", "replace")
+        return p.child_shell(["/system/bin/sh"]).run_line(script)
+    path = p.device.host_path(args[0])
+    if not path.is_file():
+        p.err(f"/system/bin/sh: can't open '{args[0]}': "
+              f"{'Is a directory' if path.is_dir() else 'No such file or directory'}\n")
+        return 127 if not path.exists() else 2
+    if path.stat().st_size > MAX_SCRIPT:
+        p.err(f"/system/bin/sh: {args[0]}: script larger than {MAX_SCRIPT} bytes\n")
+        return 2
+    script = path.read_bytes().decode("utf-8", "replace")
+    return p.child_shell(list(args)).run_line(script)
 
 
 def export(p: Proc, args: list[str]) -> int:
-    """`export X=Y` (adb's logcat sends `export ANDROID_LOG_TAGS=...; exec logcat`): accepted, unused."""
+    """`export X=Y` (adb's logcat sends `export ANDROID_LOG_TAGS=...; exec logcat`): sets the shell
+    variable (the sim's programs read no environment)."""
+    for a in args:
+        name, eq, value = a.partition("=")
+        if eq and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            p.shell.vars[name] = value
     return 0
+
+
+def read(p: Proc, args: list[str]) -> int:
+    """mksh's `read [-r] [NAME...]`: one line of stdin, byte by byte (so what follows the line stays
+    for the next reader), split on blanks; status 1 at end of input with nothing read."""
+    raw = "-r" in args
+    names = [a for a in args if not a.startswith("-")] or ["REPLY"]
+    line = bytearray()
+    got_newline = False
+    while len(line) < 64 * 1024:
+        b = p.read_stdin(1)
+        if not b:
+            break
+        if b == b"\n":
+            if not raw and line.endswith(b"\\"):  # a backslash-newline continues the line
+                line = line[:-1]
+                continue
+            got_newline = True
+            break
+        line += b
+    text = line.decode("utf-8", "replace")
+    if not raw:
+        text = re.sub(r"\\(.)", r"\1", text)
+    words = text.split(None, len(names) - 1) if len(names) > 1 else [text.strip(" \t")]
+    for i, name in enumerate(names):
+        p.shell.vars[name] = words[i] if i < len(words) else ""
+    return 0 if got_newline or line else 1
+
+
+def wait(p: Proc, args: list[str]) -> int:
+    """`wait [PID...]`: until this shell's background jobs have ended; the status of the last PID."""
+    pids: list[int] = []
+    for a in args:
+        if not a.isdigit():
+            p.err(f"/system/bin/sh: wait: {a}: arguments must be jobs or process IDs\n")
+            return 1
+        pids.append(int(a))
+    return p.shell.wait_jobs(pids or None)
 
 
 def exec_(p: Proc, args: list[str]) -> int:
@@ -314,5 +378,5 @@ COMMANDS = {
     "echo": echo, "cat": cat, "ls": ls, "rm": rm, "mkdir": mkdir, "touch": touch, "chmod": chmod,
     "which": which, "id": id_, "whoami": whoami, "date": date, "getenforce": getenforce, "sleep": sleep,
     "grep": grep, "head": head, "wc": wc, "true": true, "false": false, "sh": sh, "getprop": getprop,
-    "setprop": setprop, "wm": wm, "export": export, "exec": exec_,
+    "setprop": setprop, "wm": wm, "export": export, "exec": exec_, "read": read, "wait": wait,
 }
