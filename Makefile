@@ -90,8 +90,12 @@ javafw: $(JAVAFW)
 demo: setup
 	@$(VENV)/bin/consentry demo --out demo-out
 
+# Two pytest workers (pytest-xdist): most tests wait on devices, apps and timers rather than compute, so
+# a second worker fills the other core. The tests that read the demo suite's runs share one worker
+# (the `demo` group). TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
 test: setup
-	@$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	@$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Every benchmark runs (one missing its goal does not stop the others); each appends its rows to
 # one JSON lines file (bench/_report.py), then one summary table; exit 1 if any goal was missed.

@@ -29,6 +29,8 @@ DATA = ROOT / "tests" / "data" / "sim_apps"
 
 SCENARIOS = ("baseline", "refuse", "accept", "accept-grant", "background")
 _DEMO_RUNS: dict[str, Path] = {}  # the demo suite's runs folder, once it ran in this session
+# (per process: under pytest-xdist the tests that read these runs share the `demo` group, so they run
+# on the worker that ran the suite, in file order, after it)
 _SAMPLE_RUNS: dict[str, Path] = {}  # sample name -> runs folder of that sample alone
 
 
@@ -125,6 +127,7 @@ def _findings_by_run(runs: Path) -> dict[tuple[str, str], tuple[str, set[str]]]:
     return out
 
 
+@pytest.mark.xdist_group("demo")  # reuses the demo suite's runs: one worker runs them all
 @pytest.mark.timeout(2400)  # the fixture runs 5 scenarios x every sample app on six sims
 def test_demo_suite_runs_everything_and_writes_every_report(demo_suite):
     out, proc = demo_suite
@@ -138,6 +141,7 @@ def test_demo_suite_runs_everything_and_writes_every_report(demo_suite):
         assert (report / name).stat().st_size > 0, name
 
 
+@pytest.mark.xdist_group("demo")  # reuses the demo suite's runs: one worker runs them all
 @pytest.mark.timeout(2400)
 def test_every_sample_app_yields_exactly_its_declared_findings(demo_suite):
     from harness.sim.samples import sample_models
@@ -155,6 +159,7 @@ def test_every_sample_app_yields_exactly_its_declared_findings(demo_suite):
     assert runs[("com.consentry.sample.compliant", "accept-grant")][1] == set()
 
 
+@pytest.mark.xdist_group("demo")  # reuses the demo suite's runs: one worker runs them all
 @pytest.mark.parametrize("name", _sample_names())
 def test_sample_app_yields_its_declared_findings(name, tmp_path_factory, adb_server):
     """One sample under every demo scenario (`-k <sample>` runs it alone; after the demo suite it
@@ -178,6 +183,7 @@ def _consent(run_dir: Path) -> pd.DataFrame:
     return c
 
 
+@pytest.mark.xdist_group("demo")  # reuses the demo suite's runs: one worker runs them all
 def test_permissions_over_notice_prompt_before_consent_has_tap_precise_evidence(tmp_path_factory, adb_server):
     """A system prompt over the unanswered notice: the notice stays `shown` under it (never
     `accepted (observed)`), and the finding names the prompt's time and the host time of the tap
@@ -205,6 +211,7 @@ def test_permissions_over_notice_prompt_before_consent_has_tap_precise_evidence(
         assert detail["prompt_t_ns"] < tap and detail["notice_decision"]["after_prompt_ms"] > 0
 
 
+@pytest.mark.xdist_group("demo")  # reuses the demo suite's runs: one worker runs them all
 def test_second_chance_refusal_is_recorded_at_the_exit_tap(tmp_path_factory, adb_server):
     run = _run_dir(_sample_runs("second_chance", tmp_path_factory.mktemp("sc")),
                    "com.consentry.sample.secondchance", "refuse")
@@ -367,6 +374,7 @@ POLICY_SAMPLES = ("policy_full", "sdk_omitted", "location_undeclared", "deep_pol
                   "permission_bundle", "compliant")
 
 
+@pytest.mark.xdist_group("demo")  # reuses the demo suite's runs: one worker runs them all
 @pytest.mark.parametrize("name", POLICY_SAMPLES)
 def test_policy_samples_keep_the_policy_they_read(name, tmp_path_factory, adb_server):
     """Each policy sample app, through each built-in scenario, gives exactly the findings its model
@@ -399,6 +407,7 @@ def test_policy_samples_keep_the_policy_they_read(name, tmp_path_factory, adb_se
             assert meta["taps_from_main"] == 5, (scenario, meta)
 
 
+@pytest.mark.xdist_group("demo")  # reuses the demo suite's runs: one worker runs them all
 def test_shell_command_reads_are_findings_with_their_command(tmp_path_factory, adb_server):
     """The fingerprint SDK's shell commands ran on the sim device (the serial it read is the
     device's, not the host's) and each identifier read is a finding whose evidence is the command;
