@@ -10,17 +10,15 @@ no failure here stops the run (the step reports what happened)."""
 
 from __future__ import annotations
 
-import gzip
 import time
 import urllib.request
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.errors import InputError
 from harness.run.context import RunContext
-from harness.run.policy_flows import HtmlPage, html_pages
+from harness.run.policy_flows import best_page, html_pages
 from harness.run.policy_nav import center, nav_candidates, policy_links, signature
 from harness.run.policy_store import PolicyStore
 from harness.scenario.model import PolicyOptions, Step
@@ -29,8 +27,7 @@ KEY_BACK = 4
 OPEN_TIMEOUT_S = 3.0
 MAX_SCREEN_CHARS = 400_000
 MAX_SUPPLIED_BYTES = 8 << 20
-PROXY_FLUSH_S = 0.3  # the proxy's journal flushes every 0.1 s
-PAGE_WAIT_S = 5.0  # how long after the tap a page the policy screen loads may still arrive
+PAGE_LEAD_NS = 500_000_000  # a page request may start just before the tap lands (the app preloads)
 
 
 @dataclass
@@ -44,6 +41,7 @@ class ReadResult:
     screenshots: list[str] = field(default_factory=list)
     scrolls: int = 0
     how: str = "none"  # html | screen | ocr | none
+    window: tuple[int, int] | None = None  # run clock: the tap, and the end of reading
 
 
 def _parse(ctx: RunContext):
@@ -63,18 +61,6 @@ def _shot(ctx: RunContext, tag: str) -> str | None:
     if ctx.observer is None:
         return None
     return ctx.observer.screenshot(ctx.now_ns(), tag)
-
-
-def _decoded(page: HtmlPage) -> bytes:
-    body = page.body
-    try:
-        if body[:2] == b"\x1f\x8b":
-            return gzip.decompress(body)[:MAX_SUPPLIED_BYTES]
-        if body[:1] == b"\x78":
-            return zlib.decompress(body)[:MAX_SUPPLIED_BYTES]
-    except (OSError, zlib.error, EOFError):
-        return body
-    return body
 
 
 def _ocr_text(pngs: list[bytes]) -> str | None:
@@ -117,8 +103,6 @@ def read_opened(ctx: RunContext, before: str, opts: PolicyOptions, t_tap: int,
                 monitor: Callable[[], None], step_id: int | None = None) -> ReadResult:
     """After a tap on a policy entry: did a page open, and what does it say (scrolled to the end).
     A permission prompt that comes up meanwhile is not the page: it is answered, and the wait goes on."""
-    from analysis.policy.text import policy_text
-
     deadline = time.monotonic() + OPEN_TIMEOUT_S
     h = _parse(ctx)
     while time.monotonic() < deadline:
@@ -156,19 +140,13 @@ def read_opened(ctx: RunContext, before: str, opts: PolicyOptions, t_tap: int,
     result.screen_text = "\n".join(seen)
     current = ctx.observer.poll() if ctx.observer is not None else None
     result.activity = f"{current.package}/{current.activity}" if current is not None and current.package else None
-    # The page load may finish after the screen shows (a WebView fills in later, the proxy journals a
-    # flow when its response completes): look for it until PAGE_WAIT_S after the tap.
-    pages = html_pages(ctx.run_dir, t_tap - 500_000_000, ctx.now_ns())
-    while not pages and ctx.proxy is not None and ctx.now_ns() - t_tap < PAGE_WAIT_S * 1e9:
-        _sleep(ctx, PROXY_FLUSH_S, monitor)
-        pages = html_pages(ctx.run_dir, t_tap - 500_000_000, ctx.now_ns())
-    best = None
-    for page in pages:
-        body = _decoded(page)
-        text = policy_text(body, html=True).text
-        if best is None or len(text) > len(best[1]):
-            best = (page, text, body)
-    if best is not None and best[1].strip():
+    # The page the screen loaded, when its flow is already journalled. It may complete later (a slow
+    # server; the proxy journals a flow when its response completes; under load the sim's answer came
+    # 5.7 s after the tap): the window is kept, and attach_late_page() looks again once the proxy
+    # has stopped, instead of this step waiting for a page that may never come.
+    result.window = (t_tap - PAGE_LEAD_NS, ctx.now_ns())
+    best = best_page(html_pages(ctx.run_dir, *result.window))
+    if best is not None:
         result.url, result.text, result.html, result.how = best[0].url, best[1], best[2], "html"
     elif result.screen_text.strip():
         result.text, result.how = result.screen_text, "screen"
@@ -186,11 +164,47 @@ def read_opened(ctx: RunContext, before: str, opts: PolicyOptions, t_tap: int,
 
 
 def _save(store: PolicyStore, result: ReadResult, via: str, ctx: RunContext) -> None:
-    if result.text.strip() and not store.record.text_file:
-        source = {"kind": "url" if result.url else "screen", "url": result.url, "screen": result.activity,
-                  "text_from": result.how}
-        store.save_text(result.text, via=via, source=source, t_ns=ctx.now_ns(), html=result.html,
-                        screen_text=result.screen_text or None)
+    """Keep what a look read: the first text found, or a page's HTML over a screen's text read
+    before it; a look whose text did not come from a page leaves its window for attach_late_page()."""
+    if result.opened and result.window is not None and result.how != "html":
+        store.note(page_window={"via": via, "from": result.window[0], "to": result.window[1]})
+    if not result.text.strip():
+        return
+    current = store.record
+    if current.text_file and (current.source.get("text_from") == "html" or result.how != "html"):
+        return
+    source = {"kind": "url" if result.url else "screen", "url": result.url, "screen": result.activity,
+              "text_from": result.how}
+    store.save_text(result.text, via=via, source=source, t_ns=ctx.now_ns(), html=result.html,
+                    screen_text=result.screen_text or None)
+
+
+def attach_late_page(run_dir: Path) -> str | None:
+    """After the run (the proxy stopped, every flow it finished is journalled; before compaction):
+    when the policy's text came from the screen or OCR, or none was read, the HTML page whose request
+    started while the policy was open becomes the policy's source (a WebView's page that completed
+    after the step read the screen). Returns the page's URL when one was attached. Association is by
+    the request's start time, so how long the server took does not matter."""
+    run_dir = Path(run_dir)
+    if not (run_dir / "policy" / "policy.json").is_file():
+        return None
+    store = PolicyStore(run_dir)
+    r = store.record
+    if r.supplied or r.source.get("text_from") == "html":
+        return None
+    for window in r.page_windows:
+        try:
+            t_from, t_to, via = int(window["from"]), int(window["to"]), str(window.get("via") or "notice")
+        except (KeyError, TypeError, ValueError):
+            continue
+        best = best_page(html_pages(run_dir, t_from, t_to))
+        if best is None:
+            continue
+        page, text, body = best
+        source = {**r.source, "kind": "url", "url": page.url, "text_from": "html", "page_after_run": True}
+        store.save_text(text, via=r.via or via, source=source, t_ns=r.t_ns or t_to, html=body)
+        return page.url
+    return None
 
 
 def _wait_notice(ctx: RunContext, step_id: int, seconds: float):

@@ -7,12 +7,14 @@ still being written fails to parse and is skipped; only HTML responses in the ti
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.bodies import load_body
 
 MAX_LINES = 200_000
+MAX_PAGE_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -73,3 +75,35 @@ def html_pages(run_dir: str | Path, t_from: int, t_to: int) -> list[HtmlPage]:
             host, path_ = row.get("host") or "", row.get("path") or "/"
             pages.append(HtmlPage(f"{row.get('scheme') or 'https'}://{host}{path_}", t, body))
     return sorted(pages, key=lambda p: p.t_ns)
+
+
+def decoded_body(page: HtmlPage) -> bytes:
+    """The page's bytes, inflated when the stored body is still gzip/deflate encoded (capped)."""
+    body = page.body
+    try:
+        if body[:2] == b"\x1f\x8b":
+            return _inflate(zlib.decompressobj(16 + zlib.MAX_WBITS), body)
+        if body[:1] == b"\x78":
+            return _inflate(zlib.decompressobj(), body)
+    except (OSError, zlib.error, EOFError):
+        return body
+    return body
+
+
+def _inflate(d, body: bytes) -> bytes:
+    """Inflate at most MAX_PAGE_BYTES: a hostile page can be a decompression bomb."""
+    return d.decompress(body, MAX_PAGE_BYTES)
+
+
+def best_page(pages: list[HtmlPage]) -> tuple[HtmlPage, str, bytes] | None:
+    """The page with the most policy text: (page, its text, its decoded HTML), or None when no page
+    has text (a redirect stub, an empty shell a script fills in)."""
+    from analysis.policy.text import policy_text
+
+    best = None
+    for page in pages:
+        body = decoded_body(page)
+        text = policy_text(body, html=True).text
+        if best is None or len(text) > len(best[1]):
+            best = (page, text, body)
+    return best if best is not None and best[1].strip() else None

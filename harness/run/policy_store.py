@@ -4,7 +4,9 @@
 absent | not-searched), `reason`, `via` (notice | app | supplied), `source` ({kind: url | screen |
 file, url, screen, file}), `sha256` of the stored text, `text_file`, `html_file`, `screen_file`,
 `screenshots`, `taps_from_main` (int or null), `search` (what the app search did: path, screens,
-found), `t_ns` (run clock, when the policy was read), `attempts` (one entry per step that looked).
+found), `t_ns` (run clock, when the policy was read), `attempts` (one entry per step that looked),
+`page_windows` (run-clock spans [from, to] while a policy whose text was not a page was open: after
+the run, a page whose request started in one becomes the source, `source.page_after_run`).
 A scenario may look twice (the notice's link, then the app's screens): each look adds what it
 learnt, and the status is derived from everything learnt so far."""
 
@@ -37,6 +39,7 @@ class PolicyRecord:
     search: dict[str, Any] = field(default_factory=dict)
     t_ns: int | None = None
     attempts: list[dict[str, Any]] = field(default_factory=list)
+    page_windows: list[dict[str, Any]] = field(default_factory=list)
     # what was learnt, from which the status follows
     entry_seen: bool = False  # a policy link or entry was found somewhere
     notice_checked: bool = False  # a notice was looked at for a link (or no notice ever came)
@@ -89,6 +92,9 @@ class PolicyStore:
         with self._lock:
             r = self.record
             attempt = changes.pop("attempt", None)
+            window = changes.pop("page_window", None)
+            if window:
+                r.page_windows = (r.page_windows + [window])[-20:]
             shots = changes.pop("screenshots", None)
             for key, value in changes.items():
                 if key in ("entry_seen", "notice_checked", "app_searched", "supplied"):

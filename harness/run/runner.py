@@ -222,6 +222,7 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
             ctx.event("runner", "internal-error", traceback=traceback.format_exc()[-4000:])
     mark = time.monotonic()
     teardown_errors = parts.teardown(ctx)
+    teardown_errors += _attach_late_policy_page(run_dir)
     for err in teardown_errors:
         ctx.event("runner", "teardown:error", error=err)
     journal.close()
@@ -259,6 +260,18 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
 RESERVE_BYTES = 1 << 20
 
 
+def _attach_late_policy_page(run_dir: Path) -> list[str]:
+    """The policy page that completed after the policy step read the screen (the proxy has stopped:
+    every flow it finished is in the journal, which compaction is about to fold). Never fails the run."""
+    from harness.run.policy import attach_late_page
+
+    try:
+        attach_late_page(run_dir)
+    except Exception as exc:  # noqa: BLE001 - the screen's text is kept; the run goes on
+        return [f"policy page: {exc!r}"]
+    return []
+
+
 def _reserve_space(run_dir: Path) -> Path:
     """A 1 MB file that the run gives back at its end, so that a run whose disk fills up can
     still compact what it journalled and write its final manifest."""
@@ -279,6 +292,7 @@ def recover_run(run_dir: Path, *, analyse: bool = True) -> dict:
         from harness.errors import InputError
 
         raise InputError("not a run directory (no manifest.json, no journal/)", source=str(run_dir))
+    _attach_late_policy_page(run_dir)
     counts = compact(run_dir)
     if manifest.get("status") in (None, "running"):
         manifest["status"] = "incomplete"

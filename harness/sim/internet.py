@@ -137,7 +137,7 @@ class SimInternet:
     """`SimInternet(state_dir).start() -> (host, port)`; `.ca_pem`, `.ca_path`, `.requests`."""
 
     def __init__(self, state_dir: str | Path, *, max_connections: int = 64, keep_requests: int = 1000,
-                 pages: Callable[[str, str], tuple[str, bytes] | None] | None = None):
+                 pages: Callable[[str, str], tuple | None] | None = None):
         self.state_dir = Path(state_dir)
         self.pages = pages
         self._ca = _CA(self.state_dir)
@@ -257,7 +257,10 @@ class SimInternet:
             self.requests.append(SeenRequest(scheme, req_host.split(":")[0] if not req_host.startswith("[") else req_host,
                                              method, target, tuple(headers), body, sni, proxied))
             page = self._page(req_host.split(":")[0], target.split("?")[0]) if method == "GET" else None
-            ctype, payload = page or ("application/json", json.dumps(
+            if page is not None and len(page) > 2 and page[2] > 0:  # (type, body, seconds to answer)
+                if self._stopping.wait(float(page[2])):
+                    return
+            ctype, payload = (page[0], page[1]) if page is not None else ("application/json", json.dumps(
                 {"ok": True, "host": req_host, "path": target.split("?")[0][:200]}).encode())
             close = hmap.get("connection", "").lower() == "close" or version == "HTTP/1.0"
             sock.sendall(
@@ -271,7 +274,8 @@ class SimInternet:
                 return
 
 
-    def _page(self, host: str, path: str) -> tuple[str, bytes] | None:
+    def _page(self, host: str, path: str) -> tuple | None:
+        """(content type, body[, seconds the server takes to answer]) of a published page, or None."""
         if self.pages is None:
             return None
         try:

@@ -251,6 +251,9 @@ class Page(_Frozen):
     url: str
     content_type: str = "text/html; charset=utf-8"
     body: str = Field(max_length=256 * 1024)
+    # the web server's time to answer: real policy pages come from slow CMSs and CDNs, and the page
+    # can complete well after the app's policy screen shows (tests of that race use it)
+    delay_s: float = Field(0.0, ge=0, le=60)
 
     @field_validator("url")
     @classmethod

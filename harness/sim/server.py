@@ -104,7 +104,7 @@ class SimDevice:
                 path.write_bytes(pem)
         self.state.props["consentry.sim.internet"] = f"{self.internet_addr[0]}:{self.internet_addr[1]}"
 
-    def _app_page(self, host: str, path: str) -> tuple[str, bytes] | None:
+    def _app_page(self, host: str, path: str) -> tuple[str, bytes, float] | None:
         """A web page that an installed app publishes (its model's `pages`), for the sim internet."""
         loader = self.state.app_loader
         if loader is None:
@@ -121,7 +121,7 @@ class SimDevice:
                 rest = page.url.split("://", 1)[-1]
                 p_host, _, p_path = rest.partition("/")
                 if p_host.lower() == host and "/" + p_path.split("?")[0] == path:
-                    return page.content_type, page.body.encode("utf-8")
+                    return page.content_type, page.body.encode("utf-8"), page.delay_s
         return None
 
     def _make_runtime(self) -> AppRuntime | None:
