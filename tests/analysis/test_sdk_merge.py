@@ -161,7 +161,7 @@ def test_mediation_adapters_reader_and_its_malformed_file(tmp_path):
 
 def test_the_adlibr_snapshot_names_network_sdks_not_platform_namespaces():
     """The vendored adlibr adapters give each network its SDK's own packages: Samsung AdHub is
-    `com.sec.android.ad`, never Samsung's platform namespace `com.sec.android` (derive.py's longest shared
+    `com.sec.android.ad`, never Samsung's platform namespace `com.sec.android` (derive_adlibr.py's longest shared
     package), and the shipped database attributes the networks' classes to advertising entries."""
     from pathlib import Path
 

@@ -16,7 +16,7 @@ AdFit's several packages); a fixed cut at three segments, as for AdMob's adapter
 platform namespace `com.sec.android`. Adapters importing nothing outside (AdMob, through Google Play
 services) are not listed.
 
-    python derive.py adlibr-SDK-android.git adlib.android_media_app.git > adapters.csv"""
+    python derive_adlibr.py adlibr-SDK-android.git adlib.android_media_app.git > adapters.csv"""
 
 import csv
 import re
