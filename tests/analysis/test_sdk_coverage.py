@@ -20,7 +20,7 @@ def coverage():
 
 def test_every_source_is_measured(coverage):
     assert set(coverage) == {"exodus", "libchecker", "libradar", "libscout", "whotracksme", "androlibzoo", "admob-mediation",
-                             "adguard-trackers (held out)"}
+                             "adlibr-mediation", "adguard-trackers (held out)"}
 
 
 @pytest.mark.parametrize("source", ["exodus", "whotracksme", "adguard-trackers (held out)"])
@@ -36,7 +36,7 @@ def test_package_prefixes_goal_met(coverage, source, region):
     assert coverage[source].packages[region].recall >= GOAL_PACKAGES
 
 
-@pytest.mark.parametrize(("source", "region", "floor"), [("libchecker", "CN", 0.865), ("exodus", "other", 0.88)])
+@pytest.mark.parametrize(("source", "region", "floor"), [("libchecker", "CN", 0.865), ("exodus", "other", 0.89)])
 def test_package_prefixes_below_goal_do_not_regress(coverage, source, region, floor):
     """Below the 0.9 goal today (docs/sdk.md says why); held at the measured level so it cannot slip."""
     assert coverage[source].packages[region].recall >= floor

@@ -159,6 +159,28 @@ def test_mediation_adapters_reader_and_its_malformed_file(tmp_path):
     assert str(f) in str(err.value) and "line 3" in str(err.value)
 
 
+def test_the_adlibr_snapshot_names_network_sdks_not_platform_namespaces():
+    """The vendored adlibr adapters give each network its SDK's own packages: Samsung AdHub is
+    `com.sec.android.ad`, never Samsung's platform namespace `com.sec.android` (derive_adlibr.py's longest shared
+    package), and the shipped database attributes the networks' classes to advertising entries."""
+    from pathlib import Path
+
+    from analysis.sdk.builder.readers import read_mediation_adapters
+    from analysis.sdk.db import load_db
+
+    directory = Path(__file__).parents[2] / "analysis/sdk/sources/adlibr-mediation"
+    entries = {e["name"]: e for e in read_mediation_adapters(directory, ["adapters.csv"])}
+    assert len(entries) >= 15 and entries["AdHub"]["packages"] == ["com.sec.android.ad"]
+    assert all(p.count(".") >= 1 and p not in ("com.sec.android", "com.google", "com.android")
+               for e in entries.values() for p in e["packages"])
+    db = load_db()
+    for cls in ("com.fsn.cauly.CaulyAdView", "mediba.ad.sdk.android.openx.MasAdView", "kr.co.uplusad.dmpcontrol.LGUDMPAdView",
+                "com.sec.android.ad.AdHubView"):
+        assert db.by_class(cls).category == "advertising", cls
+    assert db.by_class("com.sec.android.app.camera.Camera") is None or db.by_class(
+        "com.sec.android.app.camera.Camera").category != "advertising"
+
+
 def test_brands_travel_in_lab_files_and_the_compiled_form(tmp_path):
     from analysis.sdk.db import read_db_file
     from analysis.sdk.entry import parse_entry
