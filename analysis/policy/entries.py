@@ -108,6 +108,8 @@ _ENUM_SPLIT = re.compile(r"[、，,/／]|以及|(?<=[\u4e00-\u9fffA-Za-z])(?<!�
 def names_in_cell(raw: str) -> list[str]:
     """The names a table cell or a block value gives: one, or an enumeration ("微博、微信及QQ分享",
     "微信/QQ/微博分享"), or the members a kind names in its bracket ("消息推送SDK（集成了华为、小米的SDK）")."""
+    # "高德（高德软件有限公司）", "Firebase(谷歌信息技术（中国）有限公司": the provider in brackets after the name
+    raw = _PROVIDER_IN_BRACKETS.sub("", raw) if re.match(r"\s*[^（(\s]", raw) else raw
     outside = re.sub(r"[（(][^）)]*[）)]", "", raw)
     members = re.search(r"[（(]([^）)]*[、，,][^）)]*)[）)]", raw)
     if members and clean_name(outside) is None:
@@ -120,6 +122,9 @@ def names_in_cell(raw: str) -> list[str]:
     return [name] if name else []
 
 
+_BRACKETED = r"(?:[^（()）]|[（(][^（()）]*[）)])"  # a bracket's content, one nested bracket allowed
+_PROVIDER_IN_BRACKETS = re.compile(
+    rf"\s*[（(]{_BRACKETED}*?(?:有限|公司|集团|Inc\b|Ltd\b|LLC\b|Pte\b){_BRACKETED}*(?:[）)]|$)\s*$")
 _URLISH = re.compile(r"https?:|www\.|\.(?:com|cn|html?)\b", re.I)
 _KIND_SUFFIX = re.compile(r"(分享|登录|登陆|支付|推送|统计|Push|PUSH|push)$")
 

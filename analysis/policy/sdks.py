@@ -8,6 +8,7 @@ matched to the SDK database (analysis.sdk) by name, Chinese name and company (`m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from analysis.policy.categories import categories_in
 from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_phrase, names_in_cell
@@ -17,6 +18,7 @@ from analysis.policy.lists import (
     from_named_items,
     from_partner_enumerations,
 )
+from analysis.policy.records import from_records
 from analysis.policy.text import CELL_SEP
 
 MAX_ENTRIES = 500
@@ -113,6 +115,7 @@ def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
             continue
         used.add(i)
         for row in _joined_rows(cells, ncols):
+            row = _spanned(row, roles, ncols)
             values = {role: row[idx] for idx, role in roles.items() if idx < len(row) and row[idx]}
             found = names_in_cell(values.get("name", ""))
             if not values.get("name") and values.get("company"):
@@ -122,6 +125,21 @@ def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
                                         data=values.get("data"), link=values.get("link"), source="table",
                                         excerpt=line[:300]))
     return entries, used
+
+
+def _spanned(row: list[str], roles: dict[int, str], ncols: int) -> list[str]:
+    """A row whose leading cells were spanned from the row above (HTML rowspan: "支付结算 | 目的 | 微信支付
+    | 设备信息 | 链接" then "支付宝 | 设备信息 | 链接") comes out of the converter with its cells moved
+    left and blanks padded before its last one. When read so its name column is blank, its cells
+    are read from the right instead: only a row that otherwise gives nothing is re-read."""
+    name_idx = next((i for i, r in roles.items() if r == "name"), None)
+    filled = [c for c in row[:-1] if c]
+    if name_idx is None or name_idx == 0 or (name_idx < len(row) and row[name_idx]) or not filled or not row[-1]:
+        return row
+    k = len(filled)
+    if row[:k] != filled or ncols - 1 - k > name_idx:
+        return row  # not a left-packed row, or even read from the right it has no name
+    return [""] * (ncols - 1 - k) + filled + [row[-1]]
 
 
 _LINK_THEN_CELL = re.compile(r"^(.*https?://\S+)\s+(?!https?://)(\S.*)$")
@@ -348,21 +366,42 @@ def from_link_lines(lines: list[str], skip: set[int]) -> list[SdkEntry]:
     return entries
 
 
-def extract_entries(text: str, lang: str) -> list[SdkEntry]:
-    """Every SDK entry of a policy text (as `policy_text` produced it), duplicates merged by name."""
-    lines = text.splitlines()
+_WRAPPED_SDK = re.compile(r"^\s*SDKs?(?![A-Za-z])(?![^，,。；;\s]{0,8}[：:])", re.I)  # not a key ("SDK用途：")
+
+
+def joined_wrapped_lines(lines: list[str]) -> list[str]:
+    """Lines with a name's "SDK" wrapped onto the next line put back ("…华为/OPPO/VIVO Push" then
+    "SDK需要读取…"): a line that opens with the word SDK continues the line before it, unless that
+    one ended a sentence or a cell. Only after a Latin word ("Push"): a Chinese heading line
+    ("第三方 SDK 使用情况") is not a name cut in two."""
+    out: list[str] = []
+    for line in lines:
+        if out and _WRAPPED_SDK.match(line) and re.search(r"[A-Za-z0-9+]$", out[-1].rstrip()):
+            out[-1] = out[-1].rstrip() + " " + line.lstrip()
+        else:
+            out.append(line)
+    return out
+
+
+def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = None) -> list[SdkEntry]:
+    """Every SDK entry of a policy text (as `policy_text` produced it), duplicates merged by name.
+    `known` says whether the SDK database knows a name: the evidence the record reader
+    (`records.py`) accepts names on."""
+    lines = joined_wrapped_lines(text.splitlines())
     table, used = from_tables(lines)
     block, used_b = from_blocks(lines, used)
     done = used | used_b
     loose = (from_text(lines, done, lang) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
              + from_named_items(lines, done) + (from_partner_enumerations(lines, done) if lang != "en" else [])
-             + (from_anaphoric_enumerations(lines, done) if lang != "en" else []))
+             + (from_anaphoric_enumerations(lines, done) if lang != "en" else [])
+             + (from_records(lines, done, known) if lang != "en" else []))
     # a Latin word after a verb is kept only if the database knows it (reader.py): it must not take
     # the place of the same name found by structure
     loose = [e for e in loose if e.source != "verb-latin"] + [e for e in loose if e.source == "verb-latin"]
     merged: dict[str, SdkEntry] = {}
     for entry in table + block + loose:
-        key = re.sub(r"[\s\-_·\.]", "", entry.name).lower().replace("登陆", "登录")  # a frequent misspelling
+        # 登陆 is a frequent misspelling; "腾讯的Bugly" is "腾讯Bugly"
+        key = re.sub(r"[\s\-_·\.的]", "", entry.name).lower().replace("登陆", "登录")
         if key not in merged:
             merged[key] = entry
         if len(merged) >= MAX_ENTRIES:
