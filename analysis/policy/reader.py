@@ -16,6 +16,8 @@ from analysis.policy.match import dictionary_names, known_as_sdk, known_name, ma
 from analysis.policy.sdks import extract_entries
 from analysis.policy.text import MAX_INPUT_BYTES, policy_text
 
+MAX_LOOKUPS = 80  # distinct candidate names looked up in the SDK database per policy (~10-17 ms each)
+
 
 @dataclass(frozen=True)
 class DeclaredSdk:
@@ -71,6 +73,8 @@ def read_policy(data: bytes | str, *, html: bool | None = None, db=None) -> Poli
 
     def known(name: str) -> bool:
         if name not in known_cache:
+            if len(known_cache) >= MAX_LOOKUPS:
+                return False  # a hostile page of endless list items: no more evidence is sought
             known_cache[name] = known_as_sdk(name, db) is not None
         return known_cache[name]
 

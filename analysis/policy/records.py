@@ -212,3 +212,56 @@ def from_records(lines: list[str], skip: set[int], known: Callable[[str], bool] 
             if is_list or (known(name) and _THIRD_PARTY.search(c.item.text)):
                 entries.append(SdkEntry(name=name, source="record", excerpt=c.item.text[:200]))
     return entries
+
+
+# "key：value" lines whose keys repeat with a period ("名称：… / 用途：… / 链接：…" three times): the
+# record starts at the key that opens each period, whatever the keys are called.
+_KEY_VALUE = re.compile(r"^\s*(?:[-*•·]\s*)?(?P<key>[^：:\s|][^：:|，,。；;]{0,11}?)\s*[：:]\s*(?P<value>.*)$")
+MAX_GAP = 2  # lines without a key allowed inside a run of key lines (a wrapped value, a link)
+
+
+def _key_runs(lines: list[str], skip: set[int]) -> list[list[tuple[int, str, str]]]:
+    runs: list[list[tuple[int, str, str]]] = []
+    run: list[tuple[int, str, str]] = []
+    gap = 0
+    for i, line in enumerate(lines[:MAX_GROUPS_LINES]):
+        m = _KEY_VALUE.match(line) if i not in skip else None
+        if m and m.group("value").strip() and not re.match(r"https?$", m.group("key"), re.I):
+            run.append((i, re.sub(r"\s+", "", m.group("key")), m.group("value").strip()))
+            gap = 0
+            continue
+        gap += 1
+        if gap > MAX_GAP and run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    return runs
+
+
+def from_key_periods(lines: list[str], skip: set[int], known: Callable[[str], bool] | None) -> list[SdkEntry]:
+    """Records of repeating "key：value" lines whose keys no reader knows beforehand: the key that
+    opens each period names the record when its values are names (most of them known to the
+    database, or the records carry a provider/link key), else the short line right before each
+    period (its heading) does."""
+    if known is None:
+        return []
+    entries: list[SdkEntry] = []
+    for run in _key_runs(lines, skip):
+        keys = [k for _, k, _ in run]
+        first = keys[0]
+        starts = [j for j, k in enumerate(keys) if k == first]
+        if len(starts) < 2 or len(set(keys)) < 2:
+            continue  # no period: one block, or a list of one key
+        values = [run[j][2] for j in starts]
+        headings = [lines[run[j][0] - 1].strip() if run[j][0] > 0 else "" for j in starts]
+        third_party = any(_THIRD_PARTY.search(k) or re.search(r"链接|隐私|公司|主体", k) for k in set(keys))
+        for candidates in (values, headings):
+            names = [n for v in candidates for n in (names_in_cell(v) if len(v) <= 40 else [])
+                     if _name_like(n, known)]
+            n_known = sum(1 for n in set(names) if known(n))
+            if len(names) >= 2 and len(names) * 2 >= len(starts) and \
+                    (n_known * 2 >= len(set(names)) or (third_party and n_known >= 1)):
+                entries.extend(SdkEntry(name=n, source="record", excerpt=f"{first}：{n}") for n in names)
+                break
+    return entries

@@ -18,7 +18,7 @@ from analysis.policy.lists import (
     from_named_items,
     from_partner_enumerations,
 )
-from analysis.policy.records import from_records
+from analysis.policy.records import from_key_periods, from_records
 from analysis.policy.text import CELL_SEP
 
 MAX_ENTRIES = 500
@@ -290,6 +290,8 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
             raw = raw[:-1] if raw.endswith("的") else raw  # "高德的SDK": 高德
             cut = _SPLIT_ZH.match(raw)
             raw = raw[cut.end():] if cut else raw
+            if re.search(r"(?:简称|下称|统称)$", raw):
+                continue  # "软件服务工具包（简称SDK）" defines the word SDK, it names none
             if len(raw) <= (20 if re.match(r"[A-Za-z]{3}", raw) else 16):  # "TalkingData应用统计分析SDK"
                 add(clean_name(raw), line, m.start())
         for m in _ENUM_BEFORE.finditer(line):
@@ -394,7 +396,7 @@ def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = 
     loose = (from_text(lines, done, lang) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
              + from_named_items(lines, done) + (from_partner_enumerations(lines, done) if lang != "en" else [])
              + (from_anaphoric_enumerations(lines, done) if lang != "en" else [])
-             + (from_records(lines, done, known) if lang != "en" else []))
+             + (from_records(lines, done, known) + from_key_periods(lines, done, known) if lang != "en" else []))
     # a Latin word after a verb is kept only if the database knows it (reader.py): it must not take
     # the place of the same name found by structure
     loose = [e for e in loose if e.source != "verb-latin"] + [e for e in loose if e.source == "verb-latin"]
