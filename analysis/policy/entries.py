@@ -18,7 +18,7 @@ class SdkEntry:
     purpose: str | None = None
     data: str | None = None
     link: str | None = None
-    source: str = "text"  # table | block | text | list | dictionary
+    source: str = "text"  # table | block | text | list | record | dictionary
     excerpt: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 

@@ -26,7 +26,7 @@ class DeclaredSdk:
     company: str | None  # the provider the policy names, else the database's
     purpose: str | None
     categories: list[str]
-    source: str = "text"  # table | block | list | text | dictionary
+    source: str = "text"  # table | block | list | text | record | dictionary
     excerpt: str = ""
 
 

@@ -210,7 +210,8 @@ def from_records(lines: list[str], skip: set[int], known: Callable[[str], bool] 
         is_list = len(with_names) >= 2 and n_known >= 2 and n_known * 2 >= len(distinct)
         for name, c in distinct.items():
             if is_list or (known(name) and _THIRD_PARTY.search(c.item.text)):
-                entries.append(SdkEntry(name=name, source="record", excerpt=c.item.text[:200]))
+                # the record's text says what it collects: the SDK's declared categories
+                entries.append(SdkEntry(name=name, source="record", data=c.item.text[:500], excerpt=c.item.text[:200]))
     return entries
 
 

@@ -406,6 +406,8 @@ def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = 
         key = re.sub(r"[\s\-_·\.的]", "", entry.name).lower().replace("登陆", "登录")
         if key not in merged:
             merged[key] = entry
+        elif merged[key].data is None and entry.data:
+            merged[key].data = entry.data  # the same SDK's record says what it collects
         if len(merged) >= MAX_ENTRIES:
             break
     return list(merged.values())

@@ -29,6 +29,8 @@ def test_quoted_names_of_numbered_records_not_their_providers():
     got = names(text)
     assert {"友盟", "极光推送", "青禾风控"} <= got
     assert not any("锐讯" in n or "和讯" in n for n in got)  # a provider beside its SDK is no second entry
+    umeng = next(s for s in read_policy(text).sdks if s.name == "友盟")
+    assert "device_id" in umeng.categories  # what its record says it collects (IMEI)
 
 
 def test_subjects_of_the_collecting_verb_in_a_list_the_database_recognises():
