@@ -25,7 +25,7 @@ class SdkEntry:
 
 _LEAD = re.compile(r"^(?:[\s\d\.、\)）(（\-*•·①-⑳#]|[一二三四五六七八九十]+[、\.．])+")
 GENERIC = frozenset(
-    "第三方 三方 相关 该 此 上述 以下 下列 这些 那些 部分 其他 其它 本 各 合作方 合作伙伴 各类 各种 所 任何 特定 此类 我们 您 其 某些 "
+    "第三方 三方 相关 该 此 上述 以上 以下 下列 这些 那些 部分 其他 其它 本 各 合作方 合作伙伴 各类 各种 所 任何 特定 此类 我们 您 其 某些 "
     "部分第三方 第三方合作方 前述 对应 同类 一些 所述 相应 必要 移动 应用 本应用 主要 常用 全部 the a an this that these those third-party "
     "third party any some our other such each their 商家 第三方商家 商户 物流 物流公司 快递 配送公司 银行 金融机构 运营商 电信运营商".split()
 )

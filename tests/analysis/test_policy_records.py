@@ -146,3 +146,26 @@ def test_flattened_text_keeps_the_rowspan_rows_right_aligned():
             "开机启动 | 广播\n状态 | 身份\n")
     rows = policy_text(text).text.splitlines()
     assert " |  | 开机启动 | 广播" in rows
+
+
+def test_names_closed_by_deng_before_the_word_sdk():
+    got = names("读取系统底层日志：Bugly、青禾统计等第三方SDK为了方便我们抓取代码中的错误。\n"
+                "收集位置权限：广点通、远帆广告联盟等SDK获取用户的定位信息。\n"
+                "如您发现这等SDK或其他类似的应用程序存在风险时，请联系我们。\n")
+    assert {"Bugly", "青禾统计", "广点通", "远帆广告联盟"} <= got
+    assert not any("发现" in n for n in got)  # 这等/该等 is "such", not the end of a list
+
+
+def test_a_description_before_de_and_a_name_the_database_knows():
+    got = names("我们接入了基于地图服务的百度地图SDK，会申请您的位置信息；基于消息推送的个推SDK，会申请您的设备信息。\n"
+                "（9）基于批量打包生成不同渠道号的apk包的SDK接入\n")
+    assert {"百度地图", "个推"} <= got
+    assert "apk包" not in got  # what follows 的 is a name only on the database's evidence
+
+
+def test_names_in_brackets_after_a_word_for_third_parties():
+    got = names("我们的广告SDK服务由第三方合作伙伴【如青禾广告、远帆联盟、明溪传媒】提供。\n"
+                "您可以选择与我们合作的第三方支付机构（如青禾支付、远帆钱包等支付通道）所提供的支付服务。\n"
+                "我们需要向提供钱包功能的第三方服务商【武汉青禾科技有限公司】获取您的用户标识。\n")
+    assert {"青禾广告", "远帆联盟", "明溪传媒", "青禾支付", "远帆钱包"} <= got
+    assert not any("武汉" in n for n in got)  # one registered name in 【】 is a remark, not a list
