@@ -25,6 +25,7 @@ from analysis.policy.categories import categories_in
 from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_phrase, names_in_cell
 
 MAX_CONTINUATION = 6  # lines a record's text may run over after its item line
+MAX_SIBLING_GAP = 40  # lines between two siblings of one list (nested items and wrapped text between)
 MAX_GROUPS_LINES = 20_000  # lines scanned for records (hostile huge pages: the text is capped before)
 
 # An item mark: "1、", "1）、", "2.", "1.2.3", "（1）", "①", "•", "a、". Not "1.5第三方…" (a section number
@@ -83,7 +84,7 @@ def item_groups(lines: list[str], skip: set[int]) -> list[list[Item]]:
         if mark:
             kind, number, end = mark
             run = open_groups.get(kind)
-            if run and _next_sibling(run[-1].number, number) and i - run[-1].line <= 40:
+            if run and _next_sibling(run[-1].number, number) and i - run[-1].line <= MAX_SIBLING_GAP:
                 current = Item(i, kind, number, line[end:].strip())
                 run.append(current)
                 since = 0
