@@ -18,14 +18,14 @@ class SdkEntry:
     purpose: str | None = None
     data: str | None = None
     link: str | None = None
-    source: str = "text"  # table | block | text | list | dictionary
+    source: str = "text"  # table | block | text | list | record | dictionary
     excerpt: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
 
 _LEAD = re.compile(r"^(?:[\s\d\.、\)）(（\-*•·①-⑳#]|[一二三四五六七八九十]+[、\.．])+")
 GENERIC = frozenset(
-    "第三方 三方 相关 该 此 上述 以下 下列 这些 那些 部分 其他 其它 本 各 合作方 合作伙伴 各类 各种 所 任何 特定 此类 我们 您 其 某些 "
+    "第三方 三方 相关 该 此 上述 以上 以下 下列 这些 那些 部分 其他 其它 本 各 合作方 合作伙伴 各类 各种 所 任何 特定 此类 我们 您 其 某些 "
     "部分第三方 第三方合作方 前述 对应 同类 一些 所述 相应 必要 移动 应用 本应用 主要 常用 全部 the a an this that these those third-party "
     "third party any some our other such each their 商家 第三方商家 商户 物流 物流公司 快递 配送公司 银行 金融机构 运营商 电信运营商".split()
 )
@@ -108,6 +108,8 @@ _ENUM_SPLIT = re.compile(r"[、，,/／]|以及|(?<=[\u4e00-\u9fffA-Za-z])(?<!�
 def names_in_cell(raw: str) -> list[str]:
     """The names a table cell or a block value gives: one, or an enumeration ("微博、微信及QQ分享",
     "微信/QQ/微博分享"), or the members a kind names in its bracket ("消息推送SDK（集成了华为、小米的SDK）")."""
+    # "高德（高德软件有限公司）", "Firebase(谷歌信息技术（中国）有限公司": the provider in brackets after the name
+    raw = _PROVIDER_IN_BRACKETS.sub("", raw) if re.match(r"\s*[^（(\s]", raw) else raw
     outside = re.sub(r"[（(][^）)]*[）)]", "", raw)
     members = re.search(r"[（(]([^）)]*[、，,][^）)]*)[）)]", raw)
     if members and clean_name(outside) is None:
@@ -120,6 +122,9 @@ def names_in_cell(raw: str) -> list[str]:
     return [name] if name else []
 
 
+_BRACKETED = r"(?:[^（()）]|[（(][^（()）]*[）)])"  # a bracket's content, one nested bracket allowed
+_PROVIDER_IN_BRACKETS = re.compile(
+    rf"\s*[（(]{_BRACKETED}*?(?:有限|公司|集团|Inc\b|Ltd\b|LLC\b|Pte\b){_BRACKETED}*(?:[）)]|$)\s*$")
 _URLISH = re.compile(r"https?:|www\.|\.(?:com|cn|html?)\b", re.I)
 _KIND_SUFFIX = re.compile(r"(分享|登录|登陆|支付|推送|统计|Push|PUSH|push)$")
 

@@ -210,6 +210,64 @@ def match_entry(name: str, company: str | None, purpose: str | None, db) -> Matc
     return NO_MATCH
 
 
+def same_name_spellings(name: str) -> set[str]:
+    """How the database may spell a policy's name, the name's own words kept: "华为推送", "华为 Push"
+    and "Huawei Push" share "huaweipush" (two spellings of one SDK, not two SDKs); the company word
+    is translated, never dropped ("华为推送" and "小米推送" share nothing)."""
+    return _spellings(norm(name), drop_company=False)
+
+
+def _spellings(key: str, drop_company: bool = True) -> set[str]:
+    """A normalised name as the database may spell it: Chinese type words in English ("华为推送" ->
+    "华为push"), a Chinese company word in English ("华为push" -> "huaweipush"), or without it
+    ("腾讯bugly" -> "bugly") unless `drop_company` is False."""
+    out = {key, _TYPE_EN.sub(lambda m: _TYPE_ZH_EN[m.group(0)], key)}
+    for k in list(out):
+        for english, chinese in COMPANY_ALIASES.items():
+            for zh in chinese:
+                if k.startswith(zh) and len(k) > len(zh) + 1:
+                    out.add(norm(english.split(" (")[0]) + k[len(zh):])
+                    if drop_company:
+                        out.add(k[len(zh):])
+    return out
+
+
+@lru_cache(maxsize=4)
+def _bigrams(db) -> frozenset[str]:
+    """Every two characters in a row of every alias and company name (normalised)."""
+    return frozenset(a[i:i + 2] for r in _index(db) for a in r.aliases | r.companies for i in range(len(a) - 1))
+
+
+def known_as_sdk(name: str, db) -> str | None:
+    """The database SDK (id) that `name` names, on strict evidence: the name (or its English
+    spelling) is one of the entry's aliases or company names, holds one that makes up at least half
+    of it ("网易七鱼客服"), or is a whole word of one ("Bugly" in "Tencent Bugly"); not "账号登录功能",
+    which merely holds a short word some entry is called by. The record reader (`records.py`)
+    accepts the unknown members of a list on this evidence, so it must be stricter than the
+    containment `match_entry` allows for naming a row already trusted."""
+    key = norm(name)
+    if len(key) < 2 or not any(k[i:i + 2] in _bigrams(db) for k in _spellings(key) for i in range(len(k) - 1)):
+        return None  # no two characters in a row that any alias has: known to no entry (a cheap test first)
+    m = match_entry(name, None, None, db)
+    if m.sdk is None:
+        return None
+    row = next((r for r in _index(db) if r.id == m.sdk), None)
+    if row is None:
+        return None
+    names = row.aliases | row.companies
+    spelled = dict(row.spelled)
+    for k in _spellings(key):
+        if k in names:
+            return m.sdk
+        if any(a in k and len(a) * 2 >= len(k) and (not a.isascii() or _latin_within(a, name) or a == k) for a in names):
+            return m.sdk
+        if k.isascii() and len(k) >= 4 and any(_latin_within(k, spelled.get(a, a)) for a in row.aliases):
+            return m.sdk
+        if not k.isascii() and any(a.startswith(k) and len(k) * 2 >= len(a) for a in names):
+            return m.sdk  # "微信" is the start of "微信开放"
+    return None
+
+
 _MAKER = re.compile(r"\b(?:from|by|of)\s+$", re.I)
 
 

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from analysis.errors import AnalysisInputError
 from analysis.policy.categories import categories_in, clauses, find_labels, language
-from analysis.policy.match import dictionary_names, known_name, match_entry
+from analysis.policy.match import dictionary_names, known_as_sdk, known_name, match_entry, same_name_spellings
 from analysis.policy.sdks import extract_entries
 from analysis.policy.text import MAX_INPUT_BYTES, policy_text
+
+MAX_LOOKUPS = 80  # distinct candidate names looked up in the SDK database per policy (~10-17 ms each)
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class DeclaredSdk:
     company: str | None  # the provider the policy names, else the database's
     purpose: str | None
     categories: list[str]
-    source: str = "text"  # table | block | list | text | dictionary
+    source: str = "text"  # table | block | list | text | record | dictionary
     excerpt: str = ""
 
 
@@ -66,8 +68,22 @@ def read_policy(data: bytes | str, *, html: bool | None = None, db=None) -> Poli
     purposes = sorted(find_labels(text, "purposes", cl))
     sdks: list[DeclaredSdk] = []
     seen_ids: set[str] = set()
-    for entry in extract_entries(text, lang):
+    known_cache: dict[str, bool] = {}
+    seen_spellings: set[str] = set()
+
+    def known(name: str) -> bool:
+        if name not in known_cache:
+            if len(known_cache) >= MAX_LOOKUPS:
+                return False  # a hostile page of endless list items: no more evidence is sought
+            known_cache[name] = known_as_sdk(name, db) is not None
+        return known_cache[name]
+
+    for entry in extract_entries(text, lang, known):
         m = match_entry(entry.name, entry.company, entry.purpose, db)
+        spellings = same_name_spellings(entry.name)
+        if entry.source == "record" and spellings & seen_spellings:
+            continue  # "华为 Push" from a record, "华为推送" from the text: one SDK, written twice
+        seen_spellings |= spellings
         if entry.source == "verb-latin" and (not known_name(entry.name, db) or categories_in(entry.name)):
             continue  # a Latin word after "使用" ("HTTPS", "OAID") that is not a database SDK's name
         cats = categories_in(entry.data or "") or (categories_in(entry.excerpt) if entry.source == "text" else [])

@@ -8,6 +8,7 @@ matched to the SDK database (analysis.sdk) by name, Chinese name and company (`m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from analysis.policy.categories import categories_in
 from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_phrase, names_in_cell
@@ -17,6 +18,7 @@ from analysis.policy.lists import (
     from_named_items,
     from_partner_enumerations,
 )
+from analysis.policy.records import from_key_periods, from_records
 from analysis.policy.text import CELL_SEP
 
 MAX_ENTRIES = 500
@@ -113,6 +115,7 @@ def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
             continue
         used.add(i)
         for row in _joined_rows(cells, ncols):
+            row = _spanned(row, roles, ncols)
             values = {role: row[idx] for idx, role in roles.items() if idx < len(row) and row[idx]}
             found = names_in_cell(values.get("name", ""))
             if not values.get("name") and values.get("company"):
@@ -122,6 +125,21 @@ def from_tables(lines: list[str]) -> tuple[list[SdkEntry], set[int]]:
                                         data=values.get("data"), link=values.get("link"), source="table",
                                         excerpt=line[:300]))
     return entries, used
+
+
+def _spanned(row: list[str], roles: dict[int, str], ncols: int) -> list[str]:
+    """A row whose leading cells were spanned from the row above (HTML rowspan: "支付结算 | 目的 | 微信支付
+    | 设备信息 | 链接" then "支付宝 | 设备信息 | 链接") comes out of the converter with its cells moved
+    left and blanks padded before its last one. When read so its name column is blank, its cells
+    are read from the right instead: only a row that otherwise gives nothing is re-read."""
+    name_idx = next((i for i, r in roles.items() if r == "name"), None)
+    filled = [c for c in row[:-1] if c]
+    if name_idx is None or name_idx == 0 or (name_idx < len(row) and row[name_idx]) or not filled or not row[-1]:
+        return row
+    k = len(filled)
+    if row[:k] != filled or ncols - 1 - k > name_idx:
+        return row  # not a left-packed row, or even read from the right it has no name
+    return [""] * (ncols - 1 - k) + filled + [row[-1]]
 
 
 _LINK_THEN_CELL = re.compile(r"^(.*https?://\S+)\s+(?!https?://)(\S.*)$")
@@ -233,10 +251,14 @@ def _split_keys(line: str) -> list[tuple[str, str]]:
 
 
 _ENUM_BEFORE = re.compile(r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}[、/]){1,12}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?)\s*的?\s*SDK", re.I)
-_VERB_CUT = re.compile(r".*(?:接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|：|:|“|\")")
+# "Bugly、友盟等第三方SDK需要…", "广点通、穿山甲广告联盟等SDK获取…": names closed by 等 before the word SDK
+_ENUM_DENG_SDK = re.compile(r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?[、/]){0,12}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?)\s*(?<![该这此彼])等\s*(?:第三方|三方)?\s*SDK", re.I)
+_SENTENCE_CUT = re.compile(r".*[：:，,；;。（(【\[]")
+_VERB_CUT = re.compile(r".*(?:参照|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|：|:|“|\")")
 
 
-def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
+def from_text(lines: list[str], skip: set[int], lang: str,
+              known: Callable[[str], bool] | None = None) -> list[SdkEntry]:
     """Names written as "XX SDK" in running text and list items, enumerations before
     ("优量汇、穿山甲的SDK") and after ("PUSH SDK(华为、小米)", "SDK包括：微信登录、QQ登录") the word."""
     entries: list[SdkEntry] = []
@@ -261,7 +283,7 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
                     if name:
                         add_as(name, "verb-latin", line, m.start())
         line = _URL.sub(lambda u: " " * len(u.group(0)), line)  # "…/legal/feishu-sdk" is an address, not a name
-        if "sdk" not in line.lower() and "提供商" not in line and "服务商" not in line:
+        if "sdk" not in line.lower() and "提供商" not in line and "服务商" not in line and not _PROVIDER_BRACKET.search(line):
             continue
         if lang == "en":
             for m in _EN_NAME.finditer(line):
@@ -272,6 +294,11 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
             raw = raw[:-1] if raw.endswith("的") else raw  # "高德的SDK": 高德
             cut = _SPLIT_ZH.match(raw)
             raw = raw[cut.end():] if cut else raw
+            modified = re.match(r".*的\s*(?=\S{2})", raw)
+            if modified and known is not None and known(raw[modified.end():]):
+                raw = raw[modified.end():]  # "基于地图服务的百度地图SDK": a description, then a name the database knows
+            if re.search(r"(?:简称|下称|统称)$", raw):
+                continue  # "软件服务工具包（简称SDK）" defines the word SDK, it names none
             if len(raw) <= (20 if re.match(r"[A-Za-z]{3}", raw) else 16):  # "TalkingData应用统计分析SDK"
                 add(clean_name(raw), line, m.start())
         for m in _ENUM_BEFORE.finditer(line):
@@ -280,6 +307,15 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
             raw = raw[cut.end():] if cut else raw
             if is_phrase(re.split(r"[、/]", raw)[-1]):
                 continue  # "…、网关取号报错日志等用于改善SDK性能": the word SDK is not this list's
+            for name in enumerated(raw):
+                add(name, line, m.start())
+        for m in _ENUM_DENG_SDK.finditer(line):
+            raw = m.group(1)
+            cut = _VERB_CUT.match(raw) or _SENTENCE_CUT.match(raw)
+            raw = raw[cut.end():] if cut else raw
+            items = re.split(r"[、/]", raw)
+            if any(is_phrase(it) or categories_in(it) for it in items):
+                continue  # "设备信息、位置等SDK…": data, not names
             for name in enumerated(raw):
                 add(name, line, m.start())
         for m in _AFTER_SDK.finditer(line):
@@ -294,6 +330,8 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
                 add(name, line, m.start())
         for m in _PROVIDER_BRACKET.finditer(line):  # "终端设备制造商（华为、小米、OPPO、VIVO）"
             items = [it.strip().removesuffix("等") for it in m.group(1).split("、")]
+            if len(items) < 2 and (not re.search(r"商[（(]", m.group(0)) or re.search(r"[【\[]", m.group(0))):
+                continue  # one name alone only after a maker or vendor in round brackets ("制造商（华为）")
             if all(len(it) <= 12 and "/" not in it and not is_phrase(it) and not categories_in(it) for it in items):
                 for it in items:
                     add(clean_name(it), line, m.start())  # not "（为分析交易数据所必须的设备ID）"
@@ -310,7 +348,8 @@ def from_text(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
 
 _SDK_QUOTED = re.compile(r"(?:SDKs?\s*|(?<=[”\"」』])\s*[、和及]\s*)[“\"「『]([^”\"」』]{1,30})[”\"」』]", re.I)
 # "定位服务提供商（高德地图）": a kind of provider, then its name in brackets
-_PROVIDER_BRACKET = re.compile(r"(?:服务提供商|服务商|提供商|供应商|制造商|厂商)\s*[（(]([^（）()，,。；]{2,60})[）)]")
+_PROVIDER_BRACKET = re.compile(r"(?:服务提供商|服务商|提供商|供应商|制造商|厂商|合作伙伴|合作方|第三方|机构)\s*[（(【\[]\s*"
+                               r"(?:如|例如|比如|包括|包含)?\s*([^（）()【】\[\]，,。；]{2,60}?)(?:等[^（）()【】\[\]，,。；]{0,8})?[）)】\]]")
 _URL = re.compile(r"https?://\S+|www\.\S+|(?<![\w.])\.{1,2}/\S+")
 _SIBLING_AFTER = re.compile(r"SDKs?\s*、\s*([A-Za-z0-9\u4e00-\u9fff+·\-\. ]{2,24})", re.I)
 _SIBLING_TAIL = re.compile(r"(?:可能|会|将|也|均|都|等|收集|获取|使用|提供|需要|用于|的|SDK).*$", re.I)
@@ -348,23 +387,46 @@ def from_link_lines(lines: list[str], skip: set[int]) -> list[SdkEntry]:
     return entries
 
 
-def extract_entries(text: str, lang: str) -> list[SdkEntry]:
-    """Every SDK entry of a policy text (as `policy_text` produced it), duplicates merged by name."""
-    lines = text.splitlines()
+_WRAPPED_SDK = re.compile(r"^\s*SDKs?(?![A-Za-z])(?![^，,。；;\s]{0,8}[：:])", re.I)  # not a key ("SDK用途：")
+
+
+def joined_wrapped_lines(lines: list[str]) -> list[str]:
+    """Lines with a name's "SDK" wrapped onto the next line put back ("…华为/OPPO/VIVO Push" then
+    "SDK需要读取…"): a line that opens with the word SDK continues the line before it, unless that
+    one ended a sentence or a cell. Only after a Latin word ("Push"): a Chinese heading line
+    ("第三方 SDK 使用情况") is not a name cut in two."""
+    out: list[str] = []
+    for line in lines:
+        if out and _WRAPPED_SDK.match(line) and re.search(r"[A-Za-z0-9+]$", out[-1].rstrip()):
+            out[-1] = out[-1].rstrip() + " " + line.lstrip()
+        else:
+            out.append(line)
+    return out
+
+
+def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = None) -> list[SdkEntry]:
+    """Every SDK entry of a policy text (as `policy_text` produced it), duplicates merged by name.
+    `known` says whether the SDK database knows a name: the evidence the record reader
+    (`records.py`) accepts names on."""
+    lines = joined_wrapped_lines(text.splitlines())
     table, used = from_tables(lines)
     block, used_b = from_blocks(lines, used)
     done = used | used_b
-    loose = (from_text(lines, done, lang) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
+    loose = (from_text(lines, done, lang, known) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
              + from_named_items(lines, done) + (from_partner_enumerations(lines, done) if lang != "en" else [])
-             + (from_anaphoric_enumerations(lines, done) if lang != "en" else []))
+             + (from_anaphoric_enumerations(lines, done) if lang != "en" else [])
+             + (from_records(lines, done, known) + from_key_periods(lines, done, known) if lang != "en" else []))
     # a Latin word after a verb is kept only if the database knows it (reader.py): it must not take
     # the place of the same name found by structure
     loose = [e for e in loose if e.source != "verb-latin"] + [e for e in loose if e.source == "verb-latin"]
     merged: dict[str, SdkEntry] = {}
     for entry in table + block + loose:
-        key = re.sub(r"[\s\-_·\.]", "", entry.name).lower().replace("登陆", "登录")  # a frequent misspelling
+        # 登陆 is a frequent misspelling; "腾讯的Bugly" is "腾讯Bugly"
+        key = re.sub(r"[\s\-_·\.的]", "", entry.name).lower().replace("登陆", "登录")
         if key not in merged:
             merged[key] = entry
+        elif merged[key].data is None and entry.data:
+            merged[key].data = entry.data  # the same SDK's record says what it collects
         if len(merged) >= MAX_ENTRIES:
             break
     return list(merged.values())

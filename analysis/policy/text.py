@@ -256,6 +256,22 @@ def _line_rows(body: list[str], n: int) -> list[list[str]] | None:
     return rows
 
 
+def _rowspan_rows(body: list[str], n: int) -> list[list[str]] | None:
+    """Rows of a table whose cells spanned several rows in HTML (rowspan): each row is one line,
+    full rows hold `n` cells and the rows under a spanning cell one same smaller number `m` of
+    cells, which are its last `m` columns ("友盟推送SDK | 推送 | 读取存储卡 | 读取文件" then "写入存储卡 |
+    写入文件"). None when the lines do not have that shape (a table whose cells wrap over lines has
+    lines without pipes, or rows ending in an open cell, or short lines of varying width)."""
+    lines = [ln.strip() for ln in body if ln.strip()]
+    if len(lines) < 3 or any("|" not in ln or ln.endswith("|") or ln.startswith("|") for ln in lines):
+        return None
+    widths = [ln.count("|") + 1 for ln in lines]
+    short = {w for w in widths if w != n}
+    if widths[0] != n or len(short) != 1 or min(short) < 2 or min(short) >= n or widths.count(min(short)) < 2:
+        return None
+    return [[""] * (n - w) + [" ".join(c.split()) for c in ln.split("|")] for ln, w in zip(lines, widths, strict=True)]
+
+
 _LINKISH = re.compile(r"https?://|www\.|\.(?:html?|shtml|jsp|php)\b|\)\s*$|>\s*$", re.I)
 _LINK_HEADER = re.compile(r"链接|网址|link|url|隐私政策|隐私权政策|隐私协议", re.I)
 
@@ -305,7 +321,7 @@ def markdown_tables(text: str) -> str:
             end = min(end, k)
         body = "\n".join(lines[i + 1:end])
         out.append(CELL_SEP.join(header))
-        rows = _line_rows(lines[i + 1:end], n)
+        rows = _line_rows(lines[i + 1:end], n) or _rowspan_rows(lines[i + 1:end], n)
         if rows is None:
             rows = _md_cells(body.split("|"), n, bool(_LINK_HEADER.search(header[-1])))
         out.extend(CELL_SEP.join(c.strip() for c in row) for row in rows if any(row))

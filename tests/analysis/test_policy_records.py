@@ -1,0 +1,171 @@
+"""The layout-independent record reader (analysis/policy/records.py) on small real-shaped samples:
+sibling list items, each record's name wherever the record puts it, the SDK database as the
+evidence that a list is an SDK list; tables whose cells spanned rows; one SDK written two ways.
+
+Names the database knows (友盟, 极光推送, Bugly, 华为, OPPO, 小米) carry the evidence; made-up names
+(青禾风控, 远帆推送, 明溪统计) stand for the SDKs a database lacks, so that no word list can pass
+these tests: they are accepted only as members of a list the evidence says is an SDK list."""
+
+from __future__ import annotations
+
+from analysis.policy import read_policy
+from analysis.policy.match import known_as_sdk, same_name_spellings
+from analysis.policy.records import item_groups
+from analysis.policy.sdks import joined_wrapped_lines
+from analysis.policy.text import policy_text
+from analysis.sdk import load_db
+
+
+def names(text: str) -> set[str]:
+    return {s.name for s in read_policy(text).sdks}
+
+
+def test_quoted_names_of_numbered_records_not_their_providers():
+    text = ("为了改进产品，我们需要使用第三方SDK：\n"
+            "        1）、“友盟”：该SDK由“北京锐讯灵通科技有限公司”提供，用于统计崩溃记录。需要收集：设备信息（IMEI）\n"
+            "        ios版本：设备信息（IDFA）\n"
+            "        2）、“极光推送”：该SDK由“深圳市和讯华谷信息技术有限公司”提供，用于推送通知。\n"
+            "        3）、“青禾风控”：由“上海青禾数据有限公司”提供，用于识别风险设备。\n")
+    got = names(text)
+    assert {"友盟", "极光推送", "青禾风控"} <= got
+    assert not any("锐讯" in n or "和讯" in n for n in got)  # a provider beside its SDK is no second entry
+    umeng = next(s for s in read_policy(text).sdks if s.name == "友盟")
+    assert "device_id" in umeng.categories  # what its record says it collects (IMEI)
+
+
+def test_subjects_of_the_collecting_verb_in_a_list_the_database_recognises():
+    text = ("共享给第三方SDK：\n"
+            "7、 当您使用APP发生崩溃时，Bugly会收集您的机型信息，用于定位问题；\n"
+            "8、 当您使用APP时，友盟+SDK需要收集您的设备Mac地址，以提供统计分析服务；\n"
+            "9、 当您使用APP时，青禾风控会收集您的设备信息，以判断是否为真实用户；\n"
+            "10、 当您使用联系客服功能时，远帆客服会收集您的网络状态信息。\n")
+    assert {"Bugly", "青禾风控", "远帆客服"} <= names(text)
+
+
+def test_a_list_whose_names_the_database_does_not_know_is_not_taken_on_structure_alone():
+    text = ("1、完成注册：当您注册时，我们需要收集您的手机号码。\n"
+            "2、企业信息查询：当您查询时，我们需要您填写收件地址。\n"
+            "3、人脉雷达：当您使用该功能时，我们会收集您的通讯录。\n")
+    assert names(text) == set()
+
+
+def test_a_kind_only_head_gives_the_members_the_database_knows():
+    text = ("这些SDK包括：\n"
+            "1）渠道SDK：如您使用华为、OPPO、小米等品牌手机并在其应用商店下载安装本游戏，我们接入的上述手机厂商"
+            "登录、支付SDK需要收集手机唯一标识信息（例如IMEI）。\n"
+            "2）友盟SDK：为了更精确的掌握用户的数据，我们借助友盟平台进行统计分析。\n"
+            "3）Share SDK：为了实现社会化分享，我们会使用Share SDK。\n")
+    got = names(text)
+    assert {"华为", "OPPO", "小米", "友盟", "ShareSDK"} <= got
+    assert "渠道" not in got
+
+
+def test_a_service_head_whose_body_names_the_sdks_is_not_a_name():
+    text = ("1、广告投放服务：我们会使用穿山甲、优量汇的SDK，由它们做出广告投放决策。\n"
+            "2、推送服务：我们会使用极光推送的SDK向您推送消息。\n"
+            "3、统计服务：我们会使用友盟的SDK统计崩溃。\n")
+    got = names(text)
+    assert {"穿山甲", "优量汇"} <= got
+    assert "广告投放服务" not in got and "推送服务" not in got
+
+
+def test_sibling_items_and_their_wrapped_lines():
+    lines = ["以下SDK：", "1、 青禾：说明", "续行", "a、 子项一", "b、 子项二", "2、 远帆：说明", "3、 明溪：说明", "正文。"]
+    groups = item_groups(lines, set())
+    top = next(g for g in groups if g[0].kind.startswith("num"))
+    assert [it.number for it in top] == [(1,), (2,), (3,)]
+    assert "续行" in top[0].text
+    assert any(g[0].kind == "letter" and len(g) == 2 for g in groups)
+
+
+def test_a_markdown_table_with_rowspan_reads_only_the_rows_that_name_an_sdk():
+    text = ("第三方 SDK 使用情况\n"
+            "SDK 名称 | SDK 使用目的 | 信息收集内容 | 备注说明  \n---|---|---|---  \n"
+            "青禾推送SDK | 提供通知栏消息推送 | 读取外置存储卡 | 读取文件  \n"
+            "开机启动 | 接收开机启动广播时需要  \n"
+            "读取手机状态和身份 | 读取手机状态和身份  \n"
+            "远帆统计 SDK | 提供数据统计 | 获取粗略位置 | 获取粗略位置  \n"
+            "写入外部存储卡 | 写入文件  \n"
+            "MMKV | 内容存储 | 检索正在运行的应用 | 检索正在运行的应用  \n")
+    got = names(text)
+    assert {"青禾推送", "远帆统计", "MMKV"} <= got
+    assert not {"开机启动", "读取手机状态和身份", "写入外部存储卡"} & got
+
+
+def test_a_table_row_under_spanning_cells_is_read_from_the_right():
+    text = ("附件1 第三方服务列表\n"
+            "功能类型| 使用目的| 第三方名称| 涉及个人信息| 第三方隐私政策  \n---|---|---|---|---  \n"
+            "支付结算| 提供支付功能| 青禾支付（深圳市青禾计算机系统有限公司）| 设备信息|<https://pay.example.com/privacy>  \n"
+            "远帆钱包（远帆（中国）网络技术有限公司）| 设备信息| <https://wallet.example.com/p>  \n"
+            "云服务商| 提供云端存储| 明溪云盘| 用户上传的文档| <https://disk.example.com/gdpr>  \n")
+    got = names(text)
+    assert {"青禾支付", "远帆钱包", "明溪云盘"} <= got
+    assert not any("有限公司" in n or "设备信息" in n for n in got)
+
+
+def test_key_value_records_with_keys_no_reader_knows():
+    text = ("接入的第三方服务：\n"
+            "插件：友盟统计\n作用：统计分析\n官方链接：https://www.umeng.com/page/policy\n"
+            "插件：极光推送\n作用：消息推送\n官方链接：https://www.jiguang.cn/license/privacy\n"
+            "插件：青禾风控\n作用：识别风险设备\n官方链接：https://risk.example.com/privacy\n")
+    assert {"友盟统计", "极光推送", "青禾风控"} <= names(text)
+
+
+def test_an_sdk_word_wrapped_onto_the_next_line_is_put_back():
+    assert joined_wrapped_lines(["当您使用华为/OPPO手机时，华为/OPPO Push", "SDK需要读取您的设备识别号；"]) == \
+        ["当您使用华为/OPPO手机时，华为/OPPO Push SDK需要读取您的设备识别号；"]
+    # a Chinese heading, or a key line after a name, stays apart
+    assert joined_wrapped_lines(["第三方 SDK 使用情况", "SDK 全称 Software Development Kit"]) == \
+        ["第三方 SDK 使用情况", "SDK 全称 Software Development Kit"]
+    assert joined_wrapped_lines(["38、青禾 SDK（com.qinghe.sdk）", "SDK用途：统计"])[1] == "SDK用途：统计"
+
+
+def test_database_evidence_is_strict():
+    db = load_db()
+    assert known_as_sdk("腾讯Bugly", db) and known_as_sdk("Bugly", db) and known_as_sdk("华为 Push", db)
+    assert known_as_sdk("账号登录功能", db) is None and known_as_sdk("广告投放服务", db) is None
+    assert known_as_sdk("青禾风控", db) is None
+
+
+def test_one_sdk_written_two_ways_is_one_entry():
+    assert same_name_spellings("华为推送") & same_name_spellings("华为 Push")
+    assert not same_name_spellings("华为推送") & same_name_spellings("小米推送")
+    text = ("我们接入了华为推送SDK、小米推送SDK。\n"
+            "1、当您使用华为手机时，华为 Push SDK需要读取您的设备识别号；\n"
+            "2、当您使用APP时，友盟SDK需要收集您的设备Mac地址；\n")
+    got = [s.name for s in read_policy(text).sdks]
+    assert "华为推送" in got and "华为 Push" not in got
+
+
+def test_the_definition_of_the_word_sdk_names_nothing():
+    assert "简称" not in names("我们可能会使用第三方服务商提供的软件服务工具包（简称SDK）来为您提供服务。")
+
+
+def test_flattened_text_keeps_the_rowspan_rows_right_aligned():
+    text = ("SDK 名称 | 目的 | 内容 | 备注\n---|---|---|---\n青禾SDK | 推送 | 存储 | 文件\n"
+            "开机启动 | 广播\n状态 | 身份\n")
+    rows = policy_text(text).text.splitlines()
+    assert " |  | 开机启动 | 广播" in rows
+
+
+def test_names_closed_by_deng_before_the_word_sdk():
+    got = names("读取系统底层日志：Bugly、青禾统计等第三方SDK为了方便我们抓取代码中的错误。\n"
+                "收集位置权限：广点通、远帆广告联盟等SDK获取用户的定位信息。\n"
+                "如您发现这等SDK或其他类似的应用程序存在风险时，请联系我们。\n")
+    assert {"Bugly", "青禾统计", "广点通", "远帆广告联盟"} <= got
+    assert not any("发现" in n for n in got)  # 这等/该等 is "such", not the end of a list
+
+
+def test_a_description_before_de_and_a_name_the_database_knows():
+    got = names("我们接入了基于地图服务的百度地图SDK，会申请您的位置信息；基于消息推送的个推SDK，会申请您的设备信息。\n"
+                "（9）基于批量打包生成不同渠道号的apk包的SDK接入\n")
+    assert {"百度地图", "个推"} <= got
+    assert "apk包" not in got  # what follows 的 is a name only on the database's evidence
+
+
+def test_names_in_brackets_after_a_word_for_third_parties():
+    got = names("我们的广告SDK服务由第三方合作伙伴【如青禾广告、远帆联盟、明溪传媒】提供。\n"
+                "您可以选择与我们合作的第三方支付机构（如青禾支付、远帆钱包等支付通道）所提供的支付服务。\n"
+                "我们需要向提供钱包功能的第三方服务商【武汉青禾科技有限公司】获取您的用户标识。\n")
+    assert {"青禾广告", "远帆联盟", "明溪传媒", "青禾支付", "远帆钱包"} <= got
+    assert not any("武汉" in n for n in got)  # one registered name in 【】 is a remark, not a list
