@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from harness.errors import InputError
+from harness.yamlload import safe_load as yaml_safe_load
 
 REPO_CATALOGUE = Path(__file__).resolve().parent.parent / "hooks" / "catalogue.yaml"
 PACKAGED_CATALOGUE = Path(__file__).resolve().parent / "_agent" / "catalogue.yaml"
@@ -154,7 +155,7 @@ def _load(path: str, _mtime: int) -> Catalogue:
     if not p.is_file():
         raise InputError("hook catalogue not found", source=path)
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        raw = yaml_safe_load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None

@@ -15,6 +15,7 @@ import yaml
 
 from analysis.errors import AnalysisInputError
 from analysis.timeline import OVERLAY_PACKAGES
+from harness.yamlload import safe_load as yaml_safe_load
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class RuleConfig:
         p = Path(path)
         try:
             text = p.read_text(encoding="utf-8")
-            data = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
+            data = json.loads(text) if p.suffix == ".json" else yaml_safe_load(text)
         except (OSError, ValueError, yaml.YAMLError) as exc:
             raise AnalysisInputError(f"cannot read rule config ({exc})", source=str(p)) from exc
         if data is None:

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from harness.errors import InputError
+from harness.yamlload import safe_load as yaml_safe_load
 
 MAX_APK_BYTES = 2 * 1024**3
 MAX_ENTRY_BYTES = 512 * 1024**2
@@ -153,7 +154,7 @@ def _read_sim(path: Path, zf: zipfile.ZipFile, digest: str) -> ApkInfo:
         # a damaged archive: bad CRC, unsupported method or flag, truncated stream
         raise InputError(f"{SIM_MODEL} cannot be read from the archive: {exc}", source=str(path)) from None
     try:
-        model = yaml.safe_load(raw.decode("utf-8"))
+        model = yaml_safe_load(raw.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"{SIM_MODEL} does not parse: {exc}", source=str(path)) from None
     if not isinstance(model, dict) or not isinstance(model.get("package"), str):

@@ -17,6 +17,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from harness.yamlload import safe_load as yaml_safe_load
+
 MODEL_MEMBER = "consentry-sim-app.yaml"
 MAX_MODEL_BYTES = 512 * 1024  # the YAML itself
 MAX_APK_BYTES = 32 * 1024 * 1024  # the whole zip on disk
@@ -383,7 +385,7 @@ def parse_app_model(text: str | bytes, source: str) -> AppModel:
     if len(text) > MAX_MODEL_BYTES:
         raise SimAppError(f"{source}: model larger than {MAX_MODEL_BYTES} bytes")
     try:
-        data = yaml.safe_load(text)
+        data = yaml_safe_load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"
