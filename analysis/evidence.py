@@ -100,24 +100,42 @@ def _encoded(frame: pd.DataFrame, name: str, positions: np.ndarray, limit: int =
 _JSON_ESCAPE = re.compile(r'[\x00-\x1f\\"]')
 
 
+def _encode_one(v, limit: int) -> str:
+    if type(v) is str:
+        capped = v if len(v) <= limit else v[: limit - 1] + "…"
+        return _dumps(capped) if _JSON_ESCAPE.search(capped) else '"' + capped + '"'
+    return _dumps(cap(v, limit))
+
+
 def _encode_values(values: np.ndarray, limit: int = CAP_TEXT) -> np.ndarray:
     """JSON text of `cap(v)` for each value, computed once per distinct value (plain strings are
-    quoted directly: `json.dumps` would only add the quotes)."""
+    quoted directly: `json.dumps` would only add the quotes). Distinct values are found by
+    `pd.factorize` (a C hash table: the per-value Python loop was a third of the evidence's time);
+    missing values (None, NaN) are encoded one by one, as `json.dumps` tells them apart."""
+    if not len(values):
+        return np.empty(0, dtype=object)
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable values (lists, dicts): one by one, equal ones still encoded once
+        return _encode_values_loop(values, limit)
+    enc = np.array([_encode_one(u, limit) for u in uniques.tolist()] + [""], dtype=object)
+    out = enc[codes]
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):
+        out[missing] = [_encode_one(v, limit) for v in values[missing].tolist()]
+    return out
+
+
+def _encode_values_loop(values: np.ndarray, limit: int) -> np.ndarray:
     cache: dict = {}
     out = np.empty(len(values), dtype=object)
     for i, v in enumerate(values):
-        if type(v) is str:
+        try:
             text = cache.get(v)
             if text is None:
-                capped = v if len(v) <= limit else v[: limit - 1] + "…"
-                text = cache[v] = _dumps(capped) if _JSON_ESCAPE.search(capped) else '"' + capped + '"'
-        else:
-            try:
-                text = cache.get(v)
-                if text is None:
-                    text = cache[v] = _dumps(cap(v, limit))
-            except TypeError:  # unhashable
-                text = _dumps(cap(v, limit))
+                text = cache[v] = _encode_one(v, limit)
+        except TypeError:  # unhashable
+            text = _encode_one(v, limit)
         out[i] = text
     return out
 
