@@ -78,21 +78,16 @@ def html_pages(run_dir: str | Path, t_from: int, t_to: int) -> list[HtmlPage]:
 
 
 def decoded_body(page: HtmlPage) -> bytes:
-    """The page's bytes, inflated when the stored body is still gzip/deflate encoded (capped)."""
+    """The page's bytes, inflated when the stored body is still gzip/deflate encoded; at most
+    MAX_PAGE_BYTES come out (a hostile page can be a decompression bomb)."""
     body = page.body
-    try:
-        if body[:2] == b"\x1f\x8b":
-            return _inflate(zlib.decompressobj(16 + zlib.MAX_WBITS), body)
-        if body[:1] == b"\x78":
-            return _inflate(zlib.decompressobj(), body)
-    except (OSError, zlib.error, EOFError):
+    wbits = 16 + zlib.MAX_WBITS if body[:2] == b"\x1f\x8b" else zlib.MAX_WBITS if body[:1] == b"\x78" else None
+    if wbits is None:
         return body
-    return body
-
-
-def _inflate(d, body: bytes) -> bytes:
-    """Inflate at most MAX_PAGE_BYTES: a hostile page can be a decompression bomb."""
-    return d.decompress(body, MAX_PAGE_BYTES)
+    try:
+        return zlib.decompressobj(wbits).decompress(body, MAX_PAGE_BYTES)
+    except zlib.error:
+        return body
 
 
 def best_page(pages: list[HtmlPage]) -> tuple[HtmlPage, str, bytes] | None:

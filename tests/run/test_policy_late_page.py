@@ -96,3 +96,16 @@ def test_a_slow_policy_page_is_the_runs_policy_end_to_end(tmp_path, make_sim_dev
     assert meta["status"] == "read", meta
     assert meta["source"]["kind"] == "url" and meta["source"].get("page_after_run") is True, meta
     assert meta["html_file"] and "友盟统计SDK" in (result.run_dir / meta["text_file"]).read_text()
+
+
+def test_a_compressed_page_is_inflated_and_a_bomb_is_capped():
+    import gzip
+    import zlib
+
+    from harness.run.policy_flows import MAX_PAGE_BYTES, HtmlPage, decoded_body
+
+    assert decoded_body(HtmlPage("u", 0, gzip.compress(PAGE.encode()))) == PAGE.encode()
+    assert decoded_body(HtmlPage("u", 0, zlib.compress(PAGE.encode()))) == PAGE.encode()
+    assert decoded_body(HtmlPage("u", 0, b"\x1f\x8bnot gzip")) == b"\x1f\x8bnot gzip"  # kept as it came
+    bomb = gzip.compress(b"\0" * (4 * MAX_PAGE_BYTES))
+    assert len(decoded_body(HtmlPage("u", 0, bomb))) == MAX_PAGE_BYTES
