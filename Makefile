@@ -90,13 +90,13 @@ javafw: $(JAVAFW)
 demo: setup
 	@$(VENV)/bin/consentry demo --out demo-out
 
-# TEST_WORKERS=2 runs the tests on two pytest-xdist workers (the tests that read the demo suite's runs
-# share one, the `demo` group, collected first). Default 0, one process: on an idle 2-core machine two
-# workers took 21 min of pytest (2026-12-07), no faster, and the extra contention made the policy
-# step miss a policy page whose response came 5.7 s after the tap (docs/reliability.md).
+# TEST_WORKERS=N runs the tests on N pytest-xdist workers, one test file per unit (`--dist loadfile`):
+# the tests that read the demo suite's runs are in one file, so one worker runs the suite once and
+# they read it. (`--dist loadgroup` does not group with pytest 9: xdist 3.8 renames `item._nodeid`,
+# pytest 9 reads `item._id`, and every worker ran the demo suite.) 0 = one process.
 TEST_WORKERS ?= 0
 test: setup
-	@$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	@$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Every benchmark runs (one missing its goal does not stop the others); each appends its rows to
 # one JSON lines file (bench/_report.py), then one summary table; exit 1 if any goal was missed.

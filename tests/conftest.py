@@ -23,10 +23,12 @@ import pytest
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The demo suite's group first. Under two workers (`make test`) it is the longest unit of work
-    (the suite's 110 runs, then the tests that read them); collected in file order it started last,
-    and the other worker sat idle for its whole length at the end. The order within the group, and
-    of every other test, stays as collected."""
+    """The demo suite's tests first. Under several workers (`make test TEST_WORKERS=N`, one file per
+    unit) their file is then the first unit handed out, and it is the longest (the suite's 110 runs,
+    then the tests that read them); collected in file order it started last, and the other workers
+    sat idle for its whole length at the end. The order within the group, and of every other test,
+    stays as collected. (The `xdist_group("demo")` mark names the group; xdist's own loadgroup does
+    not group with pytest 9, see the Makefile.)"""
     def demo_first(item: pytest.Item) -> int:
         mark = item.get_closest_marker("xdist_group")
         return 0 if mark is not None and mark.args[:1] == ("demo",) else 1

@@ -29,7 +29,7 @@ DATA = ROOT / "tests" / "data" / "sim_apps"
 
 SCENARIOS = ("baseline", "refuse", "accept", "accept-grant", "background")
 _DEMO_RUNS: dict[str, Path] = {}  # the demo suite's runs folder, once it ran in this session
-# (per process: under pytest-xdist the tests that read these runs share the `demo` group, so they run
+# (per process: under pytest-xdist (`--dist loadfile`) this whole file is one unit, so they run
 # on the worker that ran the suite, in file order, after it)
 _SAMPLE_RUNS: dict[str, Path] = {}  # sample name -> runs folder of that sample alone
 
