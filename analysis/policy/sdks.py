@@ -257,6 +257,11 @@ _SENTENCE_CUT = re.compile(r".*[：:，,；;。（(【\[]")
 _VERB_CUT = re.compile(r".*(?:参照|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|：|:|“|\")")
 
 
+def _mostly_known(names: list[str], known: Callable[[str], bool] | None) -> bool:
+    """At least two names and more than half of them known to the SDK database."""
+    return known is not None and len(names) >= 2 and sum(1 for n in names if known(n)) * 2 > len(names)
+
+
 def from_text(lines: list[str], skip: set[int], lang: str,
               known: Callable[[str], bool] | None = None) -> list[SdkEntry]:
     """Names written as "XX SDK" in running text and list items, enumerations before
@@ -270,6 +275,7 @@ def from_text(lines: list[str], skip: set[int], lang: str,
     def add(name: str | None, line: str, at: int) -> None:
         add_as(name, "text", line, at)
 
+    kind_heads: set[str] = set()
     for i, line in enumerate(lines):
         if i in skip:
             continue
@@ -324,8 +330,12 @@ def from_text(lines: list[str], skip: set[int], lang: str,
                 continue  # "极光SDK（其他品牌手机）": a remark, not a list
             near = list(_ZH_NAME.finditer(line[max(0, m.start() - 30):m.start() + 3]))
             before = near[-1] if near and near[-1].end() == min(m.start(), 30) + 3 else None
-            if m.group(1) and before and clean_name(_SPLIT_ZH.sub("", before.group(1))):
-                continue  # "火山引擎智能营销套件SDK（增长分析、A/B测试）": what a named SDK does
+            head = clean_name(_SPLIT_ZH.sub("", before.group(1))) if m.group(1) and before else None
+            if head:
+                if not _mostly_known(enumerated(listed), known):
+                    continue  # "火山引擎智能营销套件SDK（增长分析、A/B测试）": what a named SDK does
+                # SDKs the database knows are members, their head a kind ("程序化广告SDK（穿山甲、广点通、sigmob）")
+                kind_heads.add(head)
             for name in enumerated(listed):
                 add(name, line, m.start())
         for m in _PROVIDER_BRACKET.finditer(line):  # "终端设备制造商（华为、小米、OPPO、VIVO）"
@@ -343,7 +353,7 @@ def from_text(lines: list[str], skip: set[int], lang: str,
             for part in re.split(r"[、，,]|(?<=公司|集团)[和及与]|和(?=[\u4e00-\u9fff]{2,}(?:公司|集团))", m.group(1) or m.group(2)):
                 short = re.search(r"[（(]([^）)]{2,12})[）)]\s*$", part.strip())
                 add(clean_name(short.group(1) if short else re.sub(r"[（(][^）)]*[）)]", "", part)), line, m.start())
-    return entries
+    return [e for e in entries if e.name not in kind_heads]
 
 
 _SDK_QUOTED = re.compile(r"(?:SDKs?\s*|(?<=[”\"」』])\s*[、和及]\s*)[“\"「『]([^”\"」』]{1,30})[”\"」』]", re.I)
@@ -404,11 +414,32 @@ def joined_wrapped_lines(lines: list[str]) -> list[str]:
     return out
 
 
+# Chinese is written without spaces: a space run after a Chinese character or an opening or
+# separating full-width mark, or between a name's letter and a Chinese character or closing mark,
+# is typesetting ("友盟 +SDK ，", "（ QQ 、微信", "sigmob ）"), not a word break, and it hides names
+# from every reader below. Spaces after a closing bracket or a link ("） linkedme SDK", "(url)  微博
+# 分享") part two things and stay, as do pipes (table cells) and a line's leading bullet or number.
+_HAN = r"\u4e00-\u9fff"
+_OPEN_SEP = "（【《“「『、，；：。"
+_BEFORE_MARK = "（【）】》”」』、，；：。"  # marks a name's last letter may stand before
+_TYPESET_SPACE = re.compile(rf"(?<=[{_HAN}{_OPEN_SEP}])[ \t\u00a0\u3000]+(?=[A-Za-z0-9+{_HAN}{_OPEN_SEP}])"
+                            rf"|(?<=[A-Za-z0-9+{_HAN}])[ \t\u00a0\u3000]+(?=[{_HAN}{_BEFORE_MARK}])")
+_LEADING_MARK = re.compile(r"^\s*(?:(?:[#\-*+•·]+|\d{1,3}(?:\.\d{1,3})*[\.、\)）]?|[（(]\d{1,3}[）)])\s+)?")
+
+
+def untypeset(line: str) -> str:
+    """`line` without the spaces Chinese typesetting put beside Chinese characters (a leading
+    bullet or number keeps its own)."""
+    lead = _LEADING_MARK.match(line).end()  # type: ignore[union-attr]  # the pattern matches the empty string
+    return line[:lead] + _TYPESET_SPACE.sub("", line[lead:])
+
+
 def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = None) -> list[SdkEntry]:
     """Every SDK entry of a policy text (as `policy_text` produced it), duplicates merged by name.
     `known` says whether the SDK database knows a name: the evidence the record reader
     (`records.py`) accepts names on."""
-    lines = joined_wrapped_lines(text.splitlines())
+    raw_lines = text.splitlines()
+    lines = joined_wrapped_lines([untypeset(x) for x in raw_lines] if lang != "en" else raw_lines)
     table, used = from_tables(lines)
     block, used_b = from_blocks(lines, used)
     done = used | used_b

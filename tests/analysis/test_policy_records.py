@@ -169,3 +169,18 @@ def test_names_in_brackets_after_a_word_for_third_parties():
                 "我们需要向提供钱包功能的第三方服务商【武汉青禾科技有限公司】获取您的用户标识。\n")
     assert {"青禾广告", "远帆联盟", "明溪传媒", "青禾支付", "远帆钱包"} <= got
     assert not any("武汉" in n for n in got)  # one registered name in 【】 is a remark, not a list
+
+
+def test_typesetting_spaces_in_chinese_text_hide_no_names():
+    got = names("我们的产品集成友盟 +SDK ，友盟 +SDK 需要收集您的设备 Mac 地址。\n"
+                "我们可能会使用程序化广告 SDK （穿山甲、广点通、 青禾广告 ）来为你推荐广告。\n"
+                "我们会共享必要信息给服务提供商（lkme.cc/北京微方程科技有限公司） linkedme SDK隐私说明\n")
+    assert {"友盟+", "穿山甲", "广点通", "青禾广告", "linkedme"} <= got
+    assert not any("公司" in n for n in got)  # the space after a closing bracket parts two things
+
+
+def test_a_kind_before_sdk_whose_bracket_lists_database_sdks_is_no_name():
+    got = names("我们可能会使用程序化广告SDK（穿山甲、广点通、青禾广告）来为你推荐广告。\n"
+                "我们接入了火山引擎智能营销套件SDK（增长分析、A/B测试）。\n")
+    assert {"穿山甲", "广点通", "青禾广告", "火山引擎智能营销套件"} <= got
+    assert "程序化广告" not in got and "增长分析" not in got
