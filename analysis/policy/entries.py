@@ -78,6 +78,8 @@ def clean_name(raw: str) -> str | None:
     name = re.sub(r"(?<=[\u4e00-\u9fffA-Za-z])(?:系列产品|系列|旗下产品)(?=\s*(?:SDKs?)?\s*$)", "", name, flags=re.I)  # "腾讯系列产品SDK"
     name = re.sub(r"[\s\-_]*SDKs?$", "", name, flags=re.I).strip()
     name = re.sub(r"\s+", " ", name)
+    if re.search(r"[）)]", name) and not re.search(r"[（(]", name):
+        name = re.sub(r"\s*[）)]\s*", "", name)  # "第三方（友盟+）移动统计SDK" cut after its opening bracket
     if not name or len(name) > 40 or re.match(r"(?:https?|www)\b|.*://", name, re.I):
         return None
     inner = re.fullmatch(r"(.+?)\s*[（(]([^（）()]{2,30}?)\s*SDKs?\s*[）)]", name, flags=re.I)
@@ -89,6 +91,8 @@ def clean_name(raw: str) -> str | None:
             return None
         name = company
     generic = list(_GENERIC_PART.finditer(name))
+    if generic and re.match(r"(?:我们|我方|本公司|我公司|您)的", name[generic[-1].start():]):
+        return None  # "我们的产品会将收集到的…": the first party's own, not a third party's SDK
     if generic:  # "第三方服务商个推": the name follows the generic words
         name = name[generic[-1].end():].strip().strip("的：:，,")
     core = re.sub(r"[\s\-_·\.]", "", name).lower()

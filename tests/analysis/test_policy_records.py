@@ -184,3 +184,30 @@ def test_a_kind_before_sdk_whose_bracket_lists_database_sdks_is_no_name():
                 "我们接入了火山引擎智能营销套件SDK（增长分析、A/B测试）。\n")
     assert {"穿山甲", "广点通", "青禾广告", "火山引擎智能营销套件"} <= got
     assert "程序化广告" not in got and "增长分析" not in got
+
+
+def test_a_table_without_a_name_column_is_named_by_its_sdk_column_not_its_operator():
+    text = ("第三方SDK场景描述| 第三方SDK运营方名称| 用途或目的| 第三方SDK运营方隐私政策\n---|---|---|---\n"
+            "青禾登录/分享| 深圳市青禾计算机系统有限公司| 登录、分享| http://privacy.example.com/\n"
+            "极光推送Jpush SDK| 深圳市和讯华谷信息技术有限公司| 推送信息| https://www.jiguang.cn/license/privacy\n")
+    got = names(text)
+    assert {"青禾登录", "极光推送Jpush"} <= got or {"青禾登录", "极光推送"} <= got
+    assert not any("公司" in n or "和讯华谷" in n for n in got)
+
+
+def test_phrases_before_the_word_sdk_and_first_party_subjects_are_no_names():
+    got = names("我们收集的数据可能包括但不限于 SDK/API/JS代码版本、浏览器、IP地址。\n"
+                "4）我们的产品会将收集到的相关个人信息回传给阿里，腾讯等稳定性第三方sdk。\n"
+                "我们使用了第三方（友盟+）移动统计SDK服务提供数据统计功能，您需要授权移动统计SDK提供对应的服务；"
+                "关于移动统计SDK所收集的信息种类，详见友盟移动统计SDK官网。\n")
+    assert "腾讯" in got
+    assert not {"但不限于", "产品", "移动统计", "关于移动统计"} & got
+    assert not any("）" in n for n in got)  # "友盟+）移动统计": the bracket cut the name in two
+
+
+def test_sdks_named_by_their_own_policy_links():
+    got = names("本APP的登陆/推送功能使用第三方SDK，详情请见第三方隐私协议：\n"
+                "登录：SHARESDK隐私协议：\nhttps://www.mob.com/about/policy\n"
+                "推送：青禾推送隐私协议\nhttps://www.example.com/privacy\n")
+    assert {"SHARESDK", "青禾推送"} <= got
+    assert not names("请阅读我们的用户隐私协议：\nhttps://www.example.com/privacy\n")  # one link, no SDK lead
