@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from analysis.policy.categories import categories_in
-from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_phrase, names_in_cell
+from analysis.policy.entries import SdkEntry, clean_name, company_short, enumerated, is_phrase, names_in_cell
 from analysis.policy.lists import (
     from_anaphoric_enumerations,
     from_list_items,
@@ -45,7 +45,7 @@ _KEY_LINE = re.compile(
 )
 _ZH_NAME = re.compile(r"([A-Za-z0-9\u4e00-\u9fff+·\-\.（）() ]{1,30}?)\s*SDK(?![A-Za-z])", re.I)
 _EN_NAME = re.compile(r"((?:[A-Z][\w\-\.+]*\s+){0,3}[A-Z][\w\-\.+]*)\s+SDKs?\b")
-_SPLIT_ZH = re.compile(r".*(?:不限于|关于|对于|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
+_SPLIT_ZH = re.compile(r".*(?:不限于|关于|对于|了解|理解|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
                        r"了|由|与|和|及|或者|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
 _AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
 
@@ -356,6 +356,14 @@ def from_text(lines: list[str], skip: set[int], lang: str,
             if all(len(it) <= 12 and "/" not in it and not is_phrase(it) and not categories_in(it) for it in items):
                 for it in items:
                     add(clean_name(it), line, m.start())  # not "（为分析交易数据所必须的设备ID）"
+        for m in _PROVIDER_COMPANY.finditer(line):  # "服务提供商北京数字联盟网络科技有限公司向我们提供…"
+            add(company_short(m.group(1)), line, m.start())
+        for m in _COUNTED_PARTIES.finditer(line):  # "集成了A、B、C三大运营商的…", "与移动、联通、电信三家运营商合作"
+            items = [_SPLIT_ZH.sub("", it) if k == 0 else it for k, it in enumerate(m.group(1).split("、"))]
+            items = [company_short(it) or it.strip() for it in items]
+            if len(items) >= 2 and all(2 <= len(it) <= 16 and not is_phrase(it) and not categories_in(it) for it in items):
+                for it in items:
+                    add(it, line, m.start())
         for m in _SDK_QUOTED.finditer(line):  # "第三方SDK“个推”为优化消息推送服务", "“新浪微博”、“QQ”"
             add(clean_name(m.group(1)), line, m.start())
         for m in _SIBLING_AFTER.finditer(line):  # "微信SDK、支付宝支付可能会收集": the SDK's sibling
@@ -367,6 +375,12 @@ def from_text(lines: list[str], skip: set[int], lang: str,
     return [e for e in entries if e.name not in kind_heads]
 
 
+# A registered company right after a word for a service provider is that provider, named instead of its SDK
+_PROVIDER_COMPANY = re.compile(r"(?:服务提供商|服务商|提供商|供应商)\s*[“\"「]?([\u4e00-\u9fff（）()]{4,30}?"
+                               r"(?:股份有限公司|有限责任公司|有限公司))")
+# An enumeration that a count of parties closes names those parties ("A、B、C三大运营商", "两家厂商")
+_COUNTED_PARTIES = re.compile(r"((?:[^\s、，,。；;：:（()）]{2,24}、)+[^\s、，,。；;：:（()）]{2,24}?)\s*(?:等)?\s*"
+                              r"[两二三四五六七八九十\d]{1,2}\s*[家大个]\s*(?:电信)?(?:运营商|厂商|公司|服务商|供应商)")
 _SDK_QUOTED = re.compile(r"(?:SDKs?\s*|(?<=[”\"」』])\s*[、和及]\s*)[“\"「『]([^”\"」』]{1,30})[”\"」』]", re.I)
 # "定位服务提供商（高德地图）": a kind of provider, then its name in brackets
 _PROVIDER_BRACKET = re.compile(r"(?:服务提供商|服务商|提供商|供应商|制造商|厂商|合作伙伴|合作方|第三方|机构)\s*[（(【\[]\s*"

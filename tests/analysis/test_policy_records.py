@@ -211,3 +211,15 @@ def test_sdks_named_by_their_own_policy_links():
                 "推送：青禾推送隐私协议\nhttps://www.example.com/privacy\n")
     assert {"SHARESDK", "青禾推送"} <= got
     assert not names("请阅读我们的用户隐私协议：\nhttps://www.example.com/privacy\n")  # one link, no SDK lead
+
+
+def test_parties_an_enumeration_counts_and_a_provider_named_by_its_company():
+    got = names("极光一键登录SDK集成了中国移动通信有限公司、中国联合网络通信有限公司、青禾通信集团有限公司三大运营商的号码认证业务。\n"
+                "我们可能会接入由第三方服务提供商提供的软件开发包（SDK）。服务提供商北京明溪网络科技有限公司向我们提供可信ID服务。\n")
+    assert {"中国移动", "中国联合", "青禾", "北京明溪"} <= got
+    assert {"移动", "联通", "电信"} <= names("2) 远帆SDK：提供一键登录服务（与移动、联通、电信三家运营商合作）。\n")
+
+
+def test_clauses_around_the_word_sdk_are_no_names():
+    got = names("我们会对SDK的接入和使用进行审核。为便于您更好地了解高德SDK采集的数据类型，请阅读其政策。\n")
+    assert "会对" not in got and "解高德" not in got and "高德" in got
