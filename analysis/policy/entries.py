@@ -97,7 +97,11 @@ def clean_name(raw: str) -> str | None:
     if generic and re.match(r"(?:我们|我方|本公司|我公司|您)的", name[generic[-1].start():]):
         return None  # "我们的产品会将收集到的…": the first party's own, not a third party's SDK
     if generic:  # "第三方服务商个推": the name follows the generic words
-        name = name[generic[-1].end():].strip().strip("的：:，,")
+        after = name[generic[-1].end():].strip().strip("的：:，,")
+        before = name[:generic[-1].start()].strip()
+        if not after and len(generic) == 1 and re.search(r"(?:供应商|服务商|提供商)$", name):
+            after = re.sub(r"(?:服务|技术)+$", "", before)  # "钉钉服务供应商": the provider named before its role
+        name = after
     core = re.sub(r"[\s\-_·\.]", "", name).lower()
     if re.match(r"(?:会(?!员)|将|可能|可以|需要|也|均|都|还)", core):
         return None  # "我们会对SDK的接入…审核": a clause's auxiliary verb, not a name

@@ -223,3 +223,12 @@ def test_parties_an_enumeration_counts_and_a_provider_named_by_its_company():
 def test_clauses_around_the_word_sdk_are_no_names():
     got = names("我们会对SDK的接入和使用进行审核。为便于您更好地了解高德SDK采集的数据类型，请阅读其政策。\n")
     assert "会对" not in got and "解高德" not in got and "高德" in got
+
+
+def test_a_record_headed_by_a_provider_and_its_role():
+    text = ("我们接入的第三方服务供应商如下：\n"
+            "(1)青禾服务供应商：由青禾（中国）信息技术有限公司提供。我们会向青禾提供您的姓名。\n"
+            "(2)远帆服务供应商：由远帆科技有限公司提供，用于学习记录同步。\n")
+    got = names(text)
+    assert {"青禾", "远帆"} <= got
+    assert "第三方" not in got
