@@ -358,12 +358,11 @@ def from_text(lines: list[str], skip: set[int], lang: str,
                     add(clean_name(it), line, m.start())  # not "（为分析交易数据所必须的设备ID）"
         for m in _PROVIDER_COMPANY.finditer(line):  # "服务提供商北京数字联盟网络科技有限公司向我们提供…"
             add(company_short(m.group(1)), line, m.start())
-        for m in _COUNTED_PARTIES.finditer(line):  # "集成了A、B、C三大运营商的…", "与移动、联通、电信三家运营商合作"
-            items = [_SPLIT_ZH.sub("", it) if k == 0 else it for k, it in enumerate(m.group(1).split("、"))]
-            items = [company_short(it) or it.strip() for it in items]
+        for at, parts in _counted_parties(line):  # "集成了A、B、C三大运营商的…", "与移动、联通、电信三家运营商合作"
+            items = [company_short(it) or it.strip() for it in [_SPLIT_ZH.sub("", parts[0])] + parts[1:]]
             if len(items) >= 2 and all(2 <= len(it) <= 16 and not is_phrase(it) and not categories_in(it) for it in items):
                 for it in items:
-                    add(it, line, m.start())
+                    add(it, line, at)
         for m in _SDK_QUOTED.finditer(line):  # "第三方SDK“个推”为优化消息推送服务", "“新浪微博”、“QQ”"
             add(clean_name(m.group(1)), line, m.start())
         for m in _SIBLING_AFTER.finditer(line):  # "微信SDK、支付宝支付可能会收集": the SDK's sibling
@@ -379,8 +378,21 @@ def from_text(lines: list[str], skip: set[int], lang: str,
 _PROVIDER_COMPANY = re.compile(r"(?:服务提供商|服务商|提供商|供应商)\s*[“\"「]?([\u4e00-\u9fff（）()]{4,30}?"
                                r"(?:股份有限公司|有限责任公司|有限公司))")
 # An enumeration that a count of parties closes names those parties ("A、B、C三大运营商", "两家厂商")
-_COUNTED_PARTIES = re.compile(r"((?:[^\s、，,。；;：:（()）]{2,24}、)+[^\s、，,。；;：:（()）]{2,24}?)\s*(?:等)?\s*"
-                              r"[两二三四五六七八九十\d]{1,2}\s*[家大个]\s*(?:电信)?(?:运营商|厂商|公司|服务商|供应商)")
+# (the count is found first and the enumeration only in the 320 characters before it: a hostile line
+# of endless "A、B、" costs no more than its length)
+_PARTY_COUNT = re.compile(r"[两二三四五六七八九十\d]{1,2}\s*[家大个]\s*(?:电信)?(?:运营商|厂商|公司|服务商|供应商)")
+_COUNTED_ENUM = re.compile(r"((?:[^\s、，,。；;：:（()）]{2,24}、){1,12}[^\s、，,。；;：:（()）]{2,24}?)\s*(?:等)?\s*$")
+
+
+def _counted_parties(line: str) -> list[tuple[int, list[str]]]:
+    """(position, items) of each enumeration a count of parties closes."""
+    out = []
+    for c in _PARTY_COUNT.finditer(line):
+        start = max(0, c.start() - 320)
+        m = _COUNTED_ENUM.search(line, start, c.start())
+        if m:
+            out.append((m.start(), m.group(1).split("、")))
+    return out
 _SDK_QUOTED = re.compile(r"(?:SDKs?\s*|(?<=[”\"」』])\s*[、和及]\s*)[“\"「『]([^”\"」』]{1,30})[”\"」』]", re.I)
 # "定位服务提供商（高德地图）": a kind of provider, then its name in brackets
 _PROVIDER_BRACKET = re.compile(r"(?:服务提供商|服务商|提供商|供应商|制造商|厂商|合作伙伴|合作方|第三方|机构)\s*[（(【\[]\s*"
