@@ -53,6 +53,7 @@ _NUMERAL = re.compile(r"[\d一二三四五六七八九十百零〇两\W_]+")
 _LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|集团有限公司|集团股份有限公司|有限公司|集团公司|集团|公司)\s*$")
 _PLACE_IN_BRACKETS = re.compile(r"[（(][\u4e00-\u9fff]{2,4}[）)]")
 _INDUSTRY = re.compile(r"(?:网络|科技|信息技术|信息|技术|在线|软件|移动通信|通信|电子|工业|传媒|文化|数据|计算机|互联网|智能)+$")
+_INDUSTRY_LAST = re.compile(r"(?:网络|科技|信息技术|信息|技术|在线|软件|通信|电子|工业|传媒|文化|数据|计算机|互联网|智能)$")
 
 
 def company_short(raw: str) -> str | None:
@@ -63,6 +64,8 @@ def company_short(raw: str) -> str | None:
         return None
     core = _LEGAL_FORM.sub("", _PLACE_IN_BRACKETS.sub("", text)).strip()
     short = _INDUSTRY.sub("", core).strip()
+    if short == "中国":  # "中国移动通信": the country alone names no company; only the last industry word goes
+        short = _INDUSTRY_LAST.sub("", core).strip()
     return short if len(short) >= 2 else core or None
 
 
@@ -78,6 +81,8 @@ def clean_name(raw: str) -> str | None:
     name = re.sub(r"(?<=[\u4e00-\u9fffA-Za-z])(?:系列产品|系列|旗下产品)(?=\s*(?:SDKs?)?\s*$)", "", name, flags=re.I)  # "腾讯系列产品SDK"
     name = re.sub(r"[\s\-_]*SDKs?$", "", name, flags=re.I).strip()
     name = re.sub(r"\s+", " ", name)
+    if re.search(r"[）)]", name) and not re.search(r"[（(]", name):
+        name = re.sub(r"\s*[）)]\s*", "", name)  # "第三方（友盟+）移动统计SDK" cut after its opening bracket
     if not name or len(name) > 40 or re.match(r"(?:https?|www)\b|.*://", name, re.I):
         return None
     inner = re.fullmatch(r"(.+?)\s*[（(]([^（）()]{2,30}?)\s*SDKs?\s*[）)]", name, flags=re.I)
@@ -89,9 +94,17 @@ def clean_name(raw: str) -> str | None:
             return None
         name = company
     generic = list(_GENERIC_PART.finditer(name))
+    if generic and re.match(r"(?:我们|我方|本公司|我公司|您)的", name[generic[-1].start():]):
+        return None  # "我们的产品会将收集到的…": the first party's own, not a third party's SDK
     if generic:  # "第三方服务商个推": the name follows the generic words
-        name = name[generic[-1].end():].strip().strip("的：:，,")
+        after = name[generic[-1].end():].strip().strip("的：:，,")
+        before = name[:generic[-1].start()].strip()
+        if not after and len(generic) == 1 and re.search(r"(?:供应商|服务商|提供商)$", name):
+            after = re.sub(r"(?:服务|技术)+$", "", before)  # "钉钉服务供应商": the provider named before its role
+        name = after
     core = re.sub(r"[\s\-_·\.]", "", name).lower()
+    if re.match(r"(?:会(?!员)|将|可能|可以|需要|也|均|都|还)", core):
+        return None  # "我们会对SDK的接入…审核": a clause's auxiliary verb, not a name
     if core.startswith("sdk") or _VERB.search(core):
         return None  # "SDK协助", "用于改善": a phrase around the word SDK, not a name
     if len(core) < 2 or core in GENERIC or core.rstrip("的") in GENERIC or _GENERIC_PART.search(core):

@@ -46,8 +46,13 @@ def names_match(a: str, b: str) -> bool:
 def score_names(predicted: list[str], labelled: list[str]) -> Score:
     left = list(dict.fromkeys(labelled))
     s = Score()
-    for name in dict.fromkeys(predicted):
-        hit = next((lab for lab in left if names_match(name, lab)), None)
+    names = list(dict.fromkeys(predicted))
+    # a name written exactly as labelled takes its own label first: "腾讯Bugly系统日志上报分析" must not
+    # take the label "腾讯Bugly" (which it contains) from the name "腾讯Bugly", whatever the order
+    exact = {name: lab for name in names for lab in left if norm(name) and norm(name) == norm(lab)}
+    for name in sorted(names, key=lambda n: n not in exact):
+        hit = exact.get(name) if exact.get(name) in left else None
+        hit = hit or next((lab for lab in left if names_match(name, lab)), None)
         if hit is None:
             # a second mention of an SDK already matched is neither new nor wrong
             if not any(names_match(name, lab) for lab in labelled):

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from analysis.policy.categories import categories_in
-from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_phrase, names_in_cell
+from analysis.policy.entries import SdkEntry, clean_name, company_short, enumerated, is_phrase, names_in_cell
 from analysis.policy.lists import (
     from_anaphoric_enumerations,
     from_list_items,
@@ -45,7 +45,7 @@ _KEY_LINE = re.compile(
 )
 _ZH_NAME = re.compile(r"([A-Za-z0-9\u4e00-\u9fff+·\-\.（）() ]{1,30}?)\s*SDK(?![A-Za-z])", re.I)
 _EN_NAME = re.compile(r"((?:[A-Z][\w\-\.+]*\s+){0,3}[A-Z][\w\-\.+]*)\s+SDKs?\b")
-_SPLIT_ZH = re.compile(r".*(?:参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
+_SPLIT_ZH = re.compile(r".*(?:不限于|关于|对于|了解|理解|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
                        r"了|由|与|和|及|或者|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
 _AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
 
@@ -79,6 +79,14 @@ def _header_roles(cells: list[str], under_sdk_lead: bool = False) -> dict[int, s
         elif role == "name" and "company" not in roles.values():
             roles[i] = "company"  # a second name-like column (第三方名称 after SDK名称) is the provider
     names = [i for i, r in roles.items() if r == "name"]
+    if not names:
+        # "第三方SDK场景描述 | 第三方SDK运营方名称 | …": with no name column, the first column about
+        # the SDK that is not its operator, its data or its link says which SDK the row is
+        about_sdk = [i for i, c in enumerate(cells) if re.search(r"sdk", c, re.I)
+                     and roles.get(i) not in ("company", "link", "data", "permission")]
+        if about_sdk:
+            roles[about_sdk[0]] = "name"
+            names = about_sdk[:1]
     if not names:
         companies = [i for i, r in roles.items() if r == "company"]
         if not companies:
@@ -252,9 +260,14 @@ def _split_keys(line: str) -> list[tuple[str, str]]:
 
 _ENUM_BEFORE = re.compile(r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}[、/]){1,12}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?)\s*的?\s*SDK", re.I)
 # "Bugly、友盟等第三方SDK需要…", "广点通、穿山甲广告联盟等SDK获取…": names closed by 等 before the word SDK
-_ENUM_DENG_SDK = re.compile(r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?[、/]){0,12}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?)\s*(?<![该这此彼])等\s*(?:第三方|三方)?\s*SDK", re.I)
+_ENUM_DENG_SDK = re.compile(r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?[、/]){0,12}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?)\s*(?<![该这此彼])等\s*(?:[\u4e00-\u9fff]{1,3}性)?\s*(?:第三方|三方)?\s*SDK", re.I)
 _SENTENCE_CUT = re.compile(r".*[：:，,；;。（(【\[]")
-_VERB_CUT = re.compile(r".*(?:参照|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|：|:|“|\")")
+_VERB_CUT = re.compile(r".*(?:不限于|关于|对于|参照|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|：|:|“|\")")
+
+
+def _mostly_known(names: list[str], known: Callable[[str], bool] | None) -> bool:
+    """At least two names and more than half of them known to the SDK database."""
+    return known is not None and len(names) >= 2 and sum(1 for n in names if known(n)) * 2 > len(names)
 
 
 def from_text(lines: list[str], skip: set[int], lang: str,
@@ -270,6 +283,7 @@ def from_text(lines: list[str], skip: set[int], lang: str,
     def add(name: str | None, line: str, at: int) -> None:
         add_as(name, "text", line, at)
 
+    kind_heads: set[str] = set()
     for i, line in enumerate(lines):
         if i in skip:
             continue
@@ -324,8 +338,15 @@ def from_text(lines: list[str], skip: set[int], lang: str,
                 continue  # "极光SDK（其他品牌手机）": a remark, not a list
             near = list(_ZH_NAME.finditer(line[max(0, m.start() - 30):m.start() + 3]))
             before = near[-1] if near and near[-1].end() == min(m.start(), 30) + 3 else None
-            if m.group(1) and before and clean_name(_SPLIT_ZH.sub("", before.group(1))):
-                continue  # "火山引擎智能营销套件SDK（增长分析、A/B测试）": what a named SDK does
+            head = clean_name(_SPLIT_ZH.sub("", before.group(1))) if m.group(1) and before else None
+            if head:
+                if not _mostly_known(enumerated(listed), known):
+                    continue  # "火山引擎智能营销套件SDK（增长分析、A/B测试）": what a named SDK does
+                # SDKs the database knows are members, their head a kind ("程序化广告SDK（穿山甲、广点通、sigmob）")
+                # unless the head is a provider it knows ("腾讯系列产品SDK（包括微信SDK、…）")
+                if known is not None and not known(head):
+                    kind_heads.add(head)
+            listed = re.sub(r"^\s*(?:包括|包含|例如|比如|如)\s*", "", listed)
             for name in enumerated(listed):
                 add(name, line, m.start())
         for m in _PROVIDER_BRACKET.finditer(line):  # "终端设备制造商（华为、小米、OPPO、VIVO）"
@@ -335,6 +356,13 @@ def from_text(lines: list[str], skip: set[int], lang: str,
             if all(len(it) <= 12 and "/" not in it and not is_phrase(it) and not categories_in(it) for it in items):
                 for it in items:
                     add(clean_name(it), line, m.start())  # not "（为分析交易数据所必须的设备ID）"
+        for m in _PROVIDER_COMPANY.finditer(line):  # "服务提供商北京数字联盟网络科技有限公司向我们提供…"
+            add(company_short(m.group(1)), line, m.start())
+        for at, parts in _counted_parties(line):  # "集成了A、B、C三大运营商的…", "与移动、联通、电信三家运营商合作"
+            items = [company_short(it) or it.strip() for it in [_SPLIT_ZH.sub("", parts[0])] + parts[1:]]
+            if len(items) >= 2 and all(2 <= len(it) <= 16 and not is_phrase(it) and not categories_in(it) for it in items):
+                for it in items:
+                    add(it, line, at)
         for m in _SDK_QUOTED.finditer(line):  # "第三方SDK“个推”为优化消息推送服务", "“新浪微博”、“QQ”"
             add(clean_name(m.group(1)), line, m.start())
         for m in _SIBLING_AFTER.finditer(line):  # "微信SDK、支付宝支付可能会收集": the SDK's sibling
@@ -343,9 +371,28 @@ def from_text(lines: list[str], skip: set[int], lang: str,
             for part in re.split(r"[、，,]|(?<=公司|集团)[和及与]|和(?=[\u4e00-\u9fff]{2,}(?:公司|集团))", m.group(1) or m.group(2)):
                 short = re.search(r"[（(]([^）)]{2,12})[）)]\s*$", part.strip())
                 add(clean_name(short.group(1) if short else re.sub(r"[（(][^）)]*[）)]", "", part)), line, m.start())
-    return entries
+    return [e for e in entries if e.name not in kind_heads]
 
 
+# A registered company right after a word for a service provider is that provider, named instead of its SDK
+_PROVIDER_COMPANY = re.compile(r"(?:服务提供商|服务商|提供商|供应商)\s*[“\"「]?([\u4e00-\u9fff（）()]{4,30}?"
+                               r"(?:股份有限公司|有限责任公司|有限公司))")
+# An enumeration that a count of parties closes names those parties ("A、B、C三大运营商", "两家厂商")
+# (the count is found first and the enumeration only in the 320 characters before it: a hostile line
+# of endless "A、B、" costs no more than its length)
+_PARTY_COUNT = re.compile(r"[两二三四五六七八九十\d]{1,2}\s*[家大个]\s*(?:电信)?(?:运营商|厂商|公司|服务商|供应商)")
+_COUNTED_ENUM = re.compile(r"((?:[^\s、，,。；;：:（()）]{2,24}、){1,12}[^\s、，,。；;：:（()）]{2,24}?)\s*(?:等)?\s*$")
+
+
+def _counted_parties(line: str) -> list[tuple[int, list[str]]]:
+    """(position, items) of each enumeration a count of parties closes."""
+    out = []
+    for c in _PARTY_COUNT.finditer(line):
+        start = max(0, c.start() - 320)
+        m = _COUNTED_ENUM.search(line, start, c.start())
+        if m:
+            out.append((m.start(), m.group(1).split("、")))
+    return out
 _SDK_QUOTED = re.compile(r"(?:SDKs?\s*|(?<=[”\"」』])\s*[、和及]\s*)[“\"「『]([^”\"」』]{1,30})[”\"」』]", re.I)
 # "定位服务提供商（高德地图）": a kind of provider, then its name in brackets
 _PROVIDER_BRACKET = re.compile(r"(?:服务提供商|服务商|提供商|供应商|制造商|厂商|合作伙伴|合作方|第三方|机构)\s*[（(【\[]\s*"
@@ -384,6 +431,35 @@ def from_link_lines(lines: list[str], skip: set[int]) -> list[SdkEntry]:
             for name in enumerated(line) if "、" in line else [clean_name(line)]:
                 if name:
                     entries.append(SdkEntry(name=name, source="list", excerpt=f"{line} {lines[i + 1][:120]}"))
+    return entries + _policy_link_pairs(lines, skip)
+
+
+# "登录：SHARESDK隐私协议：" then the link on the next line: an SDK named by its own policy
+_NAMED_POLICY = re.compile(r"^\s*(?:[^：:，,。；;]{1,8}[：:])?\s*(?P<name>[^：:，,。；;]{2,24}?)\s*的?"
+                           r"(?:隐私(?:权)?(?:协议|政策|声明|条款)|privacy\s+policy)\s*[：:]?\s*$", re.I)
+
+
+def _product_name(raw: str) -> str | None:
+    """A cleaned name; a Latin word written with SDK attached ("ShareSDK") is the product's own name."""
+    return clean_name(raw) or (raw.strip() if re.fullmatch(r"\s*[A-Za-z]{3,}SDK\s*", raw, re.I) else None)
+
+
+def _policy_link_pairs(lines: list[str], skip: set[int]) -> list[SdkEntry]:
+    """Two or more "NAME隐私协议" lines each followed by a link, the first under a line about SDKs."""
+    entries: list[SdkEntry] = []
+    run: list[tuple[int, str]] = []
+    i = 0
+    while i <= len(lines):
+        m = _NAMED_POLICY.match(lines[i]) if i + 1 < len(lines) and i not in skip else None
+        if m and _URL_LINE.match(lines[i + 1]):
+            run.append((i, m.group("name")))
+            i += 2
+            continue
+        if len(run) >= 2 and re.search(r"SDK", " ".join(lines[max(0, run[0][0] - 3):run[0][0]]), re.I):
+            entries += [SdkEntry(name=n, source="list", excerpt=f"{lines[j]} {lines[j + 1][:120]}")
+                        for j, n in ((j, _product_name(raw)) for j, raw in run) if n]
+        run = []
+        i += 1
     return entries
 
 
@@ -404,11 +480,36 @@ def joined_wrapped_lines(lines: list[str]) -> list[str]:
     return out
 
 
+# Chinese is written without spaces: a space run after a Chinese character or an opening or
+# separating full-width mark, or between a name's letter and a Chinese character or closing mark,
+# is typesetting ("友盟 +SDK ，", "（ QQ 、微信", "sigmob ）"), not a word break, and it hides names
+# from every reader below. Spaces after a closing bracket or a link ("） linkedme SDK", "(url)  微博
+# 分享") part two things and stay, as do pipes (table cells) and a line's leading bullet or number.
+_HAN = r"\u4e00-\u9fff"
+_OPEN_SEP = "（【《“「『、，；：。"
+_BEFORE_MARK = "（【）】》”」』、，；：。"  # marks a name's last letter may stand before
+_TYPESET_SPACE = re.compile(rf"(?<=[{_HAN}{_OPEN_SEP}])[ \t\u00a0\u3000]+(?=[A-Za-z0-9+{_HAN}{_OPEN_SEP}])"
+                            rf"|(?<=[A-Za-z0-9+{_HAN}])[ \t\u00a0\u3000]+(?=[{_HAN}{_BEFORE_MARK}])")
+_LINK = re.compile(r"(https?://\S+|www\.\S+)")
+_LEADING_MARK = re.compile(r"^\s*(?:(?:[#\-*+•·]+|\d{1,3}(?:\.\d{1,3})*[\.、\)）]?|[（(]\d{1,3}[）)])\s+)?")
+
+
+def untypeset(line: str) -> str:
+    """`line` without the spaces Chinese typesetting put beside Chinese characters (a leading
+    bullet or number keeps its own)."""
+    lead = _LEADING_MARK.match(line).end()  # type: ignore[union-attr]  # the pattern matches the empty string
+    parts = _LINK.split(line[lead:])  # a link keeps the space after it ("https://… 远帆客服 | …")
+    return line[:lead] + "".join(
+        part if k % 2 else (part[:len(part) - len(part.lstrip())] if k else "") + _TYPESET_SPACE.sub("", part.lstrip() if k else part)
+        for k, part in enumerate(parts))
+
+
 def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = None) -> list[SdkEntry]:
     """Every SDK entry of a policy text (as `policy_text` produced it), duplicates merged by name.
     `known` says whether the SDK database knows a name: the evidence the record reader
     (`records.py`) accepts names on."""
-    lines = joined_wrapped_lines(text.splitlines())
+    raw_lines = text.splitlines()
+    lines = joined_wrapped_lines([untypeset(x) for x in raw_lines] if lang != "en" else raw_lines)
     table, used = from_tables(lines)
     block, used_b = from_blocks(lines, used)
     done = used | used_b
@@ -429,4 +530,9 @@ def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = 
             merged[key].data = entry.data  # the same SDK's record says what it collects
         if len(merged) >= MAX_ENTRIES:
             break
-    return list(merged.values())
+    # "第三方（友盟+）移动统计SDK … 移动统计SDK将收集": a name from running text that the database does not
+    # know and that ends another name found is that SDK again with its provider left out
+    keys = list(merged)
+    return [e for k, e in merged.items()
+            if not (e.source == "text" and any(o != k and o.endswith(k) for o in keys)
+                    and known is not None and not known(e.name))]

@@ -22,8 +22,8 @@ def test_labelled_corpus_scores(capsys):
         for what, s in parts.items():
             print(f"{split} {what} {s}")
     assert set(scores) == {"dev", "dev-new", "dev-3", "dev-4", "dev-5", "dev-6", "dev-7", "dev-8", "dev-9",
-                           "heldout", "heldout-new", "heldout-4"}
-    assert sum(s["sdks"].tp + s["sdks"].fn for s in scores.values()) >= 1080  # 133 policies
+                           "dev-10", "heldout", "heldout-new", "heldout-5"}
+    assert sum(s["sdks"].tp + s["sdks"].fn for s in scores.values()) >= 1110  # 142 policies
 
     def at_least(split: str, what: str, p: float, r: float) -> None:
         s = scores[split][what]
@@ -34,12 +34,14 @@ def test_labelled_corpus_scores(capsys):
         at_least(split, "categories", 0.9, 0.9)
     for split in ("dev-5", "dev-6", "dev-7"):
         at_least(split, "sdks", 0.9, 0.9)
-    for split in ("heldout", "heldout-new", "heldout-4"):  # held out: categories meet the goal
+    for split in ("heldout", "heldout-new", "heldout-5"):  # held out: categories meet the goal
         at_least(split, "categories", 0.9, 0.9)
     # not met: held at the measured level (docs/policy.md), below the 0.9 goal
     at_least("heldout", "sdks", 0.95, 0.83)
     at_least("heldout-new", "sdks", 0.88, 0.85)
-    at_least("heldout-4", "sdks", 0.84, 0.67)
+    at_least("heldout-5", "sdks", 0.9, 0.9)  # met on this small fresh batch (9 policies)
+    at_least("dev-10", "categories", 0.9, 0.9)
+    at_least("dev-10", "sdks", 0.95, 0.86)  # developed on for one round; a glued table (0508) still lost
     at_least("dev-5", "categories", 0.6, 0.9)
     at_least("dev-6", "categories", 0.75, 0.9)
     at_least("dev-7", "categories", 0.9, 0.75)

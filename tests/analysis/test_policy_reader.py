@@ -108,3 +108,9 @@ def test_cli_policy_read_json_has_the_design_fields(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "harness", "policy", "read", str(tmp_path / "missing.txt")],
                          capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert bad.returncode == 2 and "missing.txt" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_scorer_gives_a_name_written_as_labelled_its_own_label():
+    from analysis.policy.evaluate import score_names
+    s = score_names(["腾讯Bugly系统日志上报分析", "腾讯Bugly"], ["腾讯Bugly", "腾讯Bugly系统日志上报 分析"])
+    assert (s.tp, s.fp, s.fn) == (2, 0, 0)

@@ -169,3 +169,66 @@ def test_names_in_brackets_after_a_word_for_third_parties():
                 "我们需要向提供钱包功能的第三方服务商【武汉青禾科技有限公司】获取您的用户标识。\n")
     assert {"青禾广告", "远帆联盟", "明溪传媒", "青禾支付", "远帆钱包"} <= got
     assert not any("武汉" in n for n in got)  # one registered name in 【】 is a remark, not a list
+
+
+def test_typesetting_spaces_in_chinese_text_hide_no_names():
+    got = names("我们的产品集成友盟 +SDK ，友盟 +SDK 需要收集您的设备 Mac 地址。\n"
+                "我们可能会使用程序化广告 SDK （穿山甲、广点通、 青禾广告 ）来为你推荐广告。\n"
+                "我们会共享必要信息给服务提供商（lkme.cc/北京微方程科技有限公司） linkedme SDK隐私说明\n")
+    assert {"友盟+", "穿山甲", "广点通", "青禾广告", "linkedme"} <= got
+    assert not any("公司" in n for n in got)  # the space after a closing bracket parts two things
+
+
+def test_a_kind_before_sdk_whose_bracket_lists_database_sdks_is_no_name():
+    got = names("我们可能会使用程序化广告SDK（穿山甲、广点通、青禾广告）来为你推荐广告。\n"
+                "我们接入了火山引擎智能营销套件SDK（增长分析、A/B测试）。\n")
+    assert {"穿山甲", "广点通", "青禾广告", "火山引擎智能营销套件"} <= got
+    assert "程序化广告" not in got and "增长分析" not in got
+
+
+def test_a_table_without_a_name_column_is_named_by_its_sdk_column_not_its_operator():
+    text = ("第三方SDK场景描述| 第三方SDK运营方名称| 用途或目的| 第三方SDK运营方隐私政策\n---|---|---|---\n"
+            "青禾登录/分享| 深圳市青禾计算机系统有限公司| 登录、分享| http://privacy.example.com/\n"
+            "极光推送Jpush SDK| 深圳市和讯华谷信息技术有限公司| 推送信息| https://www.jiguang.cn/license/privacy\n")
+    got = names(text)
+    assert {"青禾登录", "极光推送Jpush"} <= got or {"青禾登录", "极光推送"} <= got
+    assert not any("公司" in n or "和讯华谷" in n for n in got)
+
+
+def test_phrases_before_the_word_sdk_and_first_party_subjects_are_no_names():
+    got = names("我们收集的数据可能包括但不限于 SDK/API/JS代码版本、浏览器、IP地址。\n"
+                "4）我们的产品会将收集到的相关个人信息回传给阿里，腾讯等稳定性第三方sdk。\n"
+                "我们使用了第三方（友盟+）移动统计SDK服务提供数据统计功能，您需要授权移动统计SDK提供对应的服务；"
+                "关于移动统计SDK所收集的信息种类，详见友盟移动统计SDK官网。\n")
+    assert "腾讯" in got
+    assert not {"但不限于", "产品", "移动统计", "关于移动统计"} & got
+    assert not any("）" in n for n in got)  # "友盟+）移动统计": the bracket cut the name in two
+
+
+def test_sdks_named_by_their_own_policy_links():
+    got = names("本APP的登陆/推送功能使用第三方SDK，详情请见第三方隐私协议：\n"
+                "登录：SHARESDK隐私协议：\nhttps://www.mob.com/about/policy\n"
+                "推送：青禾推送隐私协议\nhttps://www.example.com/privacy\n")
+    assert {"SHARESDK", "青禾推送"} <= got
+    assert not names("请阅读我们的用户隐私协议：\nhttps://www.example.com/privacy\n")  # one link, no SDK lead
+
+
+def test_parties_an_enumeration_counts_and_a_provider_named_by_its_company():
+    got = names("极光一键登录SDK集成了中国移动通信有限公司、中国联合网络通信有限公司、青禾通信集团有限公司三大运营商的号码认证业务。\n"
+                "我们可能会接入由第三方服务提供商提供的软件开发包（SDK）。服务提供商北京明溪网络科技有限公司向我们提供可信ID服务。\n")
+    assert {"中国移动", "中国联合", "青禾", "北京明溪"} <= got
+    assert {"移动", "联通", "电信"} <= names("2) 远帆SDK：提供一键登录服务（与移动、联通、电信三家运营商合作）。\n")
+
+
+def test_clauses_around_the_word_sdk_are_no_names():
+    got = names("我们会对SDK的接入和使用进行审核。为便于您更好地了解高德SDK采集的数据类型，请阅读其政策。\n")
+    assert "会对" not in got and "解高德" not in got and "高德" in got
+
+
+def test_a_record_headed_by_a_provider_and_its_role():
+    text = ("我们接入的第三方服务供应商如下：\n"
+            "(1)青禾服务供应商：由青禾（中国）信息技术有限公司提供。我们会向青禾提供您的姓名。\n"
+            "(2)远帆服务供应商：由远帆科技有限公司提供，用于学习记录同步。\n")
+    got = names(text)
+    assert {"青禾", "远帆"} <= got
+    assert "第三方" not in got
