@@ -20,7 +20,7 @@ from harness.errors import InputError
 from harness.run.context import RunContext
 from harness.run.policy_flows import best_page, html_pages
 from harness.run.policy_nav import center, nav_candidates, policy_links, signature
-from harness.run.policy_store import PolicyStore
+from harness.run.policy_store import POLICY_DIR, PolicyStore
 from harness.scenario.model import PolicyOptions, Step
 
 KEY_BACK = 4
@@ -186,7 +186,7 @@ def attach_late_page(run_dir: Path) -> str | None:
     after the step read the screen). Returns the page's URL when one was attached. Association is by
     the request's start time, so how long the server took does not matter."""
     run_dir = Path(run_dir)
-    if not (run_dir / "policy" / "policy.json").is_file():
+    if not (run_dir / POLICY_DIR / "policy.json").is_file():
         return None
     store = PolicyStore(run_dir)
     r = store.record
