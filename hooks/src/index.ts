@@ -11,6 +11,7 @@
  *   stats()      -> counters
  *   dispose()    -> counters       undo every hook job and flush; safe to call twice
  */
+import { releaseJvmSymbols } from "./java/presym.js"; // first: before frida-java-bridge is evaluated
 import { Batcher } from "./batcher.js";
 import { withThreadIgnored } from "./ignore.js";
 import { nowUs } from "./clock.js";
@@ -18,6 +19,8 @@ import { JavaHooks, JvmWait, javaStatus } from "./java/hooks.js";
 import { Jobs } from "./jobs.js";
 import { NativeHooks } from "./native/install.js";
 import type { AgentConfig, JavaReadyMessage, ReadyMessage } from "./types.js";
+
+releaseJvmSymbols();
 
 const AGENT_VERSION = "1";
 
@@ -96,6 +99,7 @@ function init(partial: Partial<AgentConfig>): ReadyMessage {
         installed: { java: java?.installed ?? 0, native: native.installed },
         pending: [...missingNative, ...(java?.pending() ?? [])],
         t_us: nowUs(),
+        java_timing: java?.timing,
     };
     send(ready);
     return ready;

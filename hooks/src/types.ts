@@ -63,6 +63,9 @@ export interface ReadyMessage {
     installed: { java: number; native: number };
     pending: string[];
     t_us: number;
+    /** ms to install the Java hooks and start the loader watch; full_symbols when the bridge needed
+     * libjvm's whole symbol table (the short list of java/jvmsyms.ts lacked a name). */
+    java_timing?: { hooks: number; loaders: number; full_symbols?: boolean; jvm_full_table_reads?: number };
 }
 
 /** agent:java: the Java hooks went in later than init (a JVM that was still starting at spawn). */
@@ -73,7 +76,7 @@ export interface JavaReadyMessage {
     t_us: number;
     /** where installing took its time, ms: the entries themselves, the class-loader watch; and
      * whether the bridge needed libjvm's whole symbol table (java/jvmsyms.ts) */
-    timing_ms?: { hooks: number; loaders: number; full_symbols?: boolean };
+    timing_ms?: { hooks: number; loaders: number; full_symbols?: boolean; jvm_full_table_reads?: number };
 }
 
 export type WarningCode =

@@ -99,6 +99,7 @@ def build(out: Path = DEFAULT_OUT, *, force: bool = False) -> Jars:
     digest = _digest()
     if not force and stamp.is_file() and stamp.read_text().strip() == digest and result.framework.is_file() \
             and result.exercise.is_file():
+        _runtime_image(out, result)
         return result
     out.mkdir(parents=True, exist_ok=True)
     api = AndroidApi.load(REPO / "hooks" / DECL)
@@ -119,7 +120,22 @@ def build(out: Path = DEFAULT_OUT, *, force: bool = False) -> Jars:
         (out / "notes.txt").write_text("\n".join(fw.notes) + "\n", encoding="utf-8")
         _build_apps(fw, result.framework, out, tmp)
     stamp.write_text(digest + "\n")
+    _runtime_image(out, result)
     return result
+
+
+def _runtime_image(out: Path, result: Jars) -> None:
+    """The sim apps' JVM runtime image (runtime_image.py): kept when up to date; a machine whose
+    JDK cannot jlink runs the sim on the JDK itself."""
+    from harness.sim.java.runtime_image import RuntimeImageError, build_image
+
+    jars = [result.framework, result.exercise, *sorted((out / "sdk").glob("*.jar")), *sorted((out / "app").glob("*.jar"))]
+    try:
+        if build_image(out, jars) is None:
+            print("consentry: no jlink/jmods in this JDK: the sim apps run on the JDK's own runtime (slower attach)",
+                  file=sys.stderr)
+    except RuntimeImageError as exc:
+        raise JavaBuildError(str(exc)) from exc
 
 
 def _build_apps(fw: object, framework_jar: Path, out: Path, tmp: Path) -> None:

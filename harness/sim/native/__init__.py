@@ -61,7 +61,14 @@ def java_home() -> Path:
 
 
 def libjvm_path() -> Path:
-    """The JDK's HotSpot libjvm.so (server VM)."""
+    """The HotSpot libjvm.so (server VM) the sim's app processes load: the sim's runtime image
+    when `make javafw` built one (harness/sim/java/runtime_image.py says why), else the JDK's."""
+    from harness.sim.java.build import DEFAULT_OUT
+    from harness.sim.java.runtime_image import image_libjvm
+
+    image = image_libjvm(DEFAULT_OUT)
+    if image is not None:
+        return image
     p = java_home() / "lib" / "server" / "libjvm.so"
     if not p.is_file():
         raise NativeBuildError(f"{p} not found: the JDK at {java_home()} has no server VM")

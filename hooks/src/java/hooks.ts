@@ -14,7 +14,7 @@ import { withThreadIgnored } from "../ignore.js";
 import type { Jobs } from "../jobs.js";
 import type { AgentConfig, EventRow, HookSpec } from "../types.js";
 import { EXTRACTORS, type Ctx } from "./extractors.js";
-import { withFewJvmSymbols } from "./jvmsyms.js";
+import { forgetJvmApiError, missedJvmSymbol, jvmFullTableReads, withFewJvmSymbols } from "./jvmsyms.js";
 import { LoaderWatch } from "./loaders.js";
 
 const PRIM: Record<string, string> = {
@@ -49,7 +49,15 @@ interface CapState {
 export function javaStatus(): { available: boolean; reason?: string; android_version?: string; waiting?: boolean } {
     const art = Process.findModuleByName("libart.so") !== null;
     try {
-        if (Java.available) {
+        let available: boolean;
+        try {
+            available = Java.available;
+        } catch (e) {
+            if (!missedJvmSymbol(e)) throw e;
+            forgetJvmApiError(Java); // resolved from the short list at load and a symbol was missing
+            available = Java.available;
+        }
+        if (available) {
             return art ? { available: true, android_version: Java.androidVersion } : { available: true };
         }
     } catch (e) {
@@ -116,7 +124,7 @@ export class JvmWait {
 
 export class JavaHooks {
     installed = 0;
-    timing: { hooks: number; loaders: number; full_symbols?: boolean } | undefined = undefined;
+    timing: { hooks: number; loaders: number; full_symbols?: boolean; jvm_full_table_reads?: number } | undefined = undefined;
     private fullSymbols = false;
     private caps = new Map<number, CapState>();
     private ownPkg: string | null | undefined = undefined;
@@ -335,11 +343,15 @@ export class JavaHooks {
         try {
             withFewJvmSymbols(() => Java.perform(body));
         } catch (e) {
-            if (!/partially available/.test(String(e))) throw e;
+            if (!missedJvmSymbol(e)) throw e;
             this.fullSymbols = true;
+            forgetJvmApiError(Java);
             Java.perform(body); // a bridge that wants a libjvm symbol the short list lacks
         }
-        if (this.timing !== undefined) this.timing.full_symbols = this.fullSymbols;
+        if (this.timing !== undefined) {
+            this.timing.full_symbols = this.fullSymbols || jvmFullTableReads() > 0;
+            this.timing.jvm_full_table_reads = jvmFullTableReads();
+        }
     }
 
     pending(): string[] {

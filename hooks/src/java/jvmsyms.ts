@@ -4,7 +4,11 @@
  * app's start-up path. It reads only the names below (every libjvm name in lib/jvm.js); looked up
  * one by one they cost about 70 ms. While the bridge resolves its API, libjvm's
  * `enumerateSymbols` returns just those; if the bridge then finds one missing (a newer bridge
- * wanting another symbol) the caller retries with the full table (withFullSymbols).
+ * wanting another symbol) the caller retries with the full table (javaAvailable, JavaHooks.start).
+ *
+ * The bridge resolves its API twice over: when its module is evaluated (its Runtime constructor
+ * tries to initialise, before any line of this agent's own code runs) and on first use where that
+ * found no VM. The first is covered by ./presym.ts, imported before anything imports the bridge.
  */
 const NEEDED = [
     "JNI_GetCreatedJavaVMs",
@@ -56,10 +60,36 @@ const NEEDED = [
     "_Znwm",
 ];
 
-export function withFewJvmSymbols<T>(fn: () => T): T {
-    const jvm = Process.findModuleByName("libjvm.so");
-    if (jvm === null) return fn();
-    const proto = Object.getPrototypeOf(jvm);
+let fullReads = 0;
+let counting = false;
+
+/** The prototype every Module shares (the main module's: libjvm.so may not be loaded yet). */
+function moduleProto(): { enumerateSymbols: (this: Module) => ModuleSymbolDetails[] } {
+    return Object.getPrototypeOf(Process.mainModule);
+}
+
+/**
+ * Count every read of libjvm's whole symbol table from now on (`java_timing.jvm_full_table_reads`
+ * in agent:ready): the figure that says the short list did its job, checked by the tests.
+ */
+export function countFullJvmTableReads(): void {
+    if (counting) return;
+    counting = true;
+    const proto = moduleProto();
+    const full = proto.enumerateSymbols;
+    proto.enumerateSymbols = function (this: Module): ModuleSymbolDetails[] {
+        if (this.name === "libjvm.so") fullReads++;
+        return full.call(this);
+    };
+}
+
+export function jvmFullTableReads(): number {
+    return fullReads;
+}
+
+/** Make libjvm's `enumerateSymbols` return only NEEDED; returns the function that undoes it. */
+export function restrictJvmSymbols(): () => void {
+    const proto = moduleProto();
     const full = proto.enumerateSymbols;
     proto.enumerateSymbols = function (this: Module): ModuleSymbolDetails[] {
         if (this.name !== "libjvm.so") return full.call(this);
@@ -70,9 +100,32 @@ export function withFewJvmSymbols<T>(fn: () => T): T {
         }
         return out;
     };
+    return () => { proto.enumerateSymbols = full; };
+}
+
+export function withFewJvmSymbols<T>(fn: () => T): T {
+    const undo = restrictJvmSymbols();
     try {
         return fn();
     } finally {
-        proto.enumerateSymbols = full;
+        undo();
+    }
+}
+
+/** True when the bridge's API was resolved from the short list but lacked a symbol. */
+export function missedJvmSymbol(e: unknown): boolean {
+    return /partially available/.test(String(e));
+}
+
+/**
+ * Forget a failed API resolution so the next use resolves again (the bridge keeps its first
+ * error and throws it on every later use): the way back to the full symbol table when the
+ * short list, applied at load by ./presym.ts, lacked a symbol a newer bridge wants.
+ */
+export function forgetJvmApiError(java: unknown): void {
+    const runtime = java as { _apiError?: unknown; _initialized?: boolean };
+    if (runtime._initialized !== true && runtime._apiError !== undefined && runtime._apiError !== null
+        && missedJvmSymbol(runtime._apiError)) {
+        runtime._apiError = null;
     }
 }
