@@ -106,11 +106,12 @@ def test_run_directory_disk_full(fault_run, tmp_path):
     filler = disk / "filler"
     try:
         def fill(run) -> None:  # take what is left of the disk once the run has flushed rows
-            with open(filler, "wb") as fh:
+            # unbuffered: a buffered file kept the bytes the full disk refused and raised ENOSPC
+            # again from close(), outside the loop (a failure of the test, not of the run)
+            with open(filler, "wb", buffering=0) as fh:
                 try:
                     while True:
                         fh.write(b"\0" * 65536)
-                        fh.flush()
                 except OSError:
                     pass
 
