@@ -423,7 +423,9 @@ def sibling_namespaces(entries: list[Sdk]) -> list[Sdk]:
             continue
         e = by_id[next(iter(ids))]
         (fam,) = labels[label]
-        if _native_free(f"lib{label}", fam, native_fam):
+        # a library another entry already names stays its (`libunity` is the Unity engine's, not Unity
+        # Analytics'); two entries with one library name would make the answer depend on entry order
+        if f"lib{label}" not in native_fam and _native_free(f"lib{label}", fam, native_fam):
             natives[f"lib{label}"] = e
         for first in GENERIC_FIRST:
             if first in used[label]:
