@@ -31,6 +31,9 @@ _ROLE_PATTERNS = {  # table header / block key -> role; order matters (first hit
     "name": re.compile(r"SDK|名称|名字|插件|服务名|^\s*name\s*$|service|library", re.I),
     "permission": re.compile(r"权限|permission", re.I),
     "kind": re.compile(r"^\s*(?:SDK)?\s*(?:类型|类别|分类|种类)\s*$|^\s*(?:type|category)\s*$", re.I),
+    # a short label ending in a label noun ("合作伙伴类型", "合作方式", "数据安全能力描述", "备注"): a column
+    # the reader does not use, but a label all the same, so the row holding it is still a header
+    "other": re.compile(r"^[^\d]{0,10}(?:类型|类别|方式|描述|说明|备注|版本号?|能力)\s*$|^\s*(?:notes?|remarks?|version)\s*$", re.I),
 }
 _KEY_LINE = re.compile(
     r"^\s*(?:[\(（]?\d{1,3}[\.、\)）]\s*|[①-⑳]\s*|[-*•·]\s*)?"

@@ -22,7 +22,7 @@ def test_labelled_corpus_scores(capsys):
         for what, s in parts.items():
             print(f"{split} {what} {s}")
     assert set(scores) == {"dev", "dev-new", "dev-3", "dev-4", "dev-5", "dev-6", "dev-7", "dev-8", "dev-9",
-                           "dev-10", "heldout", "heldout-new", "heldout-5"}
+                           "dev-10", "dev-11", "dev-12", "heldout-5", "heldout-6"}
     assert sum(s["sdks"].tp + s["sdks"].fn for s in scores.values()) >= 1110  # 142 policies
 
     def at_least(split: str, what: str, p: float, r: float) -> None:

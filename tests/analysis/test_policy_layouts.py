@@ -200,3 +200,15 @@ def test_wrapped_markdown_tables_with_a_short_row_and_a_second_table_right_after
             + table([["北斗", "分享内容到北斗", "设备信息", "<https://beidou.example/p>"],
                      ["南风", "分享内容到南风", "<https://nanfeng.example/p>"]]))
     assert {"青禾", "远帆", "明溪", "北斗", "南风"} <= names(text)
+
+
+def test_a_table_header_with_columns_the_reader_does_not_use_is_still_a_header():
+    # "合作伙伴类型" and "合作方式" are labels (a label noun ends them), not values: the row is the header
+    text = ("附录：第三方合作伙伴及共享信息说明\n"
+            "合作伙伴类型 | 合作伙伴名称 | 合作目的 | 合作方式 | 共享个人信息字段 | 合作伙伴数据安全能力描述\n"
+            "---|---|---|---|---|---\n"
+            "数据分析服务合作方 | 青禾远帆（北京）科技有限公司 | 统计分析 | 嵌入第三方SDK | 设备标识 | 去标识化处理\n"
+            "效果广告服务合作方 | 明溪星河联盟广告 | 广告投放 | 嵌入第三方SDK | 设备标识 | 三级等保\n")
+    got = names(text)
+    assert any(n.startswith("青禾远帆") for n in got) and "明溪星河联盟广告" in got
+    assert not any("合作方" in n for n in got)
