@@ -212,3 +212,31 @@ def test_a_table_header_with_columns_the_reader_does_not_use_is_still_a_header()
     got = names(text)
     assert any(n.startswith("青禾远帆") for n in got) and "明溪星河联盟广告" in got
     assert not any("合作方" in n for n in got)
+
+
+def test_digits_that_run_into_a_name_are_part_of_it_a_heading_number_is_not():
+    assert clean_name("4399青禾联运SDK") == "4399青禾联运" and clean_name("360明溪商店") == "360明溪商店"
+    assert clean_name("1.青禾推送") == "青禾推送" and clean_name("2、明溪统计") == "明溪统计"
+    assert clean_name("(3)远帆地图") == "远帆地图"
+
+
+def test_a_vendors_further_kinds_after_its_first_sdk_name_nothing():
+    # "X联运SDK、广告SDK和计费SDK": the kinds after the first item are the same vendor's SDKs
+    assert enumerated("4399青禾联运SDK、广告SDK和计费SDK") == ["4399青禾联运"]
+    assert clean_name("第三方平台") is None
+
+
+def test_a_wrapped_markdown_table_whose_rows_carry_long_runs_of_remarks_keeps_every_row():
+    perms = "\n\n".join(["允许程序写入外部存储", "允许程序在后台运行", "获取粗略位置", "获取精确位置",
+                         "读写系统设置", "挂载外部文件系统"])
+    rows = "".join(f"{n}渠道联运SDK\n|\n联运\n|\n设备信息\n|\n[{n}隐私政策](https://example.com/{i})  \n\n{perms}\n\n"
+                   for i, n in enumerate(["青禾", "远帆", "明溪"]))
+    text = "第三方SDK如下：\n**第三方SDK**\n|\n**用途**\n|\n**收集的信息**\n|\n**隐私说明**\n---|---|---|---\n" + rows
+    assert {"青禾渠道联运", "远帆渠道联运", "明溪渠道联运"} <= names(text)
+
+
+def test_a_wrapped_markdown_table_cut_after_a_pipe_keeps_its_last_cell():
+    text = ("合作伙伴类型\n|\n合作伙伴名称\n|\n合作目的\n---|---|---\n"
+            "推送服务合作方\n|\n青禾推送服务\n|\n消息推送\n"
+            "推送服务合作方\n|\n远帆推送服务")
+    assert "远帆推送服务" in names(text)
