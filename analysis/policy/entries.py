@@ -42,7 +42,7 @@ _GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述
 _TYPE_WORDS = re.compile(
     r"推送|消息|分享|站外|登录|登陆|一键|支付|统计|分析|广告|定位|地图|服务|功能|网络|活体|认证|人脸|识别|风控|性能|监测|监控|"
     r"提现|合作|厂商|通道|渠道|手机|语音|搜索|加速|排障|通讯录|基础|数据|开源|官方|原生|计费|平台|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
-_DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|头像|昵称|性别|姓名|生日|年龄|基于|他们|它们|其|所需|开发包|工具包|允许|目的|使用|时$")
+_DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|状态|头像|昵称|性别|姓名|生日|年龄|基于|他们|它们|其|所需|开发包|工具包|允许|目的|使用|时$")
 # A trailing bracket that remarks on where the SDK is used, not part of its name.
 _REMARK = re.compile(r"\s*[（(][^）()]*(?:仅|只|only|版本|客户端|渠道包|使用)[^）()]*[）)]\s*$", re.I)
 # Verbs of a sentence about SDKs; no SDK's name holds one.

@@ -300,6 +300,12 @@ def from_text(lines: list[str], skip: set[int], lang: str,
                     if name:
                         add_as(name, "verb-latin", line, m.start())
         line = _URL.sub(lambda u: " " * len(u.group(0)), line)  # "…/legal/feishu-sdk" is an address, not a name
+        for m in _SHARED_WITH.finditer(line):  # "将您的IMEI共享至A有限公司、B集团有限公司用于…"
+            sentence = re.split(r"[。！？!?]", line[:m.start()])[-1]
+            for part in re.split(r"(?<=公司|集团)\s*[、，,和及与]\s*", m.group(1)):
+                short = company_short(part.strip())
+                if short and not re.search(r"sdk", sentence, re.I) and short not in sentence:
+                    add_as(short, "shared-with", line, m.start())  # not an SDK sending data to its own provider
         if "sdk" not in line.lower() and "提供商" not in line and "服务商" not in line and not _PROVIDER_BRACKET.search(line):
             continue
         if lang == "en":
@@ -311,6 +317,9 @@ def from_text(lines: list[str], skip: set[int], lang: str,
             raw = raw[:-1] if raw.endswith("的") else raw  # "高德的SDK": 高德
             cut = _SPLIT_ZH.match(raw)
             raw = raw[cut.end():] if cut else raw
+            provider = re.match(r".*(?:有限公司|有限责任公司|集团|公司)\s*的\s*(?=\S{2})", raw)
+            if provider:
+                raw = raw[provider.end():]  # "共享至A有限公司的望舒地图SDK": the provider, then its SDK's name
             modified = re.match(r".*的\s*(?=\S{2})", raw)
             if modified and known is not None and known(raw[modified.end():]):
                 raw = raw[modified.end():]  # "基于地图服务的百度地图SDK": a description, then a name the database knows
@@ -377,6 +386,10 @@ def from_text(lines: list[str], skip: set[int], lang: str,
     return [e for e in entries if e.name not in kind_heads]
 
 
+# Registered companies enumerated right after a verb of sharing are the parties data goes to; one
+# followed by 的 is the provider of the SDK named next ("共享至A有限公司的友盟SDK"), not a party of its own.
+_COMPANY = r"[\u4e00-\u9fffA-Za-z（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团)"
+_SHARED_WITH = re.compile(rf"(?:共享|分享|提供|披露|传输|发送)(?:至|给|予)\s*((?:{_COMPANY}\s*[、，,和及与]\s*){{0,9}}{_COMPANY})(?!\s*的)")
 # A registered company right after a word for a service provider is that provider, named instead of its SDK
 _PROVIDER_COMPANY = re.compile(r"(?:服务提供商|服务商|提供商|供应商)\s*[“\"「]?([\u4e00-\u9fff（）()]{4,30}?"
                                r"(?:股份有限公司|有限责任公司|有限公司))")

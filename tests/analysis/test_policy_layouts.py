@@ -240,3 +240,17 @@ def test_a_wrapped_markdown_table_cut_after_a_pipe_keeps_its_last_cell():
             "推送服务合作方\n|\n青禾推送服务\n|\n消息推送\n"
             "推送服务合作方\n|\n远帆推送服务")
     assert "远帆推送服务" in names(text)
+
+
+def test_registered_companies_data_is_shared_with_are_parties():
+    text = ("（1）我们可能将您的信息提供给合作伙伴：\n"
+            "a)将您的IMEI信息共享至青禾远帆互联网有限公司、明溪星河网络通信集团有限公司用于一键登录验证\n"
+            "b)将您的网络状态、定位信息共享至北京望舒信息技术有限公司的望舒地图SDK，用于推荐附近资料\n")
+    got = names(text)
+    assert {"青禾远帆", "明溪星河"} <= got and "望舒地图" in got
+    assert "北京望舒" not in got and "网络状态" not in got  # the provider of the SDK named next; data
+
+
+def test_an_sdk_sending_data_to_its_own_provider_adds_no_party():
+    text = "青禾推送SDK会收集您的设备信息提供给浙江青禾网络科技股份有限公司，用于推送。"
+    assert names(text) == {"青禾推送"}
