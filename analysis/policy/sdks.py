@@ -48,7 +48,7 @@ _KEY_LINE = re.compile(
 )
 _ZH_NAME = re.compile(r"([A-Za-z0-9\u4e00-\u9fff+·\-\.（）() ]{1,30}?)\s*SDK(?![A-Za-z])", re.I)
 _EN_NAME = re.compile(r"((?:[A-Z][\w\-\.+]*\s+){0,3}[A-Z][\w\-\.+]*)\s+SDKs?\b")
-_SPLIT_ZH = re.compile(r".*(?:不限于|关于|对于|了解|理解|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
+_SPLIT_ZH = re.compile(r".*(?:的是|不限于|关于|对于|了解|理解|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
                        r"了|由|与|和|及|或者|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
 _AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
 
@@ -333,7 +333,7 @@ def from_text(lines: list[str], skip: set[int], lang: str,
             raw = raw[cut.end():] if cut else raw
             if is_phrase(re.split(r"[、/]", raw)[-1]):
                 continue  # "…、网关取号报错日志等用于改善SDK性能": the word SDK is not this list's
-            for name in enumerated(raw):
+            for name in _vendor_for_kinds(enumerated(raw), raw):
                 add(name, line, m.start())
         for m in _ENUM_DENG_SDK.finditer(line):
             raw = m.group(1)
@@ -520,6 +520,47 @@ def untypeset(line: str) -> str:
         for k, part in enumerate(parts))
 
 
+_KIND_END = re.compile(r"(统计|分析|分享|登录|支付|推送|定位|地图|广告|认证)$")
+
+
+def _vendor_for_kinds(names: list[str], raw: str) -> list[str]:
+    """"友盟统计、分享SDK": a bare kind after a vendor's named kind is that vendor's too (友盟分享)."""
+    parts = [p.strip() for p in re.split(r"[、/]", raw)]
+    if len(parts) < 2 or not names or names[0] != clean_name(parts[0]):
+        return names
+    first = _KIND_END.search(parts[0])
+    vendor = parts[0][:first.start()].strip() if first else ""
+    if len(vendor) < 2 or clean_name(vendor) is None:
+        return names
+    out = list(names)
+    for part in parts[1:]:
+        if _KIND_END.fullmatch(part.strip()) and clean_name(part) is None:
+            out.append(vendor + part.strip())
+    return out
+
+
+# A heading that names only a kind of SDK ("登录SDK", "推送SDK") over a paragraph saying what is used
+_KIND_HEADING = re.compile(r"^\s*[^\s：:，,。；;]{1,8}?\s*SDKs?\s*[：:]?\s*$", re.I)
+_USED = re.compile(r"(?:使用了|使用的是|接入了|集成了)\s*(?:第三方(?:的)?)?([^，,。；;：:\s]{2,30}?)(?=[，,。；;]|完成|实现|来|以|用于)")
+
+
+def from_kind_headings(lines: list[str], skip: set[int]) -> list[SdkEntry]:
+    """"登录SDK" then "我们使用了第三方QQ/微信登录，完成…": the paragraph under a heading that names only
+    a kind says which SDKs of that kind are used, without the word SDK."""
+    entries: list[SdkEntry] = []
+    for i, line in enumerate(lines[:-1]):
+        if i in skip or not _KIND_HEADING.match(line) or clean_name(line) is not None:
+            continue
+        body = lines[i + 1]
+        for m in _USED.finditer(body):
+            used = m.group(1)
+            if re.search(r"sdk", used, re.I) or is_phrase(used) or categories_in(used):
+                continue  # "使用了小米推送SDK" is read in running text; data is no name
+            for name in names_in_cell(used):
+                entries.append(SdkEntry(name=name, source="text", excerpt=body[:200]))
+    return entries
+
+
 def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = None) -> list[SdkEntry]:
     """Every SDK entry of a policy text (as `policy_text` produced it), duplicates merged by name.
     `known` says whether the SDK database knows a name: the evidence the record reader
@@ -530,6 +571,7 @@ def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = 
     block, used_b = from_blocks(lines, used)
     done = used | used_b
     loose = (from_text(lines, done, lang, known) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
+             + (from_kind_headings(lines, done) if lang != "en" else [])
              + from_named_items(lines, done) + (from_partner_enumerations(lines, done) if lang != "en" else [])
              + (from_anaphoric_enumerations(lines, done) if lang != "en" else [])
              + (from_records(lines, done, known) + from_key_periods(lines, done, known) if lang != "en" else []))

@@ -254,3 +254,16 @@ def test_registered_companies_data_is_shared_with_are_parties():
 def test_an_sdk_sending_data_to_its_own_provider_adds_no_party():
     text = "青禾推送SDK会收集您的设备信息提供给浙江青禾网络科技股份有限公司，用于推送。"
     assert names(text) == {"青禾推送"}
+
+
+def test_a_bare_kind_after_a_vendors_named_kind_is_that_vendors():
+    text = "为了数据统计及用户分享，我们使用了青禾统计、分享SDK，需要访问您的设备标识。"
+    assert {"青禾统计", "青禾分享"} <= names(text)
+
+
+def test_a_kind_heading_over_a_paragraph_names_what_is_used():
+    text = ("这些SDK包括：\n**登录SDK**\n为方便用户快捷登录，我们使用了第三方远帆/明溪登录，完成平台注册、登录功能。\n"
+            "**定位SDK**\n我们使用的是青禾地图定位SDK，使用之前会询问位置权限。\n")
+    got = names(text)
+    assert {"远帆登录", "明溪登录", "青禾地图定位"} <= got
+    assert not any(n.startswith("是") for n in got)
