@@ -33,7 +33,7 @@ GENERIC = frozenset(
 )
 
 # A name holding one of these is a phrase about SDKs ("这类第三方", "您发现这类"), not a name.
-_GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述|以下|您|我们|我公司|本公司|相关|合作伙伴|合作方|服务商|"
+_GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述|以上|以下|您|我们|我公司|本公司|相关|合作伙伴|合作方|服务商|"
                            r"各类|各种|部分|其他|其它|任何|所有|集成|接入|嵌入|第三|供应商|服务商|提供商|请注意|研究|公司|我方|关联|"
                            r"some|any|other|these|those|our|your|such")
 
@@ -112,7 +112,7 @@ def clean_name(raw: str) -> str | None:
     if len(core) < 2 or core in GENERIC or core.rstrip("的") in GENERIC or _GENERIC_PART.search(core):
         return None
     # kinds joined by 和/与 ("广告SDK和计费SDK", a vendor's further SDKs after its first) name nothing either
-    kinds_only = _TYPE_WORDS.sub("", re.sub(r"sdks?|[和与及]", "", core)).rstrip("类")
+    kinds_only = _TYPE_WORDS.sub("", re.sub(r"sdks?|[和与及的]", "", core)).rstrip("类")
     if _NUMERAL.fullmatch(core) or not kinds_only or _DATA_WORDS.search(core):
         return None
     return name

@@ -561,11 +561,30 @@ def from_kind_headings(lines: list[str], skip: set[int]) -> list[SdkEntry]:
     return entries
 
 
+# Words that deny an SDK is in the app ("此第三方SDK在当前版本中暂未启用", "does not include any
+# advertisement libraries … such as Google Analytics"): what such a line or sentence names is absent.
+_ABSENT_ZH = re.compile(r"暂未启用|尚未启用|未启用|暂未接入|尚未接入|未接入|未集成|没有集成|没有接入|不再使用|已停用|已移除|已下线")
+_ABSENT_EN = re.compile(r"\b(?:does\s+not|do\s+not|doesn't|don't|never|will\s+not|won't)\s+(?:include|use|contain|embed|"
+                        r"integrate|ship)\b|\bno\s+(?:third[\s\-]party|3rd[\s\-]party|advertis\w*|analytics|tracking)\b", re.I)
+_MAX_DENIED_LINE = 300  # a longer line is a paragraph: its other sentences may name what is there
+
+
+def without_absent(text: str, lang: str) -> str:
+    """`text` with what it says is not in the app blanked out (line breaks kept): each short Chinese
+    line (an item) saying its SDK is not enabled, each English sentence (wrapped over lines or not)
+    denying it."""
+    if lang != "en":
+        return "\n".join("" if len(line) <= _MAX_DENIED_LINE and _ABSENT_ZH.search(line) else line
+                         for line in text.split("\n"))
+    return "".join(re.sub(r"[^\n]", " ", part) if _ABSENT_EN.search(part) else part
+                   for part in re.split(r"((?<=[.!?])\s+|\n\s*\n)", text))
+
+
 def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = None) -> list[SdkEntry]:
     """Every SDK entry of a policy text (as `policy_text` produced it), duplicates merged by name.
     `known` says whether the SDK database knows a name: the evidence the record reader
     (`records.py`) accepts names on."""
-    raw_lines = text.splitlines()
+    raw_lines = without_absent(text, lang).splitlines()
     lines = joined_wrapped_lines([untypeset(x) for x in raw_lines] if lang != "en" else raw_lines)
     table, used = from_tables(lines)
     block, used_b = from_blocks(lines, used)

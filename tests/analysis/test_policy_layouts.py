@@ -267,3 +267,17 @@ def test_a_kind_heading_over_a_paragraph_names_what_is_used():
     got = names(text)
     assert {"远帆登录", "明溪登录", "青禾地图定位"} <= got
     assert not any(n.startswith("是") for n in got)
+
+
+def test_an_sdk_the_policy_says_is_not_enabled_is_not_listed():
+    text = ("第三方SDK如下：\n1.青禾推送SDK：用于推送消息，需要访问您的设备标识符。\n"
+            "2.远帆OCR/明溪OCR：远帆OCR/明溪OCR用于识别证件号码。此第三方SDK在当前版本APP中暂未启用。\n")
+    got = names(text)
+    assert "青禾推送" in got and not {"远帆OCR", "明溪OCR"} & got
+
+
+def test_an_english_sentence_denying_a_library_names_nothing_even_wrapped():
+    text = ("The app does not include any advertisement libraries or any 3rd party tracking (analytics) code,\n"
+            "such as Google Analytics.\n\nWe use Firebase Crashlytics to collect crash reports.\n")
+    got = names(text)
+    assert not any("Analytics" in n for n in got) and any("Crashlytics" in n for n in got)
