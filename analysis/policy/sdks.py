@@ -25,7 +25,7 @@ MAX_ENTRIES = 500
 
 _ROLE_PATTERNS = {  # table header / block key -> role; order matters (first hit wins per cell)
     "link": re.compile(r"链接|隐私政策|隐私权政策|隐私声明|隐私协议|网址|官网|link|url|privacy", re.I),
-    "data": re.compile(r"个人信息|信息类型|数据类型|收集|字段|信息内容|共享的信息|处理的信息|数据|data|information|collected", re.I),
+    "data": re.compile(r"个人信息|信息类型|(?:获取|采集|读取)的?(?:信息|数据)|数据类型|收集|字段|信息内容|共享的信息|处理的信息|数据|data|information|collected", re.I),
     "purpose": re.compile(r"目的|用途|功能|场景|作用|服务内容|purpose|use|usage|function", re.I),
     "company": re.compile(r"提供方|公司|主体|厂商|开发者|开发商|服务商|合作方名称|第三方名称|第三方主体|运营方|provider|company|vendor|developer", re.I),
     "name": re.compile(r"SDK|名称|名字|插件|服务名|^\s*name\s*$|service|library", re.I),

@@ -281,3 +281,9 @@ def test_an_english_sentence_denying_a_library_names_nothing_even_wrapped():
             "such as Google Analytics.\n\nWe use Firebase Crashlytics to collect crash reports.\n")
     got = names(text)
     assert not any("Analytics" in n for n in got) and any("Crashlytics" in n for n in got)
+
+
+def test_a_header_saying_what_is_obtained_is_a_data_column_and_commas_split_a_name_cell():
+    text = ("第三方SDK类服务商：\nSDK服务 | 具体功能 | 获取信息\n---|---|---\n"
+            "青禾支付SDK | 支付 | 网络状态\n远帆SDK，LinkedQi，明溪灯塔 | 统计 | 网络状态\n")
+    assert {"青禾支付", "远帆", "LinkedQi", "明溪灯塔"} <= names(text)
