@@ -48,7 +48,7 @@ _KEY_LINE = re.compile(
 )
 _ZH_NAME = re.compile(r"([A-Za-z0-9\u4e00-\u9fff+·\-\.（）() ]{1,30}?)\s*SDK(?![A-Za-z])", re.I)
 _EN_NAME = re.compile(r"((?:[A-Z][\w\-\.+]*\s+){0,3}[A-Z][\w\-\.+]*)\s+SDKs?\b")
-_SPLIT_ZH = re.compile(r".*(?:的是|用到了|用到|调用了|不限于|关于|对于|了解|理解|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
+_SPLIT_ZH = re.compile(r".*(?:的是|用到了|用到|调用了|其中|不限于|关于|对于|了解|理解|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
                        r"了|由|与|和|及|或者|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
 _AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
 
@@ -325,6 +325,13 @@ def from_text(lines: list[str], skip: set[int], lang: str,
                 raw = raw[modified.end():]  # "基于地图服务的百度地图SDK": a description, then a name the database knows
             if re.search(r"(?:简称|下称|统称)$", raw):
                 continue  # "软件服务工具包（简称SDK）" defines the word SDK, it names none
+            glued = re.search(r"(?<![A-Za-z])([A-Za-z]{3,})$", raw)
+            if glued and m.end(1) == m.start(0) + len(m.group(1)) and line[m.end(1):m.end(1) + 1] in "Ss" \
+                    and clean_name(glued.group(1)) is None and not (line[:m.start(1)] + m.group(1)[:-len(glued.group(1))]).rstrip().endswith(("、", "/", "，", ",")):
+                # "shareSDK", "SMSSDK": a kind word written into one word with SDK is a product's own name
+                # (not the last of an enumeration of kinds: "登录、支付、PushSDK")
+                add(glued.group(1) + line[m.end(1):m.end(1) + 3], line, m.start())
+                continue
             if len(raw) <= (20 if re.match(r"[A-Za-z]{3}", raw) else 16):  # "TalkingData应用统计分析SDK"
                 add(clean_name(raw), line, m.start())
         for m in _ENUM_BEFORE.finditer(line):

@@ -287,3 +287,10 @@ def test_a_header_saying_what_is_obtained_is_a_data_column_and_commas_split_a_na
     text = ("第三方SDK类服务商：\nSDK服务 | 具体功能 | 获取信息\n---|---|---\n"
             "青禾支付SDK | 支付 | 网络状态\n远帆SDK，LinkedQi，明溪灯塔 | 统计 | 网络状态\n")
     assert {"青禾支付", "远帆", "LinkedQi", "明溪灯塔"} <= names(text)
+
+
+def test_a_kind_word_glued_to_sdk_is_a_product_name_but_not_in_a_list_of_kinds():
+    assert "shareSDK" in names("为了便于您使用分享功能，我们使用了shareSDK，需要访问您的设备标识。")
+    got = names("我们接入的上述厂商登录、支付、PushSDK需要收集手机唯一标识信息。")
+    assert "PushSDK" not in got
+    assert "青禾分享" in names("（注：其中青禾分享SDK绑定IP归属地为香港）")
