@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from analysis.policy.categories import categories_in
 from analysis.policy.entries import SdkEntry, clean_name, company_short, enumerated, is_phrase, names_in_cell
+from analysis.policy.glued import from_glued_tables
 from analysis.policy.lists import (
     from_anaphoric_enumerations,
     from_list_items,
@@ -598,6 +599,7 @@ def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = 
     done = used | used_b
     loose = (from_text(lines, done, lang, known) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
              + (from_kind_headings(lines, done) if lang != "en" else [])
+             + (from_glued_tables(lines, done, known) if lang != "en" else [])
              + from_named_items(lines, done) + (from_partner_enumerations(lines, done) if lang != "en" else [])
              + (from_anaphoric_enumerations(lines, done) if lang != "en" else [])
              + (from_records(lines, done, known) + from_key_periods(lines, done, known) if lang != "en" else []))

@@ -294,3 +294,15 @@ def test_a_kind_word_glued_to_sdk_is_a_product_name_but_not_in_a_list_of_kinds()
     got = names("我们接入的上述厂商登录、支付、PushSDK需要收集手机唯一标识信息。")
     assert "PushSDK" not in got
     assert "青禾分享" in names("（注：其中青禾分享SDK绑定IP归属地为香港）")
+
+
+def test_a_table_that_lost_every_separator_is_read_row_by_row():
+    text = ("第三方服务：\n第三方服务提供方名称收集的信息与目的隐私政策\n"
+            "青禾移动统计青禾用于统计崩溃日志https://qinghe.example/policy.htmlYuanfan统计\n"
+            "明溪统计远帆用于统计崩溃日志https://mingxi.example/help\n"
+            "望舒IM望舒为了可以更快的与用户沟通https://wangshu.example/privacy\n"
+            "4.保障产品安全\n我们使用第三方统计工具记录网络日志信息。\n")
+    got = names(text)
+    assert {"青禾移动统计", "Yuanfan统计", "望舒IM"} <= got
+    assert any(n.startswith("明溪统计") for n in got)
+    assert not any(n.startswith("保障") for n in got)
