@@ -304,9 +304,9 @@ def from_text(lines: list[str], skip: set[int], lang: str,
         for m in _SHARED_WITH.finditer(line):  # "将您的IMEI共享至A有限公司、B集团有限公司用于…"
             sentence = re.split(r"[。！？!?]", line[:m.start()])[-1]
             for part in re.split(r"(?<=公司|集团)\s*[、，,和及与]\s*", m.group(1)):
-                short = company_short(part.strip())
-                if short and not re.search(r"sdk", sentence, re.I) and short not in sentence:
-                    add_as(short, "shared-with", line, m.start())  # not an SDK sending data to its own provider
+                party = company_short(part.strip())
+                if party and not re.search(r"sdk", sentence, re.I) and party not in sentence:
+                    add_as(party, "shared-with", line, m.start())  # not an SDK sending data to its own provider
         if "sdk" not in line.lower() and "提供商" not in line and "服务商" not in line and not _PROVIDER_BRACKET.search(line):
             continue
         if lang == "en":
