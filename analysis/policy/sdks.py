@@ -264,8 +264,25 @@ def _split_keys(line: str) -> list[tuple[str, str]]:
 
 _ENUM_BEFORE = re.compile(r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}[、/]){1,12}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?)\s*的?\s*SDK", re.I)
 # "Bugly、友盟等第三方SDK需要…", "广点通、穿山甲广告联盟等SDK获取…": names closed by 等 before the word SDK
-_ENUM_DENG_SDK = re.compile(r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?[、/]){0,12}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?)\s*(?<![该这此彼])等\s*(?:[\u4e00-\u9fff]{1,3}性)?\s*(?:第三方|三方)?\s*SDK", re.I)
 _SENTENCE_CUT = re.compile(r".*[：:，,；;。（(【\[]")
+# "等SDK" is found first and the enumeration before it only in the characters an enumeration can
+# span (13 items of at most 25): run over a whole line, the enumeration pattern tried up to 13 x 24
+# lengths at every position of a hostile line of endless names, 8 s on 650 KB
+_DENG_ANCHOR = re.compile(r"(?<![该这此彼])等\s*(?:[\u4e00-\u9fff]{1,3}性)?\s*(?:第三方|三方)?\s*SDK", re.I)
+_DENG_ENUM = re.compile(r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?[、/]){0,12}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?)\s*$")
+_DENG_SPAN = 13 * 25 + 8
+
+
+def _deng_enumerations(line: str) -> list[tuple[int, str]]:
+    """(start, text) of each enumeration closed by 等 before the word SDK ("Bugly、友盟等第三方SDK")."""
+    out: list[tuple[int, str]] = []
+    done = 0
+    for a in _DENG_ANCHOR.finditer(line):
+        m = _DENG_ENUM.search(line, max(done, a.start() - _DENG_SPAN), a.start())
+        if m:
+            out.append((m.start(), m.group(1)))
+        done = a.end()
+    return out
 _VERB_CUT = re.compile(r".*(?:不限于|关于|对于|参照|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|：|:|“|\")")
 
 
@@ -302,9 +319,9 @@ def from_text(lines: list[str], skip: set[int], lang: str,
                         add_as(name, "verb-latin", line, m.start())
         line = _URL.sub(lambda u: " " * len(u.group(0)), line)  # "…/legal/feishu-sdk" is an address, not a name
         for m in _SHARED_WITH.finditer(line):  # "将您的IMEI共享至A有限公司、B集团有限公司用于…"
-            sentence = re.split(r"[。！？!?]", line[:m.start()])[-1]
+            sentence = re.split(r"[。！？!?]", line[max(0, m.start() - 300):m.start()])[-1]  # bounded: a hostile line
             for part in re.split(r"(?<=公司|集团)\s*[、，,和及与]\s*", m.group(1)):
-                party = company_short(part.strip())
+                party = company_short(_SHARE_VERB.sub("", part.strip()))  # "…、共享至B有限公司": the verb again
                 if party and not re.search(r"sdk", sentence, re.I) and party not in sentence:
                     add_as(party, "shared-with", line, m.start())  # not an SDK sending data to its own provider
         if "sdk" not in line.lower() and "提供商" not in line and "服务商" not in line and not _PROVIDER_BRACKET.search(line):
@@ -343,15 +360,14 @@ def from_text(lines: list[str], skip: set[int], lang: str,
                 continue  # "…、网关取号报错日志等用于改善SDK性能": the word SDK is not this list's
             for name in _vendor_for_kinds(enumerated(raw), raw):
                 add(name, line, m.start())
-        for m in _ENUM_DENG_SDK.finditer(line):
-            raw = m.group(1)
+        for at, raw in _deng_enumerations(line):
             cut = _VERB_CUT.match(raw) or _SENTENCE_CUT.match(raw)
             raw = raw[cut.end():] if cut else raw
             items = re.split(r"[、/]", raw)
             if any(is_phrase(it) or categories_in(it) for it in items):
                 continue  # "设备信息、位置等SDK…": data, not names
             for name in enumerated(raw):
-                add(name, line, m.start())
+                add(name, line, at)
         for m in _AFTER_SDK.finditer(line):
             listed = m.group(1) or m.group(2) or ""
             if m.group(1) and not re.search(r"[、，,/／]", listed):
@@ -397,6 +413,7 @@ def from_text(lines: list[str], skip: set[int], lang: str,
 # Registered companies enumerated right after a verb of sharing are the parties data goes to; one
 # followed by 的 is the provider of the SDK named next ("共享至A有限公司的友盟SDK"), not a party of its own.
 _COMPANY = r"[\u4e00-\u9fffA-Za-z（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团)"
+_SHARE_VERB = re.compile(r"^(?:共享|分享|提供|披露|传输|发送)(?:至|给|予)\s*")
 _SHARED_WITH = re.compile(rf"(?:共享|分享|提供|披露|传输|发送)(?:至|给|予)\s*((?:{_COMPANY}\s*[、，,和及与]\s*){{0,9}}{_COMPANY})(?!\s*的)")
 # A registered company right after a word for a service provider is that provider, named instead of its SDK
 _PROVIDER_COMPANY = re.compile(r"(?:服务提供商|服务商|提供商|供应商)\s*[“\"「]?([\u4e00-\u9fff（）()]{4,30}?"
