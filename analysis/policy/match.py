@@ -338,6 +338,9 @@ def known_name(name: str, db) -> str | None:
     return found[0].id if found else None
 
 
+_NOT_EMBEDDED_AFTER = re.compile(r"\s*(?:['’]s\b|\s(?:app\s+)?store\b)", re.I)
+
+
 def dictionary_names(text: str, db) -> list[tuple[str, str]]:
     """(alias as written, sdk id) for database SDK names written in English running text, as whole
     words: English policies name services ("Firebase Crashlytics", "AdMob") without a table."""
@@ -354,6 +357,8 @@ def dictionary_names(text: str, db) -> list[tuple[str, str]]:
             # a name is written capitalised ("location" is a word) and in the database's words
             if row.vendor_only and _MAKER.search(text[max(0, m.start() - 12):m.start()]):
                 continue  # "App Center from Microsoft": the maker of a named service, not another SDK
+            if _NOT_EMBEDDED_AFTER.match(text, m.end()):
+                continue  # "the Google Play store", "Google's servers": a store or the company, not an SDK
             if m.group(0)[:1].isupper() and _same_words(m.group(0), spelled):
                 found[row.id] = (m.group(0), row.id)
                 break
