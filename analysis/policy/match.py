@@ -9,6 +9,7 @@ whose category fits the stated purpose."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -122,6 +123,55 @@ def _index(db) -> tuple[_Indexed, ...]:
     return tuple(rows)
 
 
+class _Lookup:
+    """Dictionaries over the index, so that matching one name costs what its own length costs and
+    not a scan of every alias in the database (5,000+ entries, more as the database grows): a
+    hostile page of hundreds of made-up company names took 36 ms per name, 18 s in all."""
+
+    def __init__(self, rows: tuple[_Indexed, ...]):
+        self.by_alias: dict[str, list[_Indexed]] = {}
+        self.by_company: dict[str, list[_Indexed]] = {}
+        for r in rows:
+            for a in r.aliases:
+                self.by_alias.setdefault(a, []).append(r)
+            for c in r.companies:
+                self.by_company.setdefault(c, []).append(r)
+        self.aliases = sorted(self.by_alias)
+        # every alias in one string, so "which aliases hold this key" is a C-speed substring search
+        self.joined = "\x00".join(self.aliases)
+        self.starts: list[int] = []
+        at = 0
+        for a in self.aliases:
+            self.starts.append(at)
+            at += len(a) + 1
+
+    def exact(self, key: str) -> list[_Indexed]:
+        return sorted(self.by_alias.get(key, ()), key=lambda r: r.order)
+
+    def within(self, key: str, table: dict[str, list[_Indexed]]) -> set[_Indexed]:
+        """Rows with an alias (or company) that occurs inside `key`."""
+        out: set[_Indexed] = set()
+        for i in range(len(key)):
+            for j in range(i + 1, len(key) + 1):
+                out.update(table.get(key[i:j], ()))
+        return out
+
+    def holding(self, key: str) -> set[_Indexed]:
+        """Rows with an alias that holds `key`."""
+        out: set[_Indexed] = set()
+        at = self.joined.find(key)
+        while at >= 0:
+            k = bisect.bisect_right(self.starts, at) - 1
+            out.update(self.by_alias[self.aliases[k]])
+            at = self.joined.find(key, at + 1)
+        return out
+
+
+@lru_cache(maxsize=4)
+def _lookup(db) -> _Lookup:
+    return _Lookup(_index(db))
+
+
 @dataclass(frozen=True)
 class Match:
     sdk: str | None
@@ -160,7 +210,6 @@ def match_entry(name: str, company: str | None, purpose: str | None, db) -> Matc
     key = norm(name)
     if len(key) < 2:
         return NO_MATCH
-    rows = _index(db)
     comp_key = norm(company or "")
     wanted = set().union(*(PURPOSE_CATEGORY.get(p, set()) for p in purposes_in(f"{name} {purpose or ''}"))) \
         if (purpose or name) else set()
@@ -170,22 +219,26 @@ def match_entry(name: str, company: str | None, purpose: str | None, db) -> Matc
                                               int(r.category in wanted), -r.order))
         return Match(row.id, row.company, row.category, how)
 
-    exact = _exact(key, rows) or _exact(_TYPE_EN.sub(lambda m: _TYPE_ZH_EN[m.group(0)], key), rows)
+    look = _lookup(db)
+    exact = look.exact(key) or look.exact(_TYPE_EN.sub(lambda m: _TYPE_ZH_EN[m.group(0)], key))
     if exact:  # "OPPO推送" is the database's "OPPO Push"
         return pick(exact, "name")
-    vendors = [r for r in rows if r.vendor_only and key in r.companies]
+    vendors = [r for r in look.by_company.get(key, ()) if r.vendor_only]
     if vendors:
-        return pick(vendors, "company")
-    for r in rows:  # "腾讯bugly": a company word, then a name the database knows ("Tencent Bugly")
+        return pick(sorted(vendors, key=lambda r: r.order), "company")
+    # "腾讯bugly": a company word, then a name the database knows ("Tencent Bugly"); rows in database
+    # order, each row's company words in its own order, as a scan of every row would meet them
+    prefixed = sorted({r for n in range(2, len(key) - 1) for r in look.by_company.get(key[:n], ())}, key=lambda r: r.order)
+    for r in prefixed:
         for c in r.companies:
             if len(c) >= 2 and key.startswith(c) and len(key) - len(c) >= 2:
                 rest = key[len(c):]
-                found = _exact(rest, rows) + [x for c2 in r.companies for x in _exact(c2 + rest, rows)]
+                found = look.exact(rest) + [x for c2 in r.companies for x in look.exact(c2 + rest)]
                 if found:
                     return pick(found, "name")
     best: list[tuple[tuple[int, int, int, int], _Indexed]] = []
     latin_key = key.isascii()
-    for row in rows:
+    for row in sorted(look.within(key, look.by_alias) | look.holding(key), key=lambda r: r.order):
         score = 0
         for alias in row.aliases:
             if alias in key and (not alias.isascii() or _latin_within(alias, name)):
@@ -202,7 +255,7 @@ def match_entry(name: str, company: str | None, purpose: str | None, db) -> Matc
         row = max(best, key=lambda b: b[0])[1]
         return Match(row.id, row.company, row.category, "name")
     # no name matched: a company named in the entry, narrowed by purpose to one SDK
-    by_company = [r for r in rows if any(c in comp_key or c in key for c in r.companies)]
+    by_company = sorted(look.within(key, look.by_company) | look.within(comp_key, look.by_company), key=lambda r: r.order)
     fitting = [r for r in by_company if r.category in wanted]
     if len(fitting) == 1:
         r = fitting[0]
@@ -285,6 +338,9 @@ def known_name(name: str, db) -> str | None:
     return found[0].id if found else None
 
 
+_NOT_EMBEDDED_AFTER = re.compile(r"\s*(?:['’]s\b|\s(?:app\s+)?store\b)", re.I)
+
+
 def dictionary_names(text: str, db) -> list[tuple[str, str]]:
     """(alias as written, sdk id) for database SDK names written in English running text, as whole
     words: English policies name services ("Firebase Crashlytics", "AdMob") without a table."""
@@ -301,6 +357,8 @@ def dictionary_names(text: str, db) -> list[tuple[str, str]]:
             # a name is written capitalised ("location" is a word) and in the database's words
             if row.vendor_only and _MAKER.search(text[max(0, m.start() - 12):m.start()]):
                 continue  # "App Center from Microsoft": the maker of a named service, not another SDK
+            if _NOT_EMBEDDED_AFTER.match(text, m.end()):
+                continue  # "the Google Play store", "Google's servers": a store or the company, not an SDK
             if m.group(0)[:1].isupper() and _same_words(m.group(0), spelled):
                 found[row.id] = (m.group(0), row.id)
                 break

@@ -13,7 +13,7 @@ from pathlib import Path
 from analysis.errors import AnalysisInputError
 from analysis.policy.categories import categories_in, clauses, find_labels, language
 from analysis.policy.match import dictionary_names, known_as_sdk, known_name, match_entry, same_name_spellings
-from analysis.policy.sdks import extract_entries
+from analysis.policy.sdks import extract_entries, without_absent
 from analysis.policy.text import MAX_INPUT_BYTES, policy_text
 
 MAX_LOOKUPS = 80  # distinct candidate names looked up in the SDK database per policy (~10-17 ms each)
@@ -92,7 +92,7 @@ def read_policy(data: bytes | str, *, html: bool | None = None, db=None) -> Poli
         if m.sdk:
             seen_ids.add(m.sdk)
     if lang == "en":
-        for written, sdk_id in dictionary_names(text, db):
+        for written, sdk_id in dictionary_names(without_absent(text, lang), db):  # not "does not include … X"
             if sdk_id not in seen_ids:
                 entry_db = db.entries[sdk_id]
                 sdks.append(DeclaredSdk(written, sdk_id, entry_db.company, None, [], "dictionary", written))

@@ -131,6 +131,7 @@ def _subjects(text: str) -> list[str]:
         cut = _SUBJECT_START.match(before)
         subject = before[cut.end():] if cut else before
         subject = re.sub(r"^\s*(?:则|此时|同时|另外|并且|并)", "", subject).strip()
+        subject = re.sub(r"^(?:根据|按照|依据|视)(?:需要|情况|实际)?.*$", "", subject)  # "并根据需要收集": no subject
         if not subject or len(subject) > 40:
             continue
         out.extend(names_in_cell(re.sub(r"\s*SDKs?\s*(?=[、/和及]|$)", "", subject, flags=re.I)))
@@ -163,7 +164,7 @@ def item_candidates(item: Item, known: Callable[[str], bool]) -> list[Candidate]
         if found and not re.search(r"SDK", head, re.I) and re.search(r"SDK", body, re.I) \
                 and not any(known(n) for n in found):
             found = []  # "广告投放服务：我们会使用优量汇、穿山甲的SDK": the head names the service, its body the SDKs
-        if not found and re.search(r"SDK", head, re.I):
+        if not found and re.fullmatch(r"[A-Za-z][A-Za-z0-9\s\-]*SDK", head, re.I):
             squashed = re.sub(r"\s+", "", head)
             if known(squashed):  # "Share SDK" is the database's ShareSDK, not the kind "share"
                 found = [squashed]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from analysis.policy.categories import categories_in
 from analysis.policy.entries import SdkEntry, clean_name, company_short, enumerated, is_phrase, names_in_cell
+from analysis.policy.glued import from_glued_tables
 from analysis.policy.lists import (
     from_anaphoric_enumerations,
     from_list_items,
@@ -25,12 +26,15 @@ MAX_ENTRIES = 500
 
 _ROLE_PATTERNS = {  # table header / block key -> role; order matters (first hit wins per cell)
     "link": re.compile(r"链接|隐私政策|隐私权政策|隐私声明|隐私协议|网址|官网|link|url|privacy", re.I),
-    "data": re.compile(r"个人信息|信息类型|数据类型|收集|字段|信息内容|共享的信息|处理的信息|数据|data|information|collected", re.I),
+    "data": re.compile(r"个人信息|信息类型|(?:获取|采集|读取)的?(?:信息|数据)|数据类型|收集|字段|信息内容|共享的信息|处理的信息|数据|data|information|collected", re.I),
     "purpose": re.compile(r"目的|用途|功能|场景|作用|服务内容|purpose|use|usage|function", re.I),
     "company": re.compile(r"提供方|公司|主体|厂商|开发者|开发商|服务商|合作方名称|第三方名称|第三方主体|运营方|provider|company|vendor|developer", re.I),
     "name": re.compile(r"SDK|名称|名字|插件|服务名|^\s*name\s*$|service|library", re.I),
     "permission": re.compile(r"权限|permission", re.I),
     "kind": re.compile(r"^\s*(?:SDK)?\s*(?:类型|类别|分类|种类)\s*$|^\s*(?:type|category)\s*$", re.I),
+    # a short label ending in a label noun ("合作伙伴类型", "合作方式", "数据安全能力描述", "备注"): a column
+    # the reader does not use, but a label all the same, so the row holding it is still a header
+    "other": re.compile(r"^[^\d]{0,10}(?:类型|类别|方式|描述|说明|备注|版本号?|能力)\s*$|^\s*(?:notes?|remarks?|version)\s*$", re.I),
 }
 _KEY_LINE = re.compile(
     r"^\s*(?:[\(（]?\d{1,3}[\.、\)）]\s*|[①-⑳]\s*|[-*•·]\s*)?"
@@ -45,7 +49,7 @@ _KEY_LINE = re.compile(
 )
 _ZH_NAME = re.compile(r"([A-Za-z0-9\u4e00-\u9fff+·\-\.（）() ]{1,30}?)\s*SDK(?![A-Za-z])", re.I)
 _EN_NAME = re.compile(r"((?:[A-Z][\w\-\.+]*\s+){0,3}[A-Z][\w\-\.+]*)\s+SDKs?\b")
-_SPLIT_ZH = re.compile(r".*(?:不限于|关于|对于|了解|理解|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
+_SPLIT_ZH = re.compile(r".*(?:的是|用到了|用到|调用了|其中|不限于|关于|对于|了解|理解|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
                        r"了|由|与|和|及|或者|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
 _AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
 
@@ -260,8 +264,25 @@ def _split_keys(line: str) -> list[tuple[str, str]]:
 
 _ENUM_BEFORE = re.compile(r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}[、/]){1,12}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?)\s*的?\s*SDK", re.I)
 # "Bugly、友盟等第三方SDK需要…", "广点通、穿山甲广告联盟等SDK获取…": names closed by 等 before the word SDK
-_ENUM_DENG_SDK = re.compile(r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?[、/]){0,12}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?)\s*(?<![该这此彼])等\s*(?:[\u4e00-\u9fff]{1,3}性)?\s*(?:第三方|三方)?\s*SDK", re.I)
 _SENTENCE_CUT = re.compile(r".*[：:，,；;。（(【\[]")
+# "等SDK" is found first and the enumeration before it only in the characters an enumeration can
+# span (13 items of at most 25): run over a whole line, the enumeration pattern tried up to 13 x 24
+# lengths at every position of a hostile line of endless names, 8 s on 650 KB
+_DENG_ANCHOR = re.compile(r"(?<![该这此彼])等\s*(?:[\u4e00-\u9fff]{1,3}性)?\s*(?:第三方|三方)?\s*SDK", re.I)
+_DENG_ENUM = re.compile(r"((?:[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?[、/]){0,12}[A-Za-z0-9\u4e00-\u9fff+·\-\. ]{1,24}?)\s*$")
+_DENG_SPAN = 13 * 25 + 8
+
+
+def _deng_enumerations(line: str) -> list[tuple[int, str]]:
+    """(start, text) of each enumeration closed by 等 before the word SDK ("Bugly、友盟等第三方SDK")."""
+    out: list[tuple[int, str]] = []
+    done = 0
+    for a in _DENG_ANCHOR.finditer(line):
+        m = _DENG_ENUM.search(line, max(done, a.start() - _DENG_SPAN), a.start())
+        if m:
+            out.append((m.start(), m.group(1)))
+        done = a.end()
+    return out
 _VERB_CUT = re.compile(r".*(?:不限于|关于|对于|参照|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|：|:|“|\")")
 
 
@@ -297,6 +318,12 @@ def from_text(lines: list[str], skip: set[int], lang: str,
                     if name:
                         add_as(name, "verb-latin", line, m.start())
         line = _URL.sub(lambda u: " " * len(u.group(0)), line)  # "…/legal/feishu-sdk" is an address, not a name
+        for m in _SHARED_WITH.finditer(line):  # "将您的IMEI共享至A有限公司、B集团有限公司用于…"
+            sentence = re.split(r"[。！？!?]", line[max(0, m.start() - 300):m.start()])[-1]  # bounded: a hostile line
+            for part in re.split(r"(?<=公司|集团)\s*[、，,和及与]\s*", m.group(1)):
+                party = company_short(_SHARE_VERB.sub("", part.strip()))  # "…、共享至B有限公司": the verb again
+                if party and not re.search(r"sdk", sentence, re.I) and party not in sentence:
+                    add_as(party, "shared-with", line, m.start())  # not an SDK sending data to its own provider
         if "sdk" not in line.lower() and "提供商" not in line and "服务商" not in line and not _PROVIDER_BRACKET.search(line):
             continue
         if lang == "en":
@@ -308,11 +335,21 @@ def from_text(lines: list[str], skip: set[int], lang: str,
             raw = raw[:-1] if raw.endswith("的") else raw  # "高德的SDK": 高德
             cut = _SPLIT_ZH.match(raw)
             raw = raw[cut.end():] if cut else raw
+            provider = re.match(r".*(?:有限公司|有限责任公司|集团|公司)\s*的\s*(?=\S{2})", raw)
+            if provider:
+                raw = raw[provider.end():]  # "共享至A有限公司的望舒地图SDK": the provider, then its SDK's name
             modified = re.match(r".*的\s*(?=\S{2})", raw)
             if modified and known is not None and known(raw[modified.end():]):
                 raw = raw[modified.end():]  # "基于地图服务的百度地图SDK": a description, then a name the database knows
             if re.search(r"(?:简称|下称|统称)$", raw):
                 continue  # "软件服务工具包（简称SDK）" defines the word SDK, it names none
+            glued = re.search(r"(?<![A-Za-z])([A-Za-z]{3,})$", raw)
+            if glued and m.end(1) == m.start(0) + len(m.group(1)) and line[m.end(1):m.end(1) + 1] in "Ss" \
+                    and clean_name(glued.group(1)) is None and not (line[:m.start(1)] + m.group(1)[:-len(glued.group(1))]).rstrip().endswith(("、", "/", "，", ",")):
+                # "shareSDK", "SMSSDK": a kind word written into one word with SDK is a product's own name
+                # (not the last of an enumeration of kinds: "登录、支付、PushSDK")
+                add(glued.group(1) + line[m.end(1):m.end(1) + 3], line, m.start())
+                continue
             if len(raw) <= (20 if re.match(r"[A-Za-z]{3}", raw) else 16):  # "TalkingData应用统计分析SDK"
                 add(clean_name(raw), line, m.start())
         for m in _ENUM_BEFORE.finditer(line):
@@ -321,17 +358,16 @@ def from_text(lines: list[str], skip: set[int], lang: str,
             raw = raw[cut.end():] if cut else raw
             if is_phrase(re.split(r"[、/]", raw)[-1]):
                 continue  # "…、网关取号报错日志等用于改善SDK性能": the word SDK is not this list's
-            for name in enumerated(raw):
+            for name in _vendor_for_kinds(enumerated(raw), raw):
                 add(name, line, m.start())
-        for m in _ENUM_DENG_SDK.finditer(line):
-            raw = m.group(1)
+        for at, raw in _deng_enumerations(line):
             cut = _VERB_CUT.match(raw) or _SENTENCE_CUT.match(raw)
             raw = raw[cut.end():] if cut else raw
             items = re.split(r"[、/]", raw)
             if any(is_phrase(it) or categories_in(it) for it in items):
                 continue  # "设备信息、位置等SDK…": data, not names
             for name in enumerated(raw):
-                add(name, line, m.start())
+                add(name, line, at)
         for m in _AFTER_SDK.finditer(line):
             listed = m.group(1) or m.group(2) or ""
             if m.group(1) and not re.search(r"[、，,/／]", listed):
@@ -374,6 +410,11 @@ def from_text(lines: list[str], skip: set[int], lang: str,
     return [e for e in entries if e.name not in kind_heads]
 
 
+# Registered companies enumerated right after a verb of sharing are the parties data goes to; one
+# followed by 的 is the provider of the SDK named next ("共享至A有限公司的友盟SDK"), not a party of its own.
+_COMPANY = r"[\u4e00-\u9fffA-Za-z（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团)"
+_SHARE_VERB = re.compile(r"^(?:共享|分享|提供|披露|传输|发送)(?:至|给|予)\s*")
+_SHARED_WITH = re.compile(rf"(?:共享|分享|提供|披露|传输|发送)(?:至|给|予)\s*((?:{_COMPANY}\s*[、，,和及与]\s*){{0,9}}{_COMPANY})(?!\s*的)")
 # A registered company right after a word for a service provider is that provider, named instead of its SDK
 _PROVIDER_COMPANY = re.compile(r"(?:服务提供商|服务商|提供商|供应商)\s*[“\"「]?([\u4e00-\u9fff（）()]{4,30}?"
                                r"(?:股份有限公司|有限责任公司|有限公司))")
@@ -504,16 +545,78 @@ def untypeset(line: str) -> str:
         for k, part in enumerate(parts))
 
 
+_KIND_END = re.compile(r"(统计|分析|分享|登录|支付|推送|定位|地图|广告|认证)$")
+
+
+def _vendor_for_kinds(names: list[str], raw: str) -> list[str]:
+    """"友盟统计、分享SDK": a bare kind after a vendor's named kind is that vendor's too (友盟分享)."""
+    parts = [p.strip() for p in re.split(r"[、/]", raw)]
+    if len(parts) < 2 or not names or names[0] != clean_name(parts[0]):
+        return names
+    first = _KIND_END.search(parts[0])
+    vendor = parts[0][:first.start()].strip() if first else ""
+    if len(vendor) < 2 or clean_name(vendor) is None:
+        return names
+    out = list(names)
+    for part in parts[1:]:
+        if _KIND_END.fullmatch(part.strip()) and clean_name(part) is None:
+            out.append(vendor + part.strip())
+    return out
+
+
+# A heading that names only a kind of SDK ("登录SDK", "推送SDK") over a paragraph saying what is used
+_KIND_HEADING = re.compile(r"^\s*[^\s：:，,。；;]{1,8}?\s*SDKs?\s*[：:]?\s*$", re.I)
+_USED = re.compile(r"(?:使用了|使用的是|接入了|集成了)\s*(?:第三方(?:的)?)?([^，,。；;：:\s]{2,30}?)(?=[，,。；;]|完成|实现|来|以|用于)")
+
+
+def from_kind_headings(lines: list[str], skip: set[int]) -> list[SdkEntry]:
+    """"登录SDK" then "我们使用了第三方QQ/微信登录，完成…": the paragraph under a heading that names only
+    a kind says which SDKs of that kind are used, without the word SDK."""
+    entries: list[SdkEntry] = []
+    for i, line in enumerate(lines[:-1]):
+        if i in skip or not _KIND_HEADING.match(line) or clean_name(line) is not None:
+            continue
+        body = lines[i + 1]
+        for m in _USED.finditer(body):
+            used = m.group(1)
+            if re.search(r"sdk", used, re.I) or is_phrase(used) or categories_in(used):
+                continue  # "使用了小米推送SDK" is read in running text; data is no name
+            for name in names_in_cell(used):
+                entries.append(SdkEntry(name=name, source="text", excerpt=body[:200]))
+    return entries
+
+
+# Words that deny an SDK is in the app ("此第三方SDK在当前版本中暂未启用", "does not include any
+# advertisement libraries … such as Google Analytics"): what such a line or sentence names is absent.
+_ABSENT_ZH = re.compile(r"暂未启用|尚未启用|未启用|暂未接入|尚未接入|未接入|未集成|没有集成|没有接入|不再使用|已停用|已移除|已下线")
+_ABSENT_EN = re.compile(r"\b(?:does\s+not|do\s+not|doesn't|don't|never|will\s+not|won't)\s+(?:include|use|contain|embed|"
+                        r"integrate|ship)\b|\bno\s+(?:third[\s\-]party|3rd[\s\-]party|advertis\w*|analytics|tracking)\b", re.I)
+_MAX_DENIED_LINE = 300  # a longer line is a paragraph: its other sentences may name what is there
+
+
+def without_absent(text: str, lang: str) -> str:
+    """`text` with what it says is not in the app blanked out (line breaks kept): each short Chinese
+    line (an item) saying its SDK is not enabled, each English sentence (wrapped over lines or not)
+    denying it."""
+    if lang != "en":
+        return "\n".join("" if len(line) <= _MAX_DENIED_LINE and _ABSENT_ZH.search(line) else line
+                         for line in text.split("\n"))
+    return "".join(re.sub(r"[^\n]", " ", part) if _ABSENT_EN.search(part) else part
+                   for part in re.split(r"((?<=[.!?])\s+|\n\s*\n)", text))
+
+
 def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = None) -> list[SdkEntry]:
     """Every SDK entry of a policy text (as `policy_text` produced it), duplicates merged by name.
     `known` says whether the SDK database knows a name: the evidence the record reader
     (`records.py`) accepts names on."""
-    raw_lines = text.splitlines()
+    raw_lines = without_absent(text, lang).splitlines()
     lines = joined_wrapped_lines([untypeset(x) for x in raw_lines] if lang != "en" else raw_lines)
     table, used = from_tables(lines)
     block, used_b = from_blocks(lines, used)
     done = used | used_b
     loose = (from_text(lines, done, lang, known) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
+             + (from_kind_headings(lines, done) if lang != "en" else [])
+             + (from_glued_tables(lines, done, known) if lang != "en" else [])
              + from_named_items(lines, done) + (from_partner_enumerations(lines, done) if lang != "en" else [])
              + (from_anaphoric_enumerations(lines, done) if lang != "en" else [])
              + (from_records(lines, done, known) + from_key_periods(lines, done, known) if lang != "en" else []))

@@ -190,6 +190,7 @@ _MD_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((\S{1,2000}?)\)")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _MD_END = re.compile(r"^(#{1,6}\s|={5,}|\*\*[一二三四五六七八九十]+、)")
 MAX_TABLE_LINES = 3000
+MAX_QUIET = 12  # non-blank lines without a pipe that end a wrapped Markdown table
 
 
 def _md_cells(pieces: list[str], n: int, last_is_link: bool = False) -> list[list[str]]:
@@ -305,12 +306,21 @@ def markdown_tables(text: str) -> str:
         del out[back:]
         if header_pieces[:-n] and "\n".join(header_pieces[:-n]).strip():
             out.append("".join(header_pieces[:-n]).rsplit("\n", 1)[0])
-        j, quiet = i + 1, 0
-        while j < len(lines) and j - i < MAX_TABLE_LINES and quiet < 6 and not _MD_END.match(lines[j]) \
+        # the body runs to the last piped line before `MAX_QUIET` non-blank lines without a pipe (blank
+        # lines do not count: converters put one between the lines of a cell), plus, when that line
+        # ends in a pipe, the next non-blank line: the row's last cell, open on it
+        j, quiet, last_piped = i + 1, 0, i
+        while j < len(lines) and j - i < MAX_TABLE_LINES and quiet < MAX_QUIET and not _MD_END.match(lines[j]) \
                 and not _MD_SEPARATOR.match(lines[j]):
-            quiet = 0 if "|" in lines[j] else quiet + 1
+            if "|" in lines[j]:
+                quiet, last_piped = 0, j
+            elif lines[j].strip():
+                quiet += 1
             j += 1
-        end = j - quiet if quiet else j
+        end = last_piped + 1 if quiet else j
+        if quiet and lines[last_piped].rstrip().endswith("|"):
+            nxt = next((k for k in range(end, j) if lines[k].strip()), None)
+            end = nxt + 1 if nxt is not None else end
         if j < len(lines) and _MD_SEPARATOR.match(lines[j]):  # the next table starts: leave its header to it
             n2, k, pipes = lines[j].strip().strip("|").count("|") + 1, j, 0
             while k > i + 1 and pipes < n2 - 1:

@@ -200,3 +200,109 @@ def test_wrapped_markdown_tables_with_a_short_row_and_a_second_table_right_after
             + table([["北斗", "分享内容到北斗", "设备信息", "<https://beidou.example/p>"],
                      ["南风", "分享内容到南风", "<https://nanfeng.example/p>"]]))
     assert {"青禾", "远帆", "明溪", "北斗", "南风"} <= names(text)
+
+
+def test_a_table_header_with_columns_the_reader_does_not_use_is_still_a_header():
+    # "合作伙伴类型" and "合作方式" are labels (a label noun ends them), not values: the row is the header
+    text = ("附录：第三方合作伙伴及共享信息说明\n"
+            "合作伙伴类型 | 合作伙伴名称 | 合作目的 | 合作方式 | 共享个人信息字段 | 合作伙伴数据安全能力描述\n"
+            "---|---|---|---|---|---\n"
+            "数据分析服务合作方 | 青禾远帆（北京）科技有限公司 | 统计分析 | 嵌入第三方SDK | 设备标识 | 去标识化处理\n"
+            "效果广告服务合作方 | 明溪星河联盟广告 | 广告投放 | 嵌入第三方SDK | 设备标识 | 三级等保\n")
+    got = names(text)
+    assert any(n.startswith("青禾远帆") for n in got) and "明溪星河联盟广告" in got
+    assert not any("合作方" in n for n in got)
+
+
+def test_digits_that_run_into_a_name_are_part_of_it_a_heading_number_is_not():
+    assert clean_name("4399青禾联运SDK") == "4399青禾联运" and clean_name("360明溪商店") == "360明溪商店"
+    assert clean_name("1.青禾推送") == "青禾推送" and clean_name("2、明溪统计") == "明溪统计"
+    assert clean_name("(3)远帆地图") == "远帆地图"
+
+
+def test_a_vendors_further_kinds_after_its_first_sdk_name_nothing():
+    # "X联运SDK、广告SDK和计费SDK": the kinds after the first item are the same vendor's SDKs
+    assert enumerated("4399青禾联运SDK、广告SDK和计费SDK") == ["4399青禾联运"]
+    assert clean_name("第三方平台") is None
+
+
+def test_a_wrapped_markdown_table_whose_rows_carry_long_runs_of_remarks_keeps_every_row():
+    perms = "\n\n".join(["允许程序写入外部存储", "允许程序在后台运行", "获取粗略位置", "获取精确位置",
+                         "读写系统设置", "挂载外部文件系统"])
+    rows = "".join(f"{n}渠道联运SDK\n|\n联运\n|\n设备信息\n|\n[{n}隐私政策](https://example.com/{i})  \n\n{perms}\n\n"
+                   for i, n in enumerate(["青禾", "远帆", "明溪"]))
+    text = "第三方SDK如下：\n**第三方SDK**\n|\n**用途**\n|\n**收集的信息**\n|\n**隐私说明**\n---|---|---|---\n" + rows
+    assert {"青禾渠道联运", "远帆渠道联运", "明溪渠道联运"} <= names(text)
+
+
+def test_a_wrapped_markdown_table_cut_after_a_pipe_keeps_its_last_cell():
+    text = ("合作伙伴类型\n|\n合作伙伴名称\n|\n合作目的\n---|---|---\n"
+            "推送服务合作方\n|\n青禾推送服务\n|\n消息推送\n"
+            "推送服务合作方\n|\n远帆推送服务")
+    assert "远帆推送服务" in names(text)
+
+
+def test_registered_companies_data_is_shared_with_are_parties():
+    text = ("（1）我们可能将您的信息提供给合作伙伴：\n"
+            "a)将您的IMEI信息共享至青禾远帆互联网有限公司、明溪星河网络通信集团有限公司用于一键登录验证\n"
+            "b)将您的网络状态、定位信息共享至北京望舒信息技术有限公司的望舒地图SDK，用于推荐附近资料\n")
+    got = names(text)
+    assert {"青禾远帆", "明溪星河"} <= got and "望舒地图" in got
+    assert "北京望舒" not in got and "网络状态" not in got  # the provider of the SDK named next; data
+
+
+def test_an_sdk_sending_data_to_its_own_provider_adds_no_party():
+    text = "青禾推送SDK会收集您的设备信息提供给浙江青禾网络科技股份有限公司，用于推送。"
+    assert names(text) == {"青禾推送"}
+
+
+def test_a_bare_kind_after_a_vendors_named_kind_is_that_vendors():
+    text = "为了数据统计及用户分享，我们使用了青禾统计、分享SDK，需要访问您的设备标识。"
+    assert {"青禾统计", "青禾分享"} <= names(text)
+
+
+def test_a_kind_heading_over_a_paragraph_names_what_is_used():
+    text = ("这些SDK包括：\n**登录SDK**\n为方便用户快捷登录，我们使用了第三方远帆/明溪登录，完成平台注册、登录功能。\n"
+            "**定位SDK**\n我们使用的是青禾地图定位SDK，使用之前会询问位置权限。\n")
+    got = names(text)
+    assert {"远帆登录", "明溪登录", "青禾地图定位"} <= got
+    assert not any(n.startswith("是") for n in got)
+
+
+def test_an_sdk_the_policy_says_is_not_enabled_is_not_listed():
+    text = ("第三方SDK如下：\n1.青禾推送SDK：用于推送消息，需要访问您的设备标识符。\n"
+            "2.远帆OCR/明溪OCR：远帆OCR/明溪OCR用于识别证件号码。此第三方SDK在当前版本APP中暂未启用。\n")
+    got = names(text)
+    assert "青禾推送" in got and not {"远帆OCR", "明溪OCR"} & got
+
+
+def test_an_english_sentence_denying_a_library_names_nothing_even_wrapped():
+    text = ("The app does not include any advertisement libraries or any 3rd party tracking (analytics) code,\n"
+            "such as Google Analytics.\n\nWe use Firebase Crashlytics to collect crash reports.\n")
+    got = names(text)
+    assert not any("Analytics" in n for n in got) and any("Crashlytics" in n for n in got)
+
+
+def test_a_header_saying_what_is_obtained_is_a_data_column_and_commas_split_a_name_cell():
+    text = ("第三方SDK类服务商：\nSDK服务 | 具体功能 | 获取信息\n---|---|---\n"
+            "青禾支付SDK | 支付 | 网络状态\n远帆SDK，LinkedQi，明溪灯塔 | 统计 | 网络状态\n")
+    assert {"青禾支付", "远帆", "LinkedQi", "明溪灯塔"} <= names(text)
+
+
+def test_a_kind_word_glued_to_sdk_is_a_product_name_but_not_in_a_list_of_kinds():
+    assert "shareSDK" in names("为了便于您使用分享功能，我们使用了shareSDK，需要访问您的设备标识。")
+    got = names("我们接入的上述厂商登录、支付、PushSDK需要收集手机唯一标识信息。")
+    assert "PushSDK" not in got
+    assert "青禾分享" in names("（注：其中青禾分享SDK绑定IP归属地为香港）")
+
+
+def test_a_table_that_lost_every_separator_is_read_row_by_row():
+    text = ("第三方服务：\n第三方服务提供方名称收集的信息与目的隐私政策\n"
+            "青禾移动统计青禾用于统计崩溃日志https://qinghe.example/policy.htmlYuanfan统计\n"
+            "明溪统计远帆用于统计崩溃日志https://mingxi.example/help\n"
+            "望舒IM望舒为了可以更快的与用户沟通https://wangshu.example/privacy\n"
+            "4.保障产品安全\n我们使用第三方统计工具记录网络日志信息。\n")
+    got = names(text)
+    assert {"青禾移动统计", "Yuanfan统计", "望舒IM"} <= got
+    assert any(n.startswith("明溪统计") for n in got)
+    assert not any(n.startswith("保障") for n in got)

@@ -36,3 +36,11 @@ def test_a_vendor_named_alone_matches_the_vendor_not_one_of_its_sdks(db):
 
 def test_a_short_latin_name_inside_another_word_matches_nothing(db):
     assert match_entry("QQ", None, None, db).sdk is None  # not a domain entry that happens to hold "qq"
+
+
+def test_a_store_or_a_company_possessive_is_not_an_embedded_sdk():
+    from analysis.policy import read_policy
+    text = ("# Privacy Policy\n\nYou may share a review in the Google Play store. We use Firebase Crashlytics to "
+            "collect crash reports.\n")
+    got = {s.name for s in read_policy(text).sdks}
+    assert "Google Play" not in got and any("Crashlytics" in n for n in got)

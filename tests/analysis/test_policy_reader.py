@@ -114,3 +114,21 @@ def test_the_scorer_gives_a_name_written_as_labelled_its_own_label():
     from analysis.policy.evaluate import score_names
     s = score_names(["腾讯Bugly系统日志上报分析", "腾讯Bugly"], ["腾讯Bugly", "腾讯Bugly系统日志上报 分析"])
     assert (s.tp, s.fp, s.fn) == (2, 0, 0)
+
+
+def test_a_hostile_page_of_company_names_reads_to_the_planted_names():
+    # (its speed is bench/policy_hostile.py's: linear in page size; here only the result is held)
+    from analysis.policy.entries import company_short
+    from analysis.policy.sdks import MAX_ENTRIES
+    chars = "青禾远帆明溪望舒星河云岚松柏竹梅兰菊鹤鹿"
+    companies = [f"北京{chars[i % 20]}{chars[i // 20 % 20]}{chars[i // 400 % 20]}科技有限公司" for i in range(1500)]
+    planted = {company_short(c) for c in companies}
+    for layout in ("{}SDK、", "共享至{}、"):
+        got = [s.name for s in read_policy("".join(layout.format(c) for c in companies)).sdks]
+        assert len(got) == MAX_ENTRIES and set(got) <= planted, (layout, [n for n in got if n not in planted][:3])
+
+
+def test_an_email_account_named_without_the_word_address_is_accounts():
+    from analysis.policy.categories import categories_in
+    assert "accounts" in categories_in("该SDK需要获取您的邮箱账号和密码")
+    assert "accounts" in categories_in("您需要提供您的电子邮箱用于找回密码")

@@ -232,3 +232,15 @@ def test_a_record_headed_by_a_provider_and_its_role():
     got = names(text)
     assert {"青禾", "远帆"} <= got
     assert "第三方" not in got
+
+
+def test_an_adverbial_before_the_collecting_verb_is_no_subject():
+    from analysis.policy.records import _subjects
+    assert _subjects("获取应用列表权限。并根据需要收集唯一设备识别码") == []
+
+
+def test_a_chinese_kind_head_is_not_squashed_into_a_product_name():
+    from analysis.policy import read_policy
+    text = ("第三方SDK：\n1）分享SDK：为了便于您使用分享功能，我们使用了青禾分享组件，需要访问您的设备标识。\n"
+            "2）远帆推送SDK：用于推送消息，需要访问您的设备标识。\n")
+    assert "分享SDK" not in {s.name for s in read_policy(text).sdks}
