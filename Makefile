@@ -80,7 +80,8 @@ $(AGENT): $(AGENT_SRC) $(STAMPS)/venv
 agent: $(AGENT)
 
 # The generated Android framework (API 34) and the exercise program, compiled with javac into
-# jars; harness.sim.java.build skips the work when the hash of its inputs is unchanged.
+# jars; harness.sim.java.build skips the work when the hash of its inputs is unchanged. It also builds
+# the sim apps' JVM runtime image (jlink of the JDK, the modules jdeps finds in the jars: docs/sim.md).
 $(JAVAFW): $(JAVAFW_SRC) $(AGENT) | $(STAMPS)/system
 	@echo "consentry setup: generating and compiling the sim's Android framework for the JVM"
 	@$(QUIET) $(PY) -m harness.sim.java.build
