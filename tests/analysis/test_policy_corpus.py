@@ -21,8 +21,8 @@ def test_labelled_corpus_scores(capsys):
         for what, s in parts.items():
             print(f"{split} {what} {s}")
     assert set(scores) == {"dev", "dev-new", "dev-3", "dev-4", "dev-5", "dev-6", "dev-7", "dev-8", "dev-9",
-                           "dev-10", "dev-11", "dev-12", "heldout-5", "heldout-6"}
-    assert sum(s["sdks"].tp + s["sdks"].fn for s in scores.values()) >= 1340  # 157 policies, 1342 SDK labels
+                           "dev-10", "dev-11", "dev-12", "dev-13", "heldout-5", "heldout-7"}
+    assert sum(s["sdks"].tp + s["sdks"].fn for s in scores.values()) >= 1380  # 171 policies, 1383 SDK labels
 
     def at_least(split: str, what: str, p: float, r: float) -> None:
         s = scores[split][what]
@@ -36,8 +36,10 @@ def test_labelled_corpus_scores(capsys):
     at_least("heldout-5", "categories", 0.9, 0.9)  # held out: categories meet the goal here
     at_least("heldout-5", "sdks", 0.9, 0.9)  # met on this small fresh batch (9 policies)
     # not met: held at the measured level (docs/policy.md), below the 0.9 goal
-    at_least("heldout-6", "sdks", 0.66, 0.82)  # a new source (policies in GitHub repositories): clean 0.680 / 0.825
-    at_least("heldout-6", "categories", 0.9, 0.84)  # clean 0.914 / 0.855
+    at_least("heldout-7", "sdks", 0.8, 0.66)  # policies in GitHub repositories, 2nd batch: clean 0.824 / 0.683
+    at_least("heldout-7", "categories", 0.82, 0.84)  # clean 0.837 / 0.854
+    at_least("dev-13", "sdks", 0.66, 0.84)  # the former heldout-6: last held-out 0.680 / 0.850
+    at_least("dev-13", "categories", 0.9, 0.84)  # last held-out 0.914 / 0.855
     at_least("dev-5", "categories", 0.6, 0.9)
     at_least("dev-6", "categories", 0.75, 0.9)
     at_least("dev-7", "categories", 0.9, 0.75)
