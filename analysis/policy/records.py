@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from analysis.policy.categories import categories_in
-from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_phrase, names_in_cell
+from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_address, is_phrase, names_in_cell
 
 MAX_CONTINUATION = 6  # lines a record's text may run over after its item line
 MAX_SIBLING_GAP = 40  # lines between two siblings of one list (nested items and wrapped text between)
@@ -191,7 +191,7 @@ def item_candidates(item: Item, known: Callable[[str], bool]) -> list[Candidate]
 def _name_like(name: str, known: Callable[[str], bool]) -> bool:
     """Short, no kind of data, no phrase; and a name in its own right, or one the database knows
     ("ShareSDK", which without its "SDK" reads as the kind "share")."""
-    if len(name) > 24 or categories_in(name) or is_phrase(name):
+    if len(name) > 24 or categories_in(name) or is_phrase(name) or is_address(name):
         return False
     return clean_name(name) is not None or known(name)
 

@@ -132,3 +132,21 @@ def test_an_email_account_named_without_the_word_address_is_accounts():
     from analysis.policy.categories import categories_in
     assert "accounts" in categories_in("该SDK需要获取您的邮箱账号和密码")
     assert "accounts" in categories_in("您需要提供您的电子邮箱用于找回密码")
+
+
+def test_the_platforms_own_system_sdks_and_absent_kinds_name_no_third_party():
+    text = ("第三方SDK目录\n\n一、Apple系统SDK\n\n1. Foundation\n   • 提供方：Apple Inc.\n   • 功能：基础框架\n\n"
+            "2. UIKit\n   • 提供方：Apple Inc.\n   • 收集信息：设备名称\n\n二、第三方商业SDK\n\n本应用未集成任何第三方商业SDK，包括：\n"
+            "• 无广告SDK\n• 无推送SDK\n\n三、第三方SDK\n\n1. 极光推送SDK\n   • 提供方：深圳市和讯华谷信息技术有限公司\n"
+            "   • 服务地址：api.jpush.cn.example\n   • 收集信息：设备标识符\n")
+    names = [s.name for s in read_policy(text).sdks]
+    assert any("极光" in n for n in names)
+    assert not {"Foundation", "UIKit", "Apple系统", "商业", "无广告", "无推送"} & set(names), names
+    assert not any(n.count(".") >= 2 for n in names), names  # a service address is not a name
+
+
+def test_first_party_and_local_sdks_and_package_names_are_no_entries():
+    text = ("本软件除了开发商的自有SDK外，还接入了以下第三方SDK：\n\nSDK名称：微信OpenSDK\n使用方式：本机SDK\n"
+            "收集信息：应用基本信息（健康APP包名、应用商店包名）\n")
+    names = [s.name for s in read_policy(text).sdks]
+    assert any("微信" in n for n in names) and not {"自有", "本机", "健康APP包名"} & set(names), names
