@@ -436,8 +436,11 @@ def _counted_parties(line: str) -> list[tuple[int, list[str]]]:
     return out
 _SDK_QUOTED = re.compile(r"(?:SDKs?\s*|(?<=[”\"」』])\s*[、和及]\s*)[“\"「『]([^”\"」』]{1,30})[”\"」』]", re.I)
 # "定位服务提供商（高德地图）": a kind of provider, then its name in brackets
+# (and "第三方支付机构（包括但不限于支付宝、微信支付等支付通道，以下称“支付机构”）": after the 等 that closes
+# the enumeration, a remark of its own may follow a comma inside the bracket)
 _PROVIDER_BRACKET = re.compile(r"(?:服务提供商|服务商|提供商|供应商|制造商|厂商|合作伙伴|合作方|第三方|机构)\s*[（(【\[]\s*"
-                               r"(?:如|例如|比如|包括|包含)?\s*([^（）()【】\[\]，,。；]{2,60}?)(?:等[^（）()【】\[\]，,。；]{0,8})?[）)】\]]")
+                               r"(?:如|例如|比如|包括但不(?:仅)?限于|包括|包含)?\s*([^（）()【】\[\]，,。；]{2,60}?)"
+                               r"(?:等[^（）()【】\[\]，,。；]{0,8}(?:[，,][^（）()【】\[\]。；]{0,30})?)?[）)】\]]")
 _URL = re.compile(r"https?://\S+|www\.\S+|(?<![\w.])\.{1,2}/\S+")
 _SIBLING_AFTER = re.compile(r"SDKs?\s*、\s*([A-Za-z0-9\u4e00-\u9fff+·\-\. ]{2,24})", re.I)
 _SIBLING_TAIL = re.compile(r"(?:可能|会|将|也|均|都|等|收集|获取|使用|提供|需要|用于|的|SDK).*$", re.I)

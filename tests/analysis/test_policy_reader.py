@@ -150,3 +150,10 @@ def test_first_party_and_local_sdks_and_package_names_are_no_entries():
             "收集信息：应用基本信息（健康APP包名、应用商店包名）\n")
     names = [s.name for s in read_policy(text).sdks]
     assert any("微信" in n for n in names) and not {"自有", "本机", "健康APP包名"} & set(names), names
+
+
+def test_providers_in_a_bracket_with_a_remark_after_the_enumeration():
+    text = ("您可以选择与我们合作的第三方支付机构（包括但不限于支付宝、微信支付等支付通道，以下称“支付机构”）所提供的支付服务，"
+            "此时可能需要您提供银行卡卡号。")
+    names = {s.name for s in read_policy(text).sdks}
+    assert {"支付宝", "微信支付"} <= names, names
