@@ -196,6 +196,17 @@ def _name_like(name: str, known: Callable[[str], bool]) -> bool:
     return clean_name(name) is not None or known(name)
 
 
+_PROVIDER_IN_BRACKETS = re.compile(
+    r"\s*(?:SDK)?\s*[（(][^（）()]{0,40}?(?:公司|集团|Inc\.?|LLC|Ltd\.?|Limited|GmbH|Corporation|Corp\.?)\s*[）)]\s*[：:]", re.I)
+
+
+def _with_provider(name: str, text: str) -> bool:
+    """The record opens with `name` then its provider, a registered company, in brackets and a colon."""
+    first = text.split("\n", 1)[0]
+    at = first.find(name)
+    return 0 <= at <= 4 and bool(_PROVIDER_IN_BRACKETS.match(first, at + len(name)))
+
+
 def from_records(lines: list[str], skip: set[int], known: Callable[[str], bool] | None) -> list[SdkEntry]:
     """SDK entries read from sibling items (see the module docstring); without the database
     (`known` None) nothing is accepted, since acceptance rests on its evidence."""
@@ -208,7 +219,9 @@ def from_records(lines: list[str], skip: set[int], known: Callable[[str], bool] 
             continue
         distinct = {c.name: c for c in cands}
         with_names = {id(c.item) for c in cands}
-        n_known = sum(1 for n in distinct if known(n))
+        # evidence that a name is a third party's SDK: the database knows it, or its record opens
+        # with the name and its provider in brackets ("• Flutter引擎（Google LLC）：应用运行框架")
+        n_known = sum(1 for n, c in distinct.items() if known(n) or _with_provider(n, c.item.text))
         is_list = len(with_names) >= 2 and n_known >= 2 and n_known * 2 >= len(distinct)
         for name, c in distinct.items():
             if is_list or (known(name) and _THIRD_PARTY.search(c.item.text)):

@@ -157,3 +157,10 @@ def test_providers_in_a_bracket_with_a_remark_after_the_enumeration():
             "此时可能需要您提供银行卡卡号。")
     names = {s.name for s in read_policy(text).sdks}
     assert {"支付宝", "微信支付"} <= names, names
+
+
+def test_a_list_of_records_each_opening_with_its_provider_in_brackets():
+    text = ("第三方SDK清单\n\n【基础功能类】\n• Foo引擎（Example LLC）：应用运行框架，不收集个人信息。\n"
+            "• Bar通知插件（开源社区）：本地消息通知，仅使用通知权限状态。\n• Baz存储（某某网络科技有限公司）：文件存储，收集设备型号。\n")
+    names = " ".join(s.name for s in read_policy(text).sdks)
+    assert "Foo引擎" in names and "Bar通知插件" in names and "Baz存储" in names, names
