@@ -164,3 +164,10 @@ def test_a_list_of_records_each_opening_with_its_provider_in_brackets():
             "• Bar通知插件（开源社区）：本地消息通知，仅使用通知权限状态。\n• Baz存储（某某网络科技有限公司）：文件存储，收集设备型号。\n")
     names = " ".join(s.name for s in read_policy(text).sdks)
     assert "Foo引擎" in names and "Bar通知插件" in names and "Baz存储" in names, names
+
+
+def test_a_denial_covers_what_follows_it_in_its_clause_not_what_a_comma_sets_off_before_it():
+    got = set(read_policy("Flutter引擎在文本输入时自动读取剪贴板描述信息用于粘贴菜单判断，不读取或上传剪贴板具体内容。").categories)
+    assert "clipboard" in got
+    assert "contacts" not in set(read_policy("我们不会收集您的通讯录，也不会读取您的短信。").categories)
+    assert "location" not in set(read_policy("未经您的同意，我们不会收集您的位置信息。").categories)
