@@ -171,3 +171,7 @@ def test_a_denial_covers_what_follows_it_in_its_clause_not_what_a_comma_sets_off
     assert "clipboard" in got
     assert "contacts" not in set(read_policy("我们不会收集您的通讯录，也不会读取您的短信。").categories)
     assert "location" not in set(read_policy("未经您的同意，我们不会收集您的位置信息。").categories)
+
+
+def test_checking_whether_an_app_is_installed_declares_installed_apps():
+    assert "installed_apps" in read_policy("收集信息：微信客户端安装状态（仅Android，用于确认设备是否支持微信登录）。").categories
