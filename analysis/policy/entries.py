@@ -123,8 +123,6 @@ def clean_name(raw: str) -> str | None:
         return None
     if kinds_only in ("无", "非", "不"):
         return None  # "无广告SDK", "非原生SDK集成": the absence of a kind, not a name
-    if re.search(r"系统$", core):
-        return None  # "Apple系统SDK", "官方系统SDK": the platform's own frameworks, not a third party's
     if is_address(name):
         return None
     return name
