@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from analysis.policy.vocab import (
@@ -61,6 +61,9 @@ class Clauses:
 
     starts: list[int]
     excluded: set[int]
+    # where the first denial starts, for a clause left out only for a denial: what a comma sets off
+    # before it is not denied ("读取剪贴板描述信息用于粘贴菜单判断，不读取或上传剪贴板具体内容")
+    denial_at: dict[int, int] = field(default_factory=dict)
 
     def index(self, pos: int) -> int:
         return bisect_right(self.starts, pos) - 1
@@ -72,6 +75,7 @@ def clauses(text: str) -> Clauses:
     examples over several clauses ("个人信息是指……；财产信息……")."""
     starts = [0] + [m.end() for m in _CLAUSE_END.finditer(text)]
     excluded = set()
+    denial_at: dict[int, int] = {}
     lowered = text.lower()
     defining = False
     for i, start in enumerate(starts):
@@ -81,10 +85,14 @@ def clauses(text: str) -> Clauses:
         if line_start:
             head = clause[:40]
             defining = any(d in head for d in DEFINITIONS_ZH) or any(d in head for d in DEFINITIONS_EN)
-        if defining or any(n in clause for n in NEGATIONS_ZH) or any(n in clause for n in NEGATIONS_EN) \
-                or any(d in clause for d in DEFINITIONS_ZH) or any(d in clause for d in DEFINITIONS_EN):
+        if defining or any(d in clause for d in DEFINITIONS_ZH) or any(d in clause for d in DEFINITIONS_EN):
             excluded.add(i)
-    return Clauses(starts, excluded)
+            continue
+        denials = [clause.find(n) for n in NEGATIONS_ZH + NEGATIONS_EN if n in clause]
+        if denials:
+            excluded.add(i)
+            denial_at[i] = start + min(denials)
+    return Clauses(starts, excluded, denial_at)
 
 
 def _excerpt(text: str, cl: Clauses, idx: int) -> str:
@@ -105,11 +113,17 @@ def find_labels(text: str, kind: str, cl: Clauses | None = None) -> dict[str, st
         if kind == "categories" and _OTHER_SENSE.search(text, max(0, m.start() - 8), m.end() + 8):
             continue  # "异常的侦测和定位": locating a fault, not the user's location
         idx = cl.index(m.start())
-        if idx in cl.excluded:
+        if idx in cl.excluded and not _before_denial(text, cl, idx, m.end()):
             continue
         for label in labels:
             found.setdefault(label, _excerpt(text, cl, idx))
     return found
+
+
+def _before_denial(text: str, cl: Clauses, idx: int, end: int) -> bool:
+    """The term ending at `end` is set off by a comma from a denial later in its clause."""
+    at = cl.denial_at.get(idx)
+    return at is not None and at >= end and bool(re.search(r"[，,]", text[end:at]))
 
 
 # 定位 also means locating a problem ("崩溃后快速准确定位存在问题", "异常的及时侦测和定位").

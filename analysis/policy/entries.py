@@ -33,7 +33,7 @@ GENERIC = frozenset(
 )
 
 # A name holding one of these is a phrase about SDKs ("这类第三方", "您发现这类"), not a name.
-_GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述|以上|以下|您|我们|我公司|本公司|相关|合作伙伴|合作方|服务商|"
+_GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述|以上|以下|您|我们|我公司|本公司|相关|合作伙伴|合作方|服务商|自有|自研|本机|"
                            r"各类|各种|部分|其他|其它|任何|所有|集成|接入|嵌入|第三|供应商|服务商|提供商|请注意|研究|公司|我方|关联|"
                            r"some|any|other|these|those|our|your|such")
 
@@ -41,8 +41,8 @@ _GENERIC_PART = re.compile(r"第三方|三方|这类|这些|此类|该类|上述
 # nothing else names no SDK; and a name holding a data word ("设备信息") is a list of data.
 _TYPE_WORDS = re.compile(
     r"推送|消息|分享|站外|登录|登陆|一键|支付|统计|分析|广告|定位|地图|服务|功能|网络|活体|认证|人脸|识别|风控|性能|监测|监控|"
-    r"提现|合作|厂商|通道|渠道|手机|语音|搜索|加速|排障|通讯录|基础|数据|开源|官方|原生|计费|平台|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
-_DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|状态|头像|昵称|性别|姓名|生日|年龄|基于|他们|它们|其|所需|开发包|工具包|允许|目的|使用|时$")
+    r"提现|合作|厂商|通道|渠道|手机|语音|搜索|加速|排障|通讯录|基础|数据|开源|官方|原生|计费|平台|商业|商用|push|share|login|pay|ads?|analytics|[\s\-_·\.]", re.I)
+_DATA_WORDS = re.compile(r"信息|权限|标识|地址|号码|列表|记录|状态|头像|昵称|性别|姓名|生日|年龄|基于|他们|它们|其|所需|开发包|工具包|允许|目的|使用|包名|条款|时$")
 # A trailing bracket that remarks on where the SDK is used, not part of its name.
 _REMARK = re.compile(r"\s*[（(][^）()]*(?:仅|只|only|版本|客户端|渠道包|使用)[^）()]*[）)]\s*$", re.I)
 # Verbs of a sentence about SDKs; no SDK's name holds one.
@@ -69,6 +69,12 @@ def company_short(raw: str) -> str | None:
     if short == "中国":  # "中国移动通信": the country alone names no company; only the last industry word goes
         short = _INDUSTRY_LAST.sub("", core).strip()
     return short if len(short) >= 2 else core or None
+
+
+def is_address(text: str) -> bool:
+    """A host name of three or more labels ("api.ipinfo.io", "mail.163.com"): a service's address
+    (a "服务地址" field), not its name."""
+    return bool(re.fullmatch(r"[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+){2,}", text.strip()))
 
 
 def is_phrase(text: str) -> bool:
@@ -114,6 +120,10 @@ def clean_name(raw: str) -> str | None:
     # kinds joined by 和/与 ("广告SDK和计费SDK", a vendor's further SDKs after its first) name nothing either
     kinds_only = _TYPE_WORDS.sub("", re.sub(r"sdks?|[和与及的]", "", core)).rstrip("类")
     if _NUMERAL.fullmatch(core) or not kinds_only or _DATA_WORDS.search(core):
+        return None
+    if kinds_only in ("无", "非", "不"):
+        return None  # "无广告SDK", "非原生SDK集成": the absence of a kind, not a name
+    if is_address(name):
         return None
     return name
 

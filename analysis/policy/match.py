@@ -44,6 +44,9 @@ def _aliases(name: str, company: str) -> set[str]:
     return set(_spelled_aliases(name, company))
 
 
+_SDK_WORD = re.compile(r"\bSDKs?\b")
+
+
 def _spelled_aliases(name: str, company: str) -> dict[str, str]:
     """alias (normalised) -> the part of the database name it was cut from, as written there."""
     parts = {name}
@@ -60,8 +63,10 @@ def _spelled_aliases(name: str, company: str) -> dict[str, str]:
         cjk = bool(re.search(r"[\u4e00-\u9fff]", n))
         if cjk and len(n) >= 2:
             out.setdefault(n, p.strip())
-        elif not cjk and len(n) >= 3 and (p.strip() == name or any(ch.isupper() for ch in p)):
-            out.setdefault(n, p.strip())  # a lowercase bracket part ("(base)", "(review") is a note, not a name
+        elif not cjk and len(n) >= 3 and (p.strip() == name or any(ch.isupper() for ch in _SDK_WORD.sub("", p))):
+            # a lowercase bracket part ("(base)", "(review", "(other SDK)": the capitals of the word
+            # SDK do not count; that note is on 680 vendors' catch-all rows) is a note, not a name
+            out.setdefault(n, p.strip())
     return out
 
 

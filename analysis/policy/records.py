@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from analysis.policy.categories import categories_in
-from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_phrase, names_in_cell
+from analysis.policy.entries import SdkEntry, clean_name, enumerated, is_address, is_phrase, names_in_cell
 
 MAX_CONTINUATION = 6  # lines a record's text may run over after its item line
 MAX_SIBLING_GAP = 40  # lines between two siblings of one list (nested items and wrapped text between)
@@ -191,9 +191,20 @@ def item_candidates(item: Item, known: Callable[[str], bool]) -> list[Candidate]
 def _name_like(name: str, known: Callable[[str], bool]) -> bool:
     """Short, no kind of data, no phrase; and a name in its own right, or one the database knows
     ("ShareSDK", which without its "SDK" reads as the kind "share")."""
-    if len(name) > 24 or categories_in(name) or is_phrase(name):
+    if len(name) > 24 or categories_in(name) or is_phrase(name) or is_address(name):
         return False
     return clean_name(name) is not None or known(name)
+
+
+_PROVIDER_IN_BRACKETS = re.compile(
+    r"\s*(?:SDK)?\s*[（(][^（）()]{0,40}?(?:公司|集团|Inc\.?|LLC|Ltd\.?|Limited|GmbH|Corporation|Corp\.?)\s*[）)]\s*[：:]", re.I)
+
+
+def _with_provider(name: str, text: str) -> bool:
+    """The record opens with `name` then its provider, a registered company, in brackets and a colon."""
+    first = text.split("\n", 1)[0]
+    at = first.find(name)
+    return 0 <= at <= 4 and bool(_PROVIDER_IN_BRACKETS.match(first, at + len(name)))
 
 
 def from_records(lines: list[str], skip: set[int], known: Callable[[str], bool] | None) -> list[SdkEntry]:
@@ -208,7 +219,9 @@ def from_records(lines: list[str], skip: set[int], known: Callable[[str], bool] 
             continue
         distinct = {c.name: c for c in cands}
         with_names = {id(c.item) for c in cands}
-        n_known = sum(1 for n in distinct if known(n))
+        # evidence that a name is a third party's SDK: the database knows it, or its record opens
+        # with the name and its provider in brackets ("• Flutter引擎（Google LLC）：应用运行框架")
+        n_known = sum(1 for n, c in distinct.items() if known(n) or _with_provider(n, c.item.text))
         is_list = len(with_names) >= 2 and n_known >= 2 and n_known * 2 >= len(distinct)
         for name, c in distinct.items():
             if is_list or (known(name) and _THIRD_PARTY.search(c.item.text)):

@@ -436,8 +436,11 @@ def _counted_parties(line: str) -> list[tuple[int, list[str]]]:
     return out
 _SDK_QUOTED = re.compile(r"(?:SDKs?\s*|(?<=[”\"」』])\s*[、和及]\s*)[“\"「『]([^”\"」』]{1,30})[”\"」』]", re.I)
 # "定位服务提供商（高德地图）": a kind of provider, then its name in brackets
+# (and "第三方支付机构（包括但不限于支付宝、微信支付等支付通道，以下称“支付机构”）": after the 等 that closes
+# the enumeration, a remark of its own may follow a comma inside the bracket)
 _PROVIDER_BRACKET = re.compile(r"(?:服务提供商|服务商|提供商|供应商|制造商|厂商|合作伙伴|合作方|第三方|机构)\s*[（(【\[]\s*"
-                               r"(?:如|例如|比如|包括|包含)?\s*([^（）()【】\[\]，,。；]{2,60}?)(?:等[^（）()【】\[\]，,。；]{0,8})?[）)】\]]")
+                               r"(?:如|例如|比如|包括但不(?:仅)?限于|包括|包含)?\s*([^（）()【】\[\]，,。；]{2,60}?)"
+                               r"(?:等[^（）()【】\[\]，,。；]{0,8}(?:[，,][^（）()【】\[\]。；]{0,30})?)?[）)】\]]")
 _URL = re.compile(r"https?://\S+|www\.\S+|(?<![\w.])\.{1,2}/\S+")
 _SIBLING_AFTER = re.compile(r"SDKs?\s*、\s*([A-Za-z0-9\u4e00-\u9fff+·\-\. ]{2,24})", re.I)
 _SIBLING_TAIL = re.compile(r"(?:可能|会|将|也|均|都|等|收集|获取|使用|提供|需要|用于|的|SDK).*$", re.I)
@@ -605,11 +608,51 @@ def without_absent(text: str, lang: str) -> str:
                    for part in re.split(r"((?<=[.!?])\s+|\n\s*\n)", text))
 
 
+# A heading over the platform's own frameworks ("一、Apple系统SDK", "## System frameworks"): what it
+# lists ships with the operating system and is no third party's SDK. Its mark says where it ends.
+_SYSTEM_HEADING = re.compile(
+    r"^\s*(?P<mark>#+|[一二三四五六七八九十]+[、\.．]|\d+[、\.．]|[（(][一二三四五六七八九十\d]+[）)])\s*"
+    r"(?:[^\s，,。：:]{0,12}系统(?:SDK|框架|库|组件)s?|(?:\w+\s+){0,2}(?:system|platform)\s+(?:SDKs|frameworks|libraries))\s*[:：]?\s*$",
+    re.I)
+
+
+def _mark_kind(mark: str) -> str:
+    if mark.startswith("#"):
+        return mark
+    if mark[0] in "（(":
+        return "paren"
+    return "numeral" if mark[0] in "一二三四五六七八九十" else "digit"
+
+
+def without_system_sections(lines: list[str]) -> list[str]:
+    """`lines` with each section over the platform's own system SDKs blanked, heading included, up
+    to the next heading of the same kind (or a Markdown heading as high)."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        m = _SYSTEM_HEADING.match(out[i])
+        if not m:
+            i += 1
+            continue
+        kind = _mark_kind(m.group("mark"))
+        out[i] = ""
+        j = i + 1
+        while j < len(out):
+            nxt = re.match(r"^\s*(#+|[一二三四五六七八九十]+[、\.．]|\d+[、\.．](?!\d)|[（(][一二三四五六七八九十\d]+[）)])", out[j])
+            if nxt and (_mark_kind(nxt.group(1)) == kind
+                        or (kind.startswith("#") and nxt.group(1).startswith("#") and len(nxt.group(1)) <= len(kind))):
+                break
+            out[j] = ""
+            j += 1
+        i = j
+    return out
+
+
 def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = None) -> list[SdkEntry]:
     """Every SDK entry of a policy text (as `policy_text` produced it), duplicates merged by name.
     `known` says whether the SDK database knows a name: the evidence the record reader
     (`records.py`) accepts names on."""
-    raw_lines = without_absent(text, lang).splitlines()
+    raw_lines = without_system_sections(without_absent(text, lang).splitlines())
     lines = joined_wrapped_lines([untypeset(x) for x in raw_lines] if lang != "en" else raw_lines)
     table, used = from_tables(lines)
     block, used_b = from_blocks(lines, used)

@@ -31,7 +31,7 @@ CATEGORY_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "calendar": (("日历",), ("calendar",)),
     "accounts": (("邮箱地址", "电子邮件地址", "邮件地址", "电子邮箱", "注册邮箱", "邮箱账号", "邮箱帐号", "邮箱账户", "系统账户", "设备账户", "系统帐户"),
                  ("email address", "e-mail address", "email addresses", "e-mail addresses")),
-    "installed_apps": (("应用列表", "应用安装列表", "安装列表", "已安装应用", "已安装的应用", "软件列表", "安装的应用", "应用程序列表", "软件安装列表"),
+    "installed_apps": (("应用列表", "应用安装列表", "安装列表", "安装状态", "已安装应用", "已安装的应用", "软件列表", "安装的应用", "应用程序列表", "软件安装列表"),
                        ("installed apps", "installed applications", "app list", "list of installed", "installed packages")),
     "clipboard": (("剪切板", "剪贴板", "粘贴板"), ("clipboard",)),
     "wifi_info": (("WiFi", "Wi-Fi", "WIFI", "wifi", "WLAN", "SSID", "BSSID", "无线网络", "硬件地址", "网卡地址", "MAC地址", "MAC 地址", "Mac地址", "mac地址"),

@@ -44,3 +44,13 @@ def test_a_store_or_a_company_possessive_is_not_an_embedded_sdk():
             "collect crash reports.\n")
     got = {s.name for s in read_policy(text).sdks}
     assert "Google Play" not in got and any("Crashlytics" in n for n in got)
+
+
+def test_the_catch_all_note_other_sdk_is_not_a_name():
+    # hundreds of vendor rows are called "X (other SDK)": the bracket is a note, and a capitalised
+    # "Other" opening a list item named them all
+    from analysis.policy import read_policy
+    text = ("# Privacy Policy\n\nWe use AdMob to show adverts.\n\n- Other user product interactions may be "
+            "used to improve advertising.\n- Other data: crash logs.\n")
+    names = [s.name for s in read_policy(text).sdks]
+    assert "Other" not in names and any("AdMob" in n for n in names)

@@ -132,3 +132,46 @@ def test_an_email_account_named_without_the_word_address_is_accounts():
     from analysis.policy.categories import categories_in
     assert "accounts" in categories_in("该SDK需要获取您的邮箱账号和密码")
     assert "accounts" in categories_in("您需要提供您的电子邮箱用于找回密码")
+
+
+def test_the_platforms_own_system_sdks_and_absent_kinds_name_no_third_party():
+    text = ("第三方SDK目录\n\n一、Apple系统SDK\n\n1. Foundation\n   • 提供方：Apple Inc.\n   • 功能：基础框架\n\n"
+            "2. UIKit\n   • 提供方：Apple Inc.\n   • 收集信息：设备名称\n\n二、第三方商业SDK\n\n本应用未集成任何第三方商业SDK，包括：\n"
+            "• 无广告SDK\n• 无推送SDK\n\n三、第三方SDK\n\n1. 极光推送SDK\n   • 提供方：深圳市和讯华谷信息技术有限公司\n"
+            "   • 服务地址：api.jpush.cn.example\n   • 收集信息：设备标识符\n")
+    names = [s.name for s in read_policy(text).sdks]
+    assert any("极光" in n for n in names)
+    assert not {"Foundation", "UIKit", "Apple系统", "商业", "无广告", "无推送"} & set(names), names
+    assert not any(n.count(".") >= 2 for n in names), names  # a service address is not a name
+
+
+def test_first_party_and_local_sdks_and_package_names_are_no_entries():
+    text = ("本软件除了开发商的自有SDK外，还接入了以下第三方SDK：\n\nSDK名称：微信OpenSDK\n使用方式：本机SDK\n"
+            "收集信息：应用基本信息（健康APP包名、应用商店包名）\n")
+    names = [s.name for s in read_policy(text).sdks]
+    assert any("微信" in n for n in names) and not {"自有", "本机", "健康APP包名"} & set(names), names
+
+
+def test_providers_in_a_bracket_with_a_remark_after_the_enumeration():
+    text = ("您可以选择与我们合作的第三方支付机构（包括但不限于支付宝、微信支付等支付通道，以下称“支付机构”）所提供的支付服务，"
+            "此时可能需要您提供银行卡卡号。")
+    names = {s.name for s in read_policy(text).sdks}
+    assert {"支付宝", "微信支付"} <= names, names
+
+
+def test_a_list_of_records_each_opening_with_its_provider_in_brackets():
+    text = ("第三方SDK清单\n\n【基础功能类】\n• Foo引擎（Example LLC）：应用运行框架，不收集个人信息。\n"
+            "• Bar通知插件（开源社区）：本地消息通知，仅使用通知权限状态。\n• Baz存储（某某网络科技有限公司）：文件存储，收集设备型号。\n")
+    names = " ".join(s.name for s in read_policy(text).sdks)
+    assert "Foo引擎" in names and "Bar通知插件" in names and "Baz存储" in names, names
+
+
+def test_a_denial_covers_what_follows_it_in_its_clause_not_what_a_comma_sets_off_before_it():
+    got = set(read_policy("Flutter引擎在文本输入时自动读取剪贴板描述信息用于粘贴菜单判断，不读取或上传剪贴板具体内容。").categories)
+    assert "clipboard" in got
+    assert "contacts" not in set(read_policy("我们不会收集您的通讯录，也不会读取您的短信。").categories)
+    assert "location" not in set(read_policy("未经您的同意，我们不会收集您的位置信息。").categories)
+
+
+def test_checking_whether_an_app_is_installed_declares_installed_apps():
+    assert "installed_apps" in read_policy("收集信息：微信客户端安装状态（仅Android，用于确认设备是否支持微信登录）。").categories
