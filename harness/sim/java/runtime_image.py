@@ -80,8 +80,9 @@ def build_image(out: Path, jars: list[Path]) -> Path | None:
         return None
     digest = _digest(jars)
     image = image_dir(out)
-    if image_libjvm(out) is not None and (image / STAMP).read_text().strip() == digest:
-        return image_libjvm(out)
+    current = image_libjvm(out)
+    if current is not None and (image / STAMP).read_text().strip() == digest:
+        return current
     modules = _modules(jars)
     with tempfile.TemporaryDirectory(prefix=".runtime-", dir=out) as t:
         tmp = Path(t) / "image"

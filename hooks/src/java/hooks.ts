@@ -125,7 +125,6 @@ export class JvmWait {
 export class JavaHooks {
     installed = 0;
     timing: { hooks: number; loaders: number; full_symbols?: boolean; jvm_full_table_reads?: number } | undefined = undefined;
-    private fullSymbols = false;
     private caps = new Map<number, CapState>();
     private ownPkg: string | null | undefined = undefined;
     private watch: LoaderWatch | null = null;
@@ -344,12 +343,11 @@ export class JavaHooks {
             withFewJvmSymbols(() => Java.perform(body));
         } catch (e) {
             if (!missedJvmSymbol(e)) throw e;
-            this.fullSymbols = true;
             forgetJvmApiError(Java);
             Java.perform(body); // a bridge that wants a libjvm symbol the short list lacks
         }
         if (this.timing !== undefined) {
-            this.timing.full_symbols = this.fullSymbols || jvmFullTableReads() > 0;
+            this.timing.full_symbols = jvmFullTableReads() > 0; // the retry above reads the whole table
             this.timing.jvm_full_table_reads = jvmFullTableReads();
         }
     }

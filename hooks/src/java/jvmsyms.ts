@@ -4,7 +4,7 @@
  * app's start-up path. It reads only the names below (every libjvm name in lib/jvm.js); looked up
  * one by one they cost about 70 ms. While the bridge resolves its API, libjvm's
  * `enumerateSymbols` returns just those; if the bridge then finds one missing (a newer bridge
- * wanting another symbol) the caller retries with the full table (javaAvailable, JavaHooks.start).
+ * wanting another symbol) the caller retries with the full table (javaStatus, JavaHooks.start).
  *
  * The bridge resolves its API twice over: when its module is evaluated (its Runtime constructor
  * tries to initialise, before any line of this agent's own code runs) and on first use where that
