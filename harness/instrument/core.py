@@ -8,6 +8,7 @@ emulator with `adb forward tcp:27042 tcp:27042`), or an id such as an adb serial
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from harness.catalogue import Catalogue, Hook, load_catalogue
 from harness.errors import AgentError, AttachTimedOut, DeviceError
 from harness.instrument.clock import measure
 from harness.instrument.config import DEFAULT_PATHS, AgentOptions, agent_config, select_hooks
+from harness.instrument.deadline import TEARDOWN_RPC_S, NoAnswer, call_within
 from harness.instrument.messages import Detach, InstrumentSummary
 from harness.instrument.rows import HookTable
 from harness.instrument.writer import Writer
@@ -52,6 +54,7 @@ class _Session:
         self.clock_start: int = 0
         self.clock_rtt: int = 0
         self.clock_end: int | None = None
+        self.unanswered: str | None = None  # why a call at the end of the run got no answer
 
 
 ATTACH_TRIES = 3
@@ -94,6 +97,7 @@ class Instrument:
         self.paths = tuple(paths) if paths is not None else (self.catalogue.paths or DEFAULT_PATHS)
         self.options = options or AgentOptions()
         self.ready_timeout = ready_timeout
+        self.rpc_deadline_s = TEARDOWN_RPC_S  # bound of every call into an agent after attach
         self._source = bundle_source()
         self._device_spec = device
         self._device: Any = None
@@ -223,11 +227,12 @@ class Instrument:
         return None
 
     def flush(self) -> None:
-        """Ask every live agent to send what it holds, and wait until it is in the journal."""
+        """Ask every live agent to send what it holds, and wait until it is in the journal (an
+        agent that does not answer within the deadline is left; stop() records it)."""
         for s in list(self._sessions.values()):
             if s.detached is None:
                 try:
-                    s.script.exports_sync.flush()
+                    call_within(s.script.exports_sync.flush, self.rpc_deadline_s, f"flush of pid {s.pid}")
                 except Exception:
                     pass
         self.writer.drain()
@@ -240,30 +245,29 @@ class Instrument:
         if s is None or s.detached is not None:
             return None
         try:
-            return measure(s.script.exports_sync.clock, samples=3)
-        except Exception:  # noqa: BLE001 - a dying process: no confirmation
+            return call_within(lambda: measure(s.script.exports_sync.clock, samples=3), self.rpc_deadline_s,
+                               f"clock of pid {pid}")
+        except Exception:  # noqa: BLE001 - a dying or hung process: no confirmation
             return None
 
     def stop(self) -> InstrumentSummary:
-        """Measure the clock again, undo the hooks, flush, detach; return the summary."""
+        """Measure the clock again, undo the hooks, flush, detach; return the summary. Every call
+        into an agent is bounded (deadline.py): a process that hangs while it dies must not hold
+        the run's teardown; it is recorded in `unanswered` instead."""
         if not self._stopped:
             self._stopped = True
             for s in list(self._sessions.values()):
                 if s.detached is not None:
                     continue
                 try:
-                    end = measure(s.script.exports_sync.clock)
-                    s.clock_end = end.offset_ns
-                    # drift against the offset rows were last placed with (a jump re-bases it)
-                    placed = self.writer.offsets.get(s.pid, s.clock_start)
-                    self.writer.event("clock", {"pid": s.pid, "when": "end", "offset_ns": end.offset_ns,
-                                                "rtt_ns": end.rtt_ns, "drift_ns": end.offset_ns - placed,
-                                                "jump_ns": placed - s.clock_start})
-                    s.script.exports_sync.dispose()
+                    call_within(functools.partial(self._finish, s), self.rpc_deadline_s, f"the agent in pid {s.pid}")
+                except NoAnswer as exc:
+                    s.unanswered = str(exc)
+                    self.writer.event("agent:unanswered", {"pid": s.pid, "at": "stop", "detail": str(exc)})
                 except Exception:
                     pass  # the process may have died between the check and the call
                 try:
-                    s.session.detach()
+                    call_within(s.session.detach, self.rpc_deadline_s, f"detach from pid {s.pid}")
                 except Exception:
                     pass
             self.writer.close()
@@ -279,6 +283,21 @@ class Instrument:
                    for pid, s in self._sessions.items()},
             unhandled=c["unhandled"],
         )
+
+    def _finish(self, s: _Session) -> None:
+        """The end-of-run clock sample, then the agent's dispose (undo hooks, send what it holds)."""
+        end = measure(s.script.exports_sync.clock)
+        s.clock_end = end.offset_ns
+        # drift against the offset rows were last placed with (a jump re-bases it)
+        placed = self.writer.offsets.get(s.pid, s.clock_start)
+        self.writer.event("clock", {"pid": s.pid, "when": "end", "offset_ns": end.offset_ns,
+                                    "rtt_ns": end.rtt_ns, "drift_ns": end.offset_ns - placed,
+                                    "jump_ns": placed - s.clock_start})
+        s.script.exports_sync.dispose()
+
+    def unanswered(self) -> list[str]:
+        """Why agents did not answer at the end of the run (empty when all did)."""
+        return [s.unanswered for s in self._sessions.values() if s.unanswered]
 
     def __enter__(self) -> Instrument:
         return self

@@ -222,6 +222,9 @@ def execute_run(device: Device, app: ApkInfo, scenario: Scenario, options: RunOp
             ctx.event("runner", "internal-error", traceback=traceback.format_exc()[-4000:])
     mark = time.monotonic()
     teardown_errors = parts.teardown(ctx)
+    unanswered = ctx.instrument.unanswered() if ctx.instrument is not None else []
+    if unanswered and status == "complete":  # a hung app: what its agent still held is lost
+        status, reason = "incomplete", f"the app stopped answering at the end of the run ({'; '.join(unanswered)})"
     teardown_errors += _attach_late_policy_page(run_dir)
     for err in teardown_errors:
         ctx.event("runner", "teardown:error", error=err)

@@ -57,6 +57,21 @@ class ActivityNotFound(LookupError):
 
 
 GATE_TIMEOUT_S = 20.0
+# A crashed JVM (test fault): how long its hs_err report may take, and how long the process then
+# gets to end by itself before the device model kills it (see _reap_crashed_jvm).
+CRASH_REPORT_WAIT_S = 60.0
+CRASH_EXIT_GRACE_S = 5.0
+
+
+def _report_complete(report: Path) -> bool:
+    """HotSpot ends its hs_err report with a line `END.`."""
+    try:
+        with report.open("rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 64))
+            return b"\nEND." in f.read()
+    except OSError:
+        return False
 
 
 @dataclass
@@ -431,7 +446,31 @@ class SimAppRuntime(ScreensMixin):
         if proc is None:
             return False
         self._send(proc, {"op": "fault", "kind": "jvm_crash"})
+        threading.Thread(target=self._reap_crashed_jvm, args=(proc,), name=f"sim-reap-{proc.pid}", daemon=True).start()
         return True
+
+    def _reap_crashed_jvm(self, proc: _Proc) -> None:
+        """End a crashed JVM that does not end by itself, as Android ends a crashed process once
+        its tombstone is written. HotSpot's error handler can stay in the process for good: seen
+        (gdb) with the agent's JS thread in a JVMTI heap walk whose thread handshake the crashed
+        thread, inside the error handler, never answered; the process stayed alive and silent
+        and its run's teardown hung. A device ends a crashed process whatever it is doing, so
+        the model does too: a complete report (or a bounded wait for it), a grace period,
+        then SIGKILL. `_on_exit` logs the crash from the report either way."""
+        report = self.work / f"{proc.package}.hs_err_pid{proc.pid}.log"
+        deadline = time.monotonic() + CRASH_REPORT_WAIT_S
+        while time.monotonic() < deadline and proc.popen.poll() is None and not _report_complete(report):
+            time.sleep(0.1)
+        deadline = time.monotonic() + CRASH_EXIT_GRACE_S
+        while time.monotonic() < deadline and proc.popen.poll() is None:
+            time.sleep(0.1)
+        if proc.popen.poll() is None:
+            self._log("DEBUG", f"pid {proc.pid} still alive {CRASH_EXIT_GRACE_S:g} s after its crash report: killed",
+                      "W", proc.pid)
+            try:
+                os.killpg(proc.pid, _signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
 
     def _drop_task(self, package: str) -> None:
         self._tasks.pop(package, None)

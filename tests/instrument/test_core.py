@@ -147,6 +147,26 @@ def test_killed_target_is_a_detach_with_reason(target, journal):
     assert detach == [{"pid": target.pid, "reason": "process-terminated"}]
 
 
+def test_a_process_that_stops_answering_does_not_hold_stop(target, journal):
+    """A process that hangs while it dies neither answers the agent's RPCs nor gets reported as
+    gone (seen: a crashed JVM whose error handler never returned). stop() must still return,
+    record which agent did not answer, and leave the journal readable. Here the agent's JS thread
+    is kept busy for real: a second script in the same session spins on it."""
+    inst = Instrument(journal, journal.run_dir, time.time_ns(), categories={"network"})
+    inst.rpc_deadline_s = 1.0
+    inst.attach(target.pid)
+    session = inst._sessions[target.pid].session
+    spinner = session.create_script("setTimeout(() => { for (;;) {} }, 0);")
+    spinner.load()
+    summary = inst.stop()
+    assert [u.split(":")[0] for u in inst.unanswered()] == [f"the agent in pid {target.pid}"]
+    assert summary.detaches == ()
+    events = _tables(journal.run_dir)["events"]
+    unanswered = [json.loads(e["detail"]) for e in events if e["kind"] == "agent:unanswered"]
+    assert [(u["pid"], u["at"]) for u in unanswered] == [(target.pid, "stop")]
+    assert not [e for e in events if e["kind"] == "clock" and json.loads(e["detail"])["when"] == "end"]
+
+
 def test_missing_bundle_is_a_clear_error(monkeypatch, tmp_path, journal):
     import harness._agent as agent
     from harness.errors import AgentError
