@@ -175,14 +175,18 @@ class Instrument:
         session.on("detached", lambda reason, crash: self._on_detached(s, reason, crash))
         script.on("destroyed", lambda: self._on_script_destroyed(s))
         script.load()
-        sample = measure(script.exports_sync.clock)
+        try:
+            sample = call_within(lambda: measure(script.exports_sync.clock), self.rpc_deadline_s, f"clock of pid {pid}")
+        except NoAnswer as exc:
+            raise AgentError(f"the agent in pid {pid} did not answer after loading: {exc}") from exc
         s.clock_start = sample.offset_ns
         s.clock_rtt = sample.rtt_ns
         self.writer.set_offset(pid, sample.offset_ns)
         with self._lock:
             self._sessions[pid] = s
-        try:
-            script.exports_sync.init(agent_config(self.hooks, self.paths, self.options))
+        try:  # installing the hooks takes seconds on a starved CPU; a hung process never answers
+            call_within(lambda: script.exports_sync.init(agent_config(self.hooks, self.paths, self.options)),
+                        self.ready_timeout * 3, f"agent init in pid {pid}")
         except Exception as exc:
             raise AgentError(f"agent init failed in pid {pid}: {exc}") from exc
         self.writer.event("clock", {"pid": pid, "when": "attach", "offset_ns": sample.offset_ns,
