@@ -6,6 +6,7 @@ and enumerations that a later "这些/上述…SDK" or "其SDK" in the same sent
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from analysis.policy.categories import categories_in
 from analysis.policy.entries import SdkEntry, clean_name, is_phrase
@@ -31,11 +32,17 @@ _NOT_A_SERVICE_EN = re.compile(r"\b(?:data|information|address|identifiers?|IDs?
                                r"payments?|storage|security|we|you|your|our|the|this|these|all|any|none)\b", re.I)
 
 
-def _item_name(item: str, lang: str) -> str | None:
+def _item_name(item: str, lang: str, known: Callable[[str], bool] | None = None) -> str | None:
     if lang == "en":
         name = _NAME_END_EN.split(item, maxsplit=1)[0].strip().rstrip(".;")
         words = name.split()
         if not words or len(words) > 6 or not name[0].isupper() or categories_in(name):
+            return None
+        if len(words) >= 2 and re.fullmatch(r"[a-z]+", words[-1]) and known is not None \
+                and not any(known(" ".join(words[:n])) for n in range(len(words), 0, -1)
+                            if not all(_NOT_A_SERVICE_EN.fullmatch(w) for w in words[:n])):
+            # "Text-to-Speech services", "Analytics services": a common noun closes a kind, unless the
+            # database knows its head ("Google Play services"); a purpose word alone is no head
             return None
         if len(words) == 1 and _NOT_A_SERVICE_EN.fullmatch(name) or all(_NOT_A_SERVICE_EN.fullmatch(w) for w in words):
             return None
@@ -103,7 +110,8 @@ def _follows(before: str, after: str) -> bool:
     return len(a) == len(b) and a[:-1] == b[:-1] and int(b[-1]) == int(a[-1]) + 1
 
 
-def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
+def from_list_items(lines: list[str], skip: set[int], lang: str,
+                    known: Callable[[str], bool] | None = None) -> list[SdkEntry]:
     """Bulleted or numbered items right after a lead-in line; each item's name is what comes before
     its description ("Firebase Analytics – usage statistics", "1. 微信开放平台：用于分享")."""
     entries: list[SdkEntry] = []
@@ -127,7 +135,7 @@ def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntr
             if not item.strip() and j + 1 < len(lines) and j + 1 not in skip and not _BULLET.match(lines[j + 1]):
                 j += 1  # "1)" alone on its line: the item's text is the next line
                 item = lines[j]
-            name = _item_name(item, lang)
+            name = _item_name(item, lang, known)
             if name:
                 entries.append(SdkEntry(name=name, source="list", excerpt=f"{lines[i][:80]} … {lines[j][:120]}"))
             j += 1
