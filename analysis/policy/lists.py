@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 
 from analysis.policy.categories import categories_in
-from analysis.policy.entries import SdkEntry, clean_name, is_phrase
+from analysis.policy.entries import SdkEntry, clean_name, company_short, is_phrase
 
 MAX_ITEMS = 60  # list items read after one lead-in
 
@@ -244,3 +244,81 @@ def from_partner_enumerations(lines: list[str], skip: set[int]) -> list[SdkEntry
                     entries.append(SdkEntry(name=name, source="text", excerpt=line[max(0, m.start() - 40): m.end() + 40]))
     return entries
 
+
+
+# A record's title line: short, no sentence punctuation ("Supabase", "Meta / WhatsApp Business").
+_TITLE_LINE = re.compile(r"^[^.,;:!?。，；：！？、()（）]{2,40}$")
+
+
+def _paired_name(title: str, body: str, lang: str) -> str | None:
+    """The name of a record made of a title line and the line under it: in English a description
+    (a longer line with punctuation) follows the name; in Chinese a registered company, its provider."""
+    if not _TITLE_LINE.match(title.strip()) or _BULLET.match(title):
+        return None
+    if lang == "en":
+        if len(title.split()) > 5 or not title.strip()[0].isupper() or len(body.split()) <= len(title.split()) \
+                or not re.search(r"[a-z]{3}", body):
+            return None
+        return _item_name(title.strip(), lang)
+    if company_short(body.strip()) is None or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z（）()]{4,40}", body.strip()):
+        return None
+    return _item_name(title.strip(), lang)
+
+
+MIN_PAIRS = 2  # records of this layout in a row before their titles are taken as names
+
+
+def from_paired_lines(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
+    """Records of two or more lines without bullets under a lead-in ("We use the following
+    third-party services:" then "Supabase" / "Database, authentication…" / "Stripe" / …; a Chinese
+    SDK page's "穿山甲广告平台" / "北京巨量引擎网络技术有限公司" / "使用目的" / …): each record opens with
+    its name and, in English, a description line, in Chinese its provider's registered name. Taken
+    only when at least MIN_PAIRS records in a row share the layout (one pair is no evidence)."""
+    entries: list[SdkEntry] = []
+    i = 0
+    while i < len(lines) - 2:
+        # in English the records follow a lead-in; a Chinese record's provider line is evidence enough
+        lead = _is_lead(lines[i], lang) and lines[i].rstrip().endswith((":", "："))
+        if i in skip or (lang == "en" and not lead) or (lang != "en" and _paired_name(lines[i], lines[i + 1], lang) is None):
+            i += 1
+            continue
+        found: list[tuple[int, str]] = []
+        j = i + 1 if lang == "en" else i
+        while j < len(lines) - 1 and j - i <= MAX_ITEMS and j not in skip and j + 1 not in skip:
+            name = _paired_name(lines[j], lines[j + 1], lang)
+            if name is None:
+                if lang == "en" or not found:
+                    break
+                j += 1  # a Chinese record's key and value lines go on until its next title
+                continue
+            found.append((j, name))
+            j += 2
+        if len(found) >= MIN_PAIRS:
+            entries += [SdkEntry(name=name, source="list", excerpt=f"{lines[i][:80]} … {lines[k][:60]} {lines[k + 1][:80]}")
+                        for k, name in found]
+        i = max(j, i + 1)
+    return entries
+
+
+# "We use the following third-party services: Supabase (authentication & database), Google Gemini AI
+# (analysis & coaching), and GitHub API (profile analysis).": a lead-in and its items on one line.
+_INLINE_LEAD_EN = re.compile(r"\bthe following\b[^:.]{0,60}?(?:services?|SDKs?|providers?|libraries|partners|vendors)\s*:\s*(.+)$", re.I)
+
+
+def from_inline_lists(lines: list[str], skip: set[int]) -> list[SdkEntry]:
+    """English items enumerated after a lead-in's colon on the same line, each a name with its
+    purpose in brackets; the enumeration counts only when every item has that form."""
+    entries: list[SdkEntry] = []
+    for i, line in enumerate(lines):
+        m = _INLINE_LEAD_EN.search(line) if i not in skip else None
+        if not m:
+            continue
+        body = re.split(r"(?<=\))\s*\.(?:\s|$)", m.group(1))[0]
+        items = [it.strip() for it in re.split(r",\s*(?:and\s+)?|\s+and\s+(?=[A-Z])", body) if it.strip()]
+        if len(items) < 2 or not all(re.fullmatch(r"[A-Z][^()]{0,40}\([^()]{2,80}\)\.?", it) for it in items):
+            continue
+        for it in items:
+            name = _item_name(it.split("(")[0].strip(), "en")
+            if name:
+                entries.append(SdkEntry(name=name, source="list", excerpt=line[:200]))
+    return entries

@@ -15,8 +15,10 @@ from analysis.policy.entries import SdkEntry, clean_name, company_short, enumera
 from analysis.policy.glued import from_glued_tables
 from analysis.policy.lists import (
     from_anaphoric_enumerations,
+    from_inline_lists,
     from_list_items,
     from_named_items,
+    from_paired_lines,
     from_partner_enumerations,
 )
 from analysis.policy.records import from_key_periods, from_records
@@ -664,6 +666,7 @@ def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = 
     block, used_b = from_blocks(lines, used)
     done = used | used_b
     loose = (from_text(lines, done, lang, known) + from_link_lines(lines, done) + from_list_items(lines, done, lang, known)
+             + from_paired_lines(lines, done, lang) + (from_inline_lists(lines, done) if lang == "en" else [])
              + (from_kind_headings(lines, done) if lang != "en" else [])
              + (from_glued_tables(lines, done, known) if lang != "en" else [])
              + from_named_items(lines, done) + (from_partner_enumerations(lines, done) if lang != "en" else [])
