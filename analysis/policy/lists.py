@@ -65,11 +65,19 @@ def _is_lead(line: str, lang: str) -> bool:
             return False
     else:  # the clause that ends in the colon says what follows ("…个人信息。产品中集成的第三方SDK如下：")
         last = re.split(r"[。；;！？!?]", stripped.rstrip("：:"))[-1]
-        if not _LEAD_ZH.search(last) or _LEAD_ZH_DATA.search(last):
+        # what the lead-in announces is its head noun, before "包括/如下": parties ("…调用的第三方在线服务包括："),
+        # even when a verb of data stands in its modifier; data otherwise ("第三方SDK会收集以下信息：")
+        head = re.sub(r"(?:包括|包含|如下|有|为|是)$", "", last.strip())
+        if not _LEAD_ZH.search(last) or _LEAD_ZH_DATA.search(last) and not _PARTY_HEAD.search(head):
             return False
     if stripped.endswith((":", "：")):
         return True
     return len(stripped) <= 60 and not re.search(r"[。；;.!?！？，,:：]", stripped)
+
+
+_PARTY_HEAD = re.compile(r"(?:SDK|服务|服务商|合作方|合作伙伴|供应商|插件)$", re.I)
+# An item without a bullet, its name and description set apart by a spaced dash ("DeepSeek — 大语言模型 API").
+_DASH_ITEM = re.compile(r"^\s*[^\s—–\-].{0,40}?\s+[—–]{1,2}\s+\S")
 
 
 def _bullet_kind(mark: str) -> str:
@@ -123,7 +131,15 @@ def from_list_items(lines: list[str], skip: set[int], lang: str,
         j, kind = i + 1, None
         while j < len(lines) and j - i <= MAX_ITEMS and j not in skip:
             m = _BULLET.match(lines[j])
-            if not m and kind is not None:
+            if not m and kind in (None, "dash") and _DASH_ITEM.match(lines[j]) \
+                    and (kind == "dash" or j + 1 < len(lines) and _DASH_ITEM.match(lines[j + 1])):
+                kind = "dash"  # two or more dash items in a row: a list without bullets
+                name = _item_name(lines[j], lang, known)
+                if name:
+                    entries.append(SdkEntry(name=name, source="list", excerpt=f"{lines[i][:80]} … {lines[j][:120]}"))
+                j += 1
+                continue
+            if not m and kind is not None and kind != "dash":
                 nxt = _continued_to(lines, j, kind, skip, lang)
                 if nxt is not None:  # the item's description wrapped over lines: the list goes on
                     j = nxt
