@@ -123,7 +123,23 @@ def find_labels(text: str, kind: str, cl: Clauses | None = None) -> dict[str, st
             continue
         for label in labels:
             found.setdefault(label, _excerpt(text, cl, idx))
+    if kind == "categories":
+        for m in _BARE_CONTACT_ITEM.finditer(text):
+            if "、" not in text[max(0, m.start() - 1):m.end() + 1]:
+                continue  # an item of an enumeration: a 、 on one side at least
+            if re.match(r"[^，,。；;（(）)]{0,12}?(?:方式|形式|途径|渠道)", text[m.end():]):
+                continue  # "以邮件、信函、电话、推送通知等方式告知您": the means we reach you by, not data
+            label = _BARE_CONTACT[m.group(1)]
+            idx = cl.index(m.start(1))
+            if label not in found and idx not in cl.excluded:
+                found[label] = _excerpt(text, cl, idx)
     return found
+
+
+# A contact channel written bare is ambiguous (电话权限, 邮箱验证); as a whole item of an enumeration
+# of personal data ("联系方式（电话、电子邮件）", "手机号、邮箱等") it is the number or the address.
+_BARE_CONTACT = {"电话": "phone_number", "邮箱": "accounts", "电子邮件": "accounts"}
+_BARE_CONTACT_ITEM = re.compile(r"(?<=[、（(：:])\s?(电话|邮箱|电子邮件)\s?(?=[、）)，,。；;]|等)")
 
 
 def _before_denial(text: str, cl: Clauses, idx: int, end: int) -> bool:
