@@ -124,6 +124,13 @@ def find_labels(text: str, kind: str, cl: Clauses | None = None) -> dict[str, st
         for label in labels:
             found.setdefault(label, _excerpt(text, cl, idx))
     if kind == "categories":
+        for m in _PERMISSION_KEY.finditer(text):
+            label = m.group(1).lower()
+            idx = cl.index(m.start(1))
+            lead = text[max(0, m.start() - 600):m.start()]
+            if label in _PERMISSION_LABELS and label not in found and idx not in cl.excluded \
+                    and re.search(r"permissions?\b", lead, re.I):
+                found[label] = _excerpt(text, cl, idx)
         for m in _BARE_CONTACT_ITEM.finditer(text):
             if "、" not in text[max(0, m.start() - 1):m.end() + 1]:
                 continue  # an item of an enumeration: a 、 on one side at least
@@ -135,6 +142,11 @@ def find_labels(text: str, kind: str, cl: Clauses | None = None) -> dict[str, st
                 found[label] = _excerpt(text, cl, idx)
     return found
 
+
+# An English permission list keyed by the permission's name ("Storage: If you allow us, …") under a
+# lead-in about permissions: the key is the category, though "storage" alone is ambiguous elsewhere.
+_PERMISSION_KEY = re.compile(r"^\s*(?:[•\-*]\s*)?([A-Z][a-z]+)\s*:\s", re.M)
+_PERMISSION_LABELS = frozenset({"storage", "camera", "microphone", "contacts", "location", "calendar", "bluetooth", "sensors"})
 
 # A contact channel written bare is ambiguous (电话权限, 邮箱验证); as a whole item of an enumeration
 # of personal data ("联系方式（电话、电子邮件）", "手机号、邮箱等") it is the number or the address.
