@@ -38,11 +38,10 @@ def _item_name(item: str, lang: str, known: Callable[[str], bool] | None = None)
         words = name.split()
         if not words or len(words) > 6 or not name[0].isupper() or categories_in(name):
             return None
-        if len(words) >= 2 and re.fullmatch(r"[a-z]+", words[-1]) and known is not None \
-                and not any(known(" ".join(words[:n])) for n in range(len(words), 0, -1)
-                            if not all(_NOT_A_SERVICE_EN.fullmatch(w) for w in words[:n])):
+        if len(words) >= 2 and re.fullmatch(r"[a-z]+", words[-1]) and known is not None and not known(name):
             # "Text-to-Speech services", "Analytics services": a common noun closes a kind, unless the
-            # database knows its head ("Google Play services"); a purpose word alone is no head
+            # database knows the whole name ("Google Play services", "Facebook login"); not its head,
+            # which a generic alias may match ("Speech", "Voice")
             return None
         if len(words) == 1 and _NOT_A_SERVICE_EN.fullmatch(name) or all(_NOT_A_SERVICE_EN.fullmatch(w) for w in words):
             return None

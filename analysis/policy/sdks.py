@@ -55,7 +55,9 @@ _SPLIT_ZH = re.compile(r".*(?:的是|用到了|用到|调用了|其中|不限于
                        r"了|由|与|和|及|或者|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
 # A clause whose subject is the first party: what stands between it and the word SDK is its
 # predicate unless a verb or preposition introducing an object ("我们使用X SDK", "我们通过X SDK") comes first.
-_FIRST_PERSON = re.compile(r"\s*(?:我们|我方|我司|本公司|我公司)(?!的)")  # "我们的X": a possessor, not a subject
+# "我们的X": a possessor, not a subject; a clause opening with an auxiliary ("，并会定期复核和调整SDK…")
+# goes on with the subject of the clause before it, which Chinese does not repeat
+_FIRST_PERSON = re.compile(r"\s*(?:(?:我们|我方|我司|本公司|我公司)(?!的)|(?:并|且|同时)?(?:会|将|也|还)(?!员))")
 _OBJECT_LEAD = re.compile(r"的是|用到|调用|接入|集成|嵌入|使用|采用|引入|通过|包括|包含|例如|比如|不限于|关于|对于|了解|理解|参见|参阅|详见|查看|请|由|向|将|把|对|为|与|：|:")
 _AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
 
