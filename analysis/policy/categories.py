@@ -89,10 +89,16 @@ def clauses(text: str) -> Clauses:
             excluded.add(i)
             continue
         denials = [clause.find(n) for n in NEGATIONS_ZH + NEGATIONS_EN if n in clause]
+        denials += [m.start() for m in _DENIAL_ZH.finditer(clause)]
         if denials:
             excluded.add(i)
             denial_at[i] = start + min(denials)
     return Clauses(starts, excluded, denial_at)
+
+
+# A Chinese denial is a negator before a verb of access: "本应用未请求：…定位、蓝牙…权限", "从未获取",
+# "并不读取" (the fixed phrases of vocab.NEGATIONS_ZH, composed; English has "do not request").
+_DENIAL_ZH = re.compile(r"(?:不会|不曾|未曾|从未|并未|并不|没有|绝不|未|不)(?:主动)?(?:收集|获取|读取|访问|申请|请求|调用|上传|采集)")
 
 
 def _excerpt(text: str, cl: Clauses, idx: int) -> str:
@@ -117,7 +123,35 @@ def find_labels(text: str, kind: str, cl: Clauses | None = None) -> dict[str, st
             continue
         for label in labels:
             found.setdefault(label, _excerpt(text, cl, idx))
+    if kind == "categories":
+        for m in _PERMISSION_KEY.finditer(text):
+            label = m.group(1).lower()
+            idx = cl.index(m.start(1))
+            lead = text[max(0, m.start() - 600):m.start()]
+            if label in _PERMISSION_LABELS and label not in found and idx not in cl.excluded \
+                    and re.search(r"permissions?\b", lead, re.I):
+                found[label] = _excerpt(text, cl, idx)
+        for m in _BARE_CONTACT_ITEM.finditer(text):
+            if "、" not in text[max(0, m.start() - 1):m.end() + 1]:
+                continue  # an item of an enumeration: a 、 on one side at least
+            if re.match(r"[^，,。；;（(）)]{0,12}?(?:方式|形式|途径|渠道)", text[m.end():]):
+                continue  # "以邮件、信函、电话、推送通知等方式告知您": the means we reach you by, not data
+            label = _BARE_CONTACT[m.group(1)]
+            idx = cl.index(m.start(1))
+            if label not in found and idx not in cl.excluded:
+                found[label] = _excerpt(text, cl, idx)
     return found
+
+
+# An English permission list keyed by the permission's name ("Storage: If you allow us, …") under a
+# lead-in about permissions: the key is the category, though "storage" alone is ambiguous elsewhere.
+_PERMISSION_KEY = re.compile(r"^\s*(?:[•\-*]\s*)?([A-Z][a-z]+)\s*:\s", re.M)
+_PERMISSION_LABELS = frozenset({"storage", "camera", "microphone", "contacts", "location", "calendar", "bluetooth", "sensors"})
+
+# A contact channel written bare is ambiguous (电话权限, 邮箱验证); as a whole item of an enumeration
+# of personal data ("联系方式（电话、电子邮件）", "手机号、邮箱等") it is the number or the address.
+_BARE_CONTACT = {"电话": "phone_number", "邮箱": "accounts", "电子邮件": "accounts"}
+_BARE_CONTACT_ITEM = re.compile(r"(?<=[、（(：:])\s?(电话|邮箱|电子邮件)\s?(?=[、）)，,。；;]|等)")
 
 
 def _before_denial(text: str, cl: Clauses, idx: int, end: int) -> bool:

@@ -173,8 +173,12 @@ def enumerated(raw: str) -> list[str]:
     """Names of an enumeration ("优量汇、穿山甲、InMobi"), parentheticals dropped (a company in
     brackets after a name); a company name written with its place in brackets keeps its name."""
     raw = re.sub(r"[（(][^）)]{0,40}[）)]", lambda m: m.group(0) if _PLACE_IN_BRACKETS.fullmatch(m.group(0)) else "", raw)
+    parts = _ENUM_SPLIT.split(raw)
+    if len(parts) >= 3 and "、" in raw:  # "A、B、C和D": 和/与 joins an enumeration's last member
+        last = re.split(r"(?<=[\u4e00-\u9fffA-Za-z0-9+]{2})[和与](?=[\u4e00-\u9fffA-Za-z]{2})", parts[-1])
+        parts = parts[:-1] + last
     out = []
-    for part in _ENUM_SPLIT.split(raw):
+    for part in parts:
         part = part.strip().removesuffix("等")
         short = company_short(part)
         part = short if short else re.sub(r"[（(][^）)]{0,40}[）)]", "", part)

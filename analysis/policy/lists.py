@@ -6,9 +6,10 @@ and enumerations that a later "这些/上述…SDK" or "其SDK" in the same sent
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from analysis.policy.categories import categories_in
-from analysis.policy.entries import SdkEntry, clean_name, is_phrase
+from analysis.policy.entries import SdkEntry, clean_name, company_short, is_phrase
 
 MAX_ITEMS = 60  # list items read after one lead-in
 
@@ -31,11 +32,16 @@ _NOT_A_SERVICE_EN = re.compile(r"\b(?:data|information|address|identifiers?|IDs?
                                r"payments?|storage|security|we|you|your|our|the|this|these|all|any|none)\b", re.I)
 
 
-def _item_name(item: str, lang: str) -> str | None:
+def _item_name(item: str, lang: str, known: Callable[[str], bool] | None = None) -> str | None:
     if lang == "en":
         name = _NAME_END_EN.split(item, maxsplit=1)[0].strip().rstrip(".;")
         words = name.split()
         if not words or len(words) > 6 or not name[0].isupper() or categories_in(name):
+            return None
+        if len(words) >= 2 and re.fullmatch(r"[a-z]+", words[-1]) and known is not None and not known(name):
+            # "Text-to-Speech services", "Analytics services": a common noun closes a kind, unless the
+            # database knows the whole name ("Google Play services", "Facebook login"); not its head,
+            # which a generic alias may match ("Speech", "Voice")
             return None
         if len(words) == 1 and _NOT_A_SERVICE_EN.fullmatch(name) or all(_NOT_A_SERVICE_EN.fullmatch(w) for w in words):
             return None
@@ -58,11 +64,19 @@ def _is_lead(line: str, lang: str) -> bool:
             return False
     else:  # the clause that ends in the colon says what follows ("…个人信息。产品中集成的第三方SDK如下：")
         last = re.split(r"[。；;！？!?]", stripped.rstrip("：:"))[-1]
-        if not _LEAD_ZH.search(last) or _LEAD_ZH_DATA.search(last):
+        # what the lead-in announces is its head noun, before "包括/如下": parties ("…调用的第三方在线服务包括："),
+        # even when a verb of data stands in its modifier; data otherwise ("第三方SDK会收集以下信息：")
+        head = re.sub(r"(?:包括|包含|如下|有|为|是)$", "", last.strip())
+        if not _LEAD_ZH.search(last) or _LEAD_ZH_DATA.search(last) and not _PARTY_HEAD.search(head):
             return False
     if stripped.endswith((":", "：")):
         return True
     return len(stripped) <= 60 and not re.search(r"[。；;.!?！？，,:：]", stripped)
+
+
+_PARTY_HEAD = re.compile(r"(?:SDK|服务|服务商|合作方|合作伙伴|供应商|插件)$", re.I)
+# An item without a bullet, its name and description set apart by a spaced dash ("DeepSeek — 大语言模型 API").
+_DASH_ITEM = re.compile(r"^\s*[^\s—–\-].{0,40}?\s+[—–]{1,2}\s+\S")
 
 
 def _bullet_kind(mark: str) -> str:
@@ -103,7 +117,8 @@ def _follows(before: str, after: str) -> bool:
     return len(a) == len(b) and a[:-1] == b[:-1] and int(b[-1]) == int(a[-1]) + 1
 
 
-def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
+def from_list_items(lines: list[str], skip: set[int], lang: str,
+                    known: Callable[[str], bool] | None = None) -> list[SdkEntry]:
     """Bulleted or numbered items right after a lead-in line; each item's name is what comes before
     its description ("Firebase Analytics – usage statistics", "1. 微信开放平台：用于分享")."""
     entries: list[SdkEntry] = []
@@ -115,7 +130,15 @@ def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntr
         j, kind = i + 1, None
         while j < len(lines) and j - i <= MAX_ITEMS and j not in skip:
             m = _BULLET.match(lines[j])
-            if not m and kind is not None:
+            if not m and kind in (None, "dash") and _DASH_ITEM.match(lines[j]) \
+                    and (kind == "dash" or j + 1 < len(lines) and _DASH_ITEM.match(lines[j + 1])):
+                kind = "dash"  # two or more dash items in a row: a list without bullets
+                name = _item_name(lines[j], lang, known)
+                if name:
+                    entries.append(SdkEntry(name=name, source="list", excerpt=f"{lines[i][:80]} … {lines[j][:120]}"))
+                j += 1
+                continue
+            if not m and kind is not None and kind != "dash":
                 nxt = _continued_to(lines, j, kind, skip, lang)
                 if nxt is not None:  # the item's description wrapped over lines: the list goes on
                     j = nxt
@@ -127,7 +150,7 @@ def from_list_items(lines: list[str], skip: set[int], lang: str) -> list[SdkEntr
             if not item.strip() and j + 1 < len(lines) and j + 1 not in skip and not _BULLET.match(lines[j + 1]):
                 j += 1  # "1)" alone on its line: the item's text is the next line
                 item = lines[j]
-            name = _item_name(item, lang)
+            name = _item_name(item, lang, known)
             if name:
                 entries.append(SdkEntry(name=name, source="list", excerpt=f"{lines[i][:80]} … {lines[j][:120]}"))
             j += 1
@@ -236,3 +259,81 @@ def from_partner_enumerations(lines: list[str], skip: set[int]) -> list[SdkEntry
                     entries.append(SdkEntry(name=name, source="text", excerpt=line[max(0, m.start() - 40): m.end() + 40]))
     return entries
 
+
+
+# A record's title line: short, no sentence punctuation ("Supabase", "Meta / WhatsApp Business").
+_TITLE_LINE = re.compile(r"^[^.,;:!?。，；：！？、()（）]{2,40}$")
+
+
+def _paired_name(title: str, body: str, lang: str) -> str | None:
+    """The name of a record made of a title line and the line under it: in English a description
+    (a longer line with punctuation) follows the name; in Chinese a registered company, its provider."""
+    if not _TITLE_LINE.match(title.strip()) or _BULLET.match(title):
+        return None
+    if lang == "en":
+        if len(title.split()) > 5 or not title.strip()[0].isupper() or len(body.split()) <= len(title.split()) \
+                or not re.search(r"[a-z]{3}", body):
+            return None
+        return _item_name(title.strip(), lang)
+    if company_short(body.strip()) is None or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z（）()]{4,40}", body.strip()):
+        return None
+    return _item_name(title.strip(), lang)
+
+
+MIN_PAIRS = 2  # records of this layout in a row before their titles are taken as names
+
+
+def from_paired_lines(lines: list[str], skip: set[int], lang: str) -> list[SdkEntry]:
+    """Records of two or more lines without bullets under a lead-in ("We use the following
+    third-party services:" then "Supabase" / "Database, authentication…" / "Stripe" / …; a Chinese
+    SDK page's "穿山甲广告平台" / "北京巨量引擎网络技术有限公司" / "使用目的" / …): each record opens with
+    its name and, in English, a description line, in Chinese its provider's registered name. Taken
+    only when at least MIN_PAIRS records in a row share the layout (one pair is no evidence)."""
+    entries: list[SdkEntry] = []
+    i = 0
+    while i < len(lines) - 2:
+        # in English the records follow a lead-in; a Chinese record's provider line is evidence enough
+        lead = _is_lead(lines[i], lang) and lines[i].rstrip().endswith((":", "："))
+        if i in skip or (lang == "en" and not lead) or (lang != "en" and _paired_name(lines[i], lines[i + 1], lang) is None):
+            i += 1
+            continue
+        found: list[tuple[int, str]] = []
+        j = i + 1 if lang == "en" else i
+        while j < len(lines) - 1 and j - i <= MAX_ITEMS and j not in skip and j + 1 not in skip:
+            name = _paired_name(lines[j], lines[j + 1], lang)
+            if name is None:
+                if lang == "en" or not found:
+                    break
+                j += 1  # a Chinese record's key and value lines go on until its next title
+                continue
+            found.append((j, name))
+            j += 2
+        if len(found) >= MIN_PAIRS:
+            entries += [SdkEntry(name=name, source="list", excerpt=f"{lines[i][:80]} … {lines[k][:60]} {lines[k + 1][:80]}")
+                        for k, name in found]
+        i = max(j, i + 1)
+    return entries
+
+
+# "We use the following third-party services: Supabase (authentication & database), Google Gemini AI
+# (analysis & coaching), and GitHub API (profile analysis).": a lead-in and its items on one line.
+_INLINE_LEAD_EN = re.compile(r"\bthe following\b[^:.]{0,60}?(?:services?|SDKs?|providers?|libraries|partners|vendors)\s*:\s*(.+)$", re.I)
+
+
+def from_inline_lists(lines: list[str], skip: set[int]) -> list[SdkEntry]:
+    """English items enumerated after a lead-in's colon on the same line, each a name with its
+    purpose in brackets; the enumeration counts only when every item has that form."""
+    entries: list[SdkEntry] = []
+    for i, line in enumerate(lines):
+        m = _INLINE_LEAD_EN.search(line) if i not in skip else None
+        if not m:
+            continue
+        body = re.split(r"(?<=\))\s*\.(?:\s|$)", m.group(1))[0]
+        items = [it.strip() for it in re.split(r",\s*(?:and\s+)?|\s+and\s+(?=[A-Z])", body) if it.strip()]
+        if len(items) < 2 or not all(re.fullmatch(r"[A-Z][^()]{0,40}\([^()]{2,80}\)\.?", it) for it in items):
+            continue
+        for it in items:
+            name = _item_name(it.split("(")[0].strip(), "en")
+            if name:
+                entries.append(SdkEntry(name=name, source="list", excerpt=line[:200]))
+    return entries

@@ -15,8 +15,10 @@ from analysis.policy.entries import SdkEntry, clean_name, company_short, enumera
 from analysis.policy.glued import from_glued_tables
 from analysis.policy.lists import (
     from_anaphoric_enumerations,
+    from_inline_lists,
     from_list_items,
     from_named_items,
+    from_paired_lines,
     from_partner_enumerations,
 )
 from analysis.policy.records import from_key_periods, from_records
@@ -51,6 +53,12 @@ _ZH_NAME = re.compile(r"([A-Za-z0-9\u4e00-\u9fff+·\-\.（）() ]{1,30}?)\s*SDK(
 _EN_NAME = re.compile(r"((?:[A-Z][\w\-\.+]*\s+){0,3}[A-Z][\w\-\.+]*)\s+SDKs?\b")
 _SPLIT_ZH = re.compile(r".*(?:的是|用到了|用到|调用了|其中|不限于|关于|对于|了解|理解|参见|参阅|详见|查看|请|接入了|接入|集成了|集成|嵌入了|嵌入|使用了|使用|采用了|采用|引入了|引入|通过|包括|包含|例如|比如|"
                        r"了|由|与|和|及|或者|或|、|等|以及|及其|：|:|，|,|；|;|（|\(|“|”|\"|\s)")
+# A clause whose subject is the first party: what stands between it and the word SDK is its
+# predicate unless a verb or preposition introducing an object ("我们使用X SDK", "我们通过X SDK") comes first.
+# "我们的X": a possessor, not a subject; a clause opening with an auxiliary ("，并会定期复核和调整SDK…")
+# goes on with the subject of the clause before it, which Chinese does not repeat
+_FIRST_PERSON = re.compile(r"\s*(?:(?:我们|我方|我司|本公司|我公司)(?!的)|(?:并|且|同时)?(?:会|将|也|还)(?!员))")
+_OBJECT_LEAD = re.compile(r"的是|用到|调用|接入|集成|嵌入|使用|采用|引入|通过|包括|包含|例如|比如|不限于|关于|对于|了解|理解|参见|参阅|详见|查看|请|由|向|将|把|对|为|与|：|:")
 _AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
 
 
@@ -334,6 +342,8 @@ def from_text(lines: list[str], skip: set[int], lang: str,
             raw = m.group(1).rstrip()
             raw = raw[:-1] if raw.endswith("的") else raw  # "高德的SDK": 高德
             cut = _SPLIT_ZH.match(raw)
+            if _FIRST_PERSON.match(raw) and not _OBJECT_LEAD.search(raw[:cut.end()] if cut else raw):
+                continue  # "我们谨慎选择SDK提供商", "我们会定期审查和更新SDK…": the subject's predicate, no object named
             raw = raw[cut.end():] if cut else raw
             provider = re.match(r".*(?:有限公司|有限责任公司|集团|公司)\s*的\s*(?=\S{2})", raw)
             if provider:
@@ -657,7 +667,8 @@ def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = 
     table, used = from_tables(lines)
     block, used_b = from_blocks(lines, used)
     done = used | used_b
-    loose = (from_text(lines, done, lang, known) + from_link_lines(lines, done) + from_list_items(lines, done, lang)
+    loose = (from_text(lines, done, lang, known) + from_link_lines(lines, done) + from_list_items(lines, done, lang, known)
+             + from_paired_lines(lines, done, lang) + (from_inline_lists(lines, done) if lang == "en" else [])
              + (from_kind_headings(lines, done) if lang != "en" else [])
              + (from_glued_tables(lines, done, known) if lang != "en" else [])
              + from_named_items(lines, done) + (from_partner_enumerations(lines, done) if lang != "en" else [])

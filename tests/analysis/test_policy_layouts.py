@@ -306,3 +306,68 @@ def test_a_table_that_lost_every_separator_is_read_row_by_row():
     assert {"青禾移动统计", "Yuanfan统计", "望舒IM"} <= got
     assert any(n.startswith("明溪统计") for n in got)
     assert not any(n.startswith("保障") for n in got)
+
+
+def test_a_first_person_subjects_predicate_before_sdk_names_nothing():
+    text = "我们接入了青禾推送SDK。我们审慎挑选SDK提供商，并会定期复核和调整SDK使用情况。我们的合作伙伴远帆统计SDK会收集设备标识。"
+    got = names(text)
+    assert {"青禾推送", "远帆统计"} <= got
+    assert not {"审慎挑选", "调整", "复核"} & got
+
+
+def test_an_english_list_item_ending_in_a_common_noun_is_a_kind():
+    text = ("We use the following third-party services:\n• Quillora Maps for store locations\n"
+            "• Speech synthesis services for audio features\n• Analytics services to improve the app\n")
+    got = names(text)
+    assert "Quillora Maps" in got
+    assert not {"Speech synthesis services", "Analytics services"} & got
+
+
+def test_records_of_a_title_line_and_a_description_line_after_a_lead_in():
+    text = ("We use the following third-party services to run the app:\nQuillora\n"
+            "Database and file storage, hosted in the EU.\nBramblepay\nPayment processing. We never see your card.\n"
+            "Each of these services has its own privacy policy.\n")
+    assert {"Quillora", "Bramblepay"} <= names(text)
+    one = "We use the following third-party services:\nQuillora\nDatabase and file storage.\n"
+    assert "Quillora" not in names(one)  # one record is no evidence of the layout
+
+
+def test_chinese_records_of_a_name_line_and_its_providers_registered_name():
+    text = ("第三方SDK使用说明\n青禾广告平台\n北京青禾远帆科技有限公司\n使用目的\n广告展示\n收集的信息\n设备标识\n"
+            "明溪支付\n杭州明溪数据有限公司\n使用目的\n在线支付\n")
+    assert {"青禾广告平台", "明溪支付"} <= names(text)
+
+
+def test_english_items_enumerated_after_a_lead_in_colon_on_one_line():
+    text = ("We use the following third-party services: Quillora (authentication & database), "
+            "Bramble Vision AI (analysis), and Larkspur API (profile import).\n")
+    assert {"Quillora", "Bramble Vision AI", "Larkspur API"} <= names(text)
+
+
+def test_a_list_without_bullets_set_apart_by_a_spaced_dash():
+    text = "您主动配置并调用的第三方在线服务包括：\n青禾大模型 — 大语言模型 API\n远帆文献库（Yuanfan） — 文献检索\n以上服务的密钥由您保存。\n"
+    assert {"青禾大模型", "远帆文献库"} <= names(text)
+
+
+def test_he_joins_the_last_member_of_an_enumeration():
+    assert enumerated("青禾统计、远帆推送、明溪地图和云雀存储") == ["青禾统计", "远帆推送", "明溪地图", "云雀存储"]
+    assert enumerated("青禾统计和远帆推送") == ["青禾统计和远帆推送"]  # two members only: left as written
+
+
+def test_a_chinese_denial_is_a_negator_before_a_verb_of_access():
+    assert "bluetooth" not in read_policy("本应用未请求：定位、蓝牙、通讯录等权限。我们收集您的设备型号。").categories
+    assert "location" not in read_policy("我们从未获取您的位置信息。").categories
+
+
+def test_a_bare_contact_channel_in_a_data_enumeration():
+    got = read_policy("我们收集您的联系方式（电话、电子邮件）以便回复询盘。").categories
+    assert "phone_number" in got and "accounts" in got
+    assert "phone_number" not in read_policy("我们会以邮件、信函、电话、推送通知等方式告知您。").categories
+
+
+def test_an_english_permission_list_keyed_by_the_permission():
+    text = ("We collect the permissions that you grant us:\nCamera: If you allow us, you can take a photo.\n"
+            "Storage: If you allow us, you can upload your resume.\n")
+    got = read_policy(text).categories
+    assert "storage" in got and "camera" in got
+    assert "storage" not in read_policy("Storage: we keep your data for a year.\n").categories
