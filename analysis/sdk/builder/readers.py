@@ -417,8 +417,42 @@ def read_mediation_adapters(directory: Path, files: list[str]) -> list[RawEntry]
     return out
 
 
+def _named_kind(label: str) -> str | None:
+    """The kind a keep-rule label names, or None (unknown: `other`); unlike LibChecker's rules, a label that
+    names no kind is not thereby a library."""
+    kind = classify.category_from_text(label, "", None)
+    return None if kind == "library" else kind
+
+
+def read_keep_rules(directory: Path, files: list[str]) -> list[RawEntry]:
+    """Apps' ProGuard keep-rule declarations (`label,prefix,repo,path,commit,file_id`, extracted by
+    `analysis.sdk.keep_rules`): one entry per record, i.e. per comment label of one file, with the package
+    prefixes of the rules under it. The label is the developer's own words; the category is what it names
+    (`高德地图` maps, `崩溃上报` crash reporting), else left to the merge."""
+    groups: dict[tuple[str, str], RawEntry] = {}
+    for fname in files:
+        path = directory / fname
+        for n, row in enumerate(_read_csv(path), 2):
+            label, raw_prefix = (row.get("label") or "").strip(), (row.get("prefix") or "").strip()
+            pkg = package_prefix(raw_prefix)
+            repo, file_id = (row.get("repo") or "").strip(), (row.get("file_id") or "").strip()
+            if not label or not pkg or not repo or not file_id:
+                raise AnalysisInputError("needs label, a Java package prefix, repo and file_id", source=str(path),
+                                         where=f"line {n}")
+            commit, rel = (row.get("commit") or "").strip(), (row.get("path") or "").strip()
+            g = groups.setdefault((file_id, label), {
+                "ref": f"keep-rules:{file_id}:{label}", "name": label[:120], "company": None, "country": None,
+                "category": None, "packages": [], "native": [], "hosts": [], "transparent": False,
+                "url": f"https://github.com/{repo}/blob/{commit}/{rel}" if commit and rel else f"https://github.com/{repo}",
+                "category_hint": _named_kind(label), "cjk": classify.has_cjk(label)})
+            if pkg not in g["packages"]:
+                g["packages"].append(pkg)
+    return list(groups.values())
+
+
 READERS: dict[str, Callable[[Path, list[str]], list[RawEntry]]] = {
     "exodus": read_exodus, "libchecker": read_libchecker, "libradar": read_libradar, "libscout": read_libscout,
     "sdk-db": read_sdk_db, "whotracksme": read_whotracksme, "ddg-tds": read_ddg_tds, "xray": read_xray, "hosts": read_hosts_list,
     "package-list": read_package_list, "adguard": read_adguard, "mediation-adapters": read_mediation_adapters,
+    "keep-rules": read_keep_rules,
 }
