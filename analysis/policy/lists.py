@@ -365,3 +365,31 @@ def from_inline_lists(lines: list[str], skip: set[int]) -> list[SdkEntry]:
             if name:
                 entries.append(SdkEntry(name=name, source="list", excerpt=line[:200]))
     return entries
+
+
+# A list item keyed by a kind of party, its value the parties themselves ("• 云计算与存储服务商：Cloudflare
+# （提供…）", "• AI 图像与推理模型服务商：Google Gemini (Nano Banana)、FLUX.1、OpenAI GPT Image、Seedream（…）").
+_PARTY_KEYED = re.compile(r"^\s*(?:[•·▪◦●○■□\-*+]\s*)?[\u4e00-\u9fffA-Za-z与和及、/ ]{2,24}?"
+                          r"(?:服务商|提供商|供应商|服务提供方|合作方|合作伙伴)\s*[：:]\s*(?P<value>.+)$")
+
+
+def from_party_keyed_items(lines: list[str], skip: set[int], known: Callable[[str], bool] | None) -> list[SdkEntry]:
+    """Names given as the value of an item keyed by a kind of party. The value must read as names,
+    not as what the party does: every member written in Latin script or known to the SDK database
+    ("支付结算服务商：安全承兑全球结账、处理销售税…" names none)."""
+    entries: list[SdkEntry] = []
+    for i, line in enumerate(lines):
+        m = None if i in skip else _PARTY_KEYED.match(line)
+        if not m:
+            continue
+        value = re.sub(r"[（(][^）)]{0,200}[）)]", "", m.group("value"))
+        value = re.split(r"[。；;：:]", value)[0]
+        items = [it.strip() for it in re.split(r"[、，,/]|\s和\s", value) if it.strip()]
+        if not items or len(items) > 12:
+            continue
+        if all(len(it) <= 30 and (re.match(r"[A-Za-z0-9]", it) or (known is not None and known(it))) for it in items):
+            for it in items:
+                name = clean_name(it)
+                if name:
+                    entries.append(SdkEntry(name=name, source="list", excerpt=line[:200]))
+    return entries

@@ -20,6 +20,7 @@ from analysis.policy.lists import (
     from_named_items,
     from_paired_lines,
     from_partner_enumerations,
+    from_party_keyed_items,
 )
 from analysis.policy.records import from_key_periods, from_records
 from analysis.policy.text import CELL_SEP
@@ -685,6 +686,7 @@ def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = 
              + (from_kind_headings(lines, done) if lang != "en" else [])
              + (from_glued_tables(lines, done, known) if lang != "en" else [])
              + from_named_items(lines, done) + (from_partner_enumerations(lines, done) if lang != "en" else [])
+             + (from_party_keyed_items(lines, done, known) if lang != "en" else [])
              + (from_anaphoric_enumerations(lines, done) if lang != "en" else [])
              + (from_records(lines, done, known) + from_key_periods(lines, done, known) if lang != "en" else []))
     # a Latin word after a verb is kept only if the database knows it (reader.py): it must not take
