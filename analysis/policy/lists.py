@@ -279,8 +279,8 @@ def from_partner_enumerations(lines: list[str], skip: set[int]) -> list[SdkEntry
             continue
         for m in _PARTNER_ENUM.finditer(line):
             items = [it.strip() for it in m.group(1).split("、")]
-            if any(categories_in(it) or len(it) > 12 for it in items):
-                continue  # "第三方收集设备信息、位置信息等": data, not names
+            if any(categories_in(it) or len(it) > 12 or is_phrase(it) for it in items):
+                continue  # "第三方收集设备信息、位置信息等": data; "在第三方平台分享信息、使用地图服务、播放视频等": purposes
             for it in items:
                 name = clean_name(it)
                 if name:
