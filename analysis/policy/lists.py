@@ -32,16 +32,30 @@ _NOT_A_SERVICE_EN = re.compile(r"\b(?:data|information|address|identifiers?|IDs?
                                r"payments?|storage|security|we|you|your|our|the|this|these|all|any|none)\b", re.I)
 
 
+# A brand written as its domain ("fal.ai", "ngrok.io"): a name though it opens in lower case.
+_DOMAIN_NAME = re.compile(r"[a-z][a-z0-9\-]{1,30}\.(?:ai|io|com|dev|app|net|org|co|sh)")
+# An English item closed by one capitalised name in brackets: what comes before is what it does
+# ("Database storage (Neon).", "Transactional email, e.g. sign-in and verification (Resend).")
+_TRAILING_BRACKET = re.compile(r"\(\s*([A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2})\s*\)\s*[.;]?\s*$")
+
+
+def _trailing_bracket_name(item: str) -> str | None:
+    m = _TRAILING_BRACKET.search(item)
+    return clean_name(m.group(1)) if m else None
+
+
 def _item_name(item: str, lang: str, known: Callable[[str], bool] | None = None) -> str | None:
     if lang == "en":
         name = _NAME_END_EN.split(item, maxsplit=1)[0].strip().rstrip(".;")
         words = name.split()
-        if not words or len(words) > 6 or not name[0].isupper() or categories_in(name):
+        if not words or len(words) > 6 or not (name[0].isupper() or _DOMAIN_NAME.fullmatch(name)) or categories_in(name):
             return None
         if len(words) >= 2 and re.fullmatch(r"[a-z]+", words[-1]) and known is not None and not known(name):
             # "Text-to-Speech services", "Analytics services": a common noun closes a kind, unless the
             # database knows the whole name ("Google Play services", "Facebook login"); not its head,
             # which a generic alias may match ("Speech", "Voice")
+            return _trailing_bracket_name(item)  # "Hosting and application delivery (Vercel).": the provider
+        if len(words) >= 2 and re.fullmatch(r"[a-z]+", words[-1]):
             return None
         if len(words) == 1 and _NOT_A_SERVICE_EN.fullmatch(name) or all(_NOT_A_SERVICE_EN.fullmatch(w) for w in words):
             return None
@@ -76,6 +90,9 @@ def _is_lead(line: str, lang: str) -> bool:
 
 _PARTY_HEAD = re.compile(r"(?:SDK|服务|服务商|合作方|合作伙伴|供应商|插件)$", re.I)
 # An item without a bullet, its name and description set apart by a spaced dash ("DeepSeek — 大语言模型 API").
+# An English item without a bullet: a capitalised name, a colon, then a description in lower case
+# ("Supabase: database, authentication, and file storage", "Resend: transactional … email").
+_COLON_ITEM = re.compile(r"^\s*[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2}:\s+[a-z]")
 _DASH_ITEM = re.compile(r"^\s*[^\s—–\-].{0,40}?\s+[—–]{1,2}\s+\S")
 
 
@@ -128,6 +145,9 @@ def from_list_items(lines: list[str], skip: set[int], lang: str,
             i += 1
             continue
         j, kind = i + 1, None
+        if j + 1 < len(lines) and j not in skip and not _BULLET.match(lines[j]) and lines[j].rstrip().endswith((":", "：")) \
+                and not lines[i].rstrip().endswith((":", "：")):
+            j += 1  # a heading ("Service providers we use"), then the paragraph whose colon opens its list
         while j < len(lines) and j - i <= MAX_ITEMS and j not in skip:
             m = _BULLET.match(lines[j])
             if not m and kind in (None, "dash") and _DASH_ITEM.match(lines[j]) \
@@ -138,7 +158,15 @@ def from_list_items(lines: list[str], skip: set[int], lang: str,
                     entries.append(SdkEntry(name=name, source="list", excerpt=f"{lines[i][:80]} … {lines[j][:120]}"))
                 j += 1
                 continue
-            if not m and kind is not None and kind != "dash":
+            if not m and kind in (None, "colon") and lang == "en" and _COLON_ITEM.match(lines[j]) \
+                    and (kind == "colon" or j + 1 < len(lines) and _COLON_ITEM.match(lines[j + 1])):
+                kind = "colon"  # "Supabase: database, authentication, …" twice or more in a row: a list without bullets
+                name = _item_name(lines[j], lang, known)
+                if name:
+                    entries.append(SdkEntry(name=name, source="list", excerpt=f"{lines[i][:80]} … {lines[j][:120]}"))
+                j += 1
+                continue
+            if not m and kind is not None and kind not in ("dash", "colon"):
                 nxt = _continued_to(lines, j, kind, skip, lang)
                 if nxt is not None:  # the item's description wrapped over lines: the list goes on
                     j = nxt
@@ -251,8 +279,8 @@ def from_partner_enumerations(lines: list[str], skip: set[int]) -> list[SdkEntry
             continue
         for m in _PARTNER_ENUM.finditer(line):
             items = [it.strip() for it in m.group(1).split("、")]
-            if any(categories_in(it) or len(it) > 12 for it in items):
-                continue  # "第三方收集设备信息、位置信息等": data, not names
+            if any(categories_in(it) or len(it) > 12 or is_phrase(it) for it in items):
+                continue  # "第三方收集设备信息、位置信息等": data; "在第三方平台分享信息、使用地图服务、播放视频等": purposes
             for it in items:
                 name = clean_name(it)
                 if name:
@@ -336,4 +364,32 @@ def from_inline_lists(lines: list[str], skip: set[int]) -> list[SdkEntry]:
             name = _item_name(it.split("(")[0].strip(), "en")
             if name:
                 entries.append(SdkEntry(name=name, source="list", excerpt=line[:200]))
+    return entries
+
+
+# A list item keyed by a kind of party, its value the parties themselves ("• 云计算与存储服务商：Cloudflare
+# （提供…）", "• AI 图像与推理模型服务商：Google Gemini (Nano Banana)、FLUX.1、OpenAI GPT Image、Seedream（…）").
+_PARTY_KEYED = re.compile(r"^\s*(?:[•·▪◦●○■□\-*+]\s*)?[\u4e00-\u9fffA-Za-z与和及、/ ]{2,24}?"
+                          r"(?:服务商|提供商|供应商|服务提供方|合作方|合作伙伴)\s*[：:]\s*(?P<value>.+)$")
+
+
+def from_party_keyed_items(lines: list[str], skip: set[int], known: Callable[[str], bool] | None) -> list[SdkEntry]:
+    """Names given as the value of an item keyed by a kind of party. The value must read as names,
+    not as what the party does: every member written in Latin script or known to the SDK database
+    ("支付结算服务商：安全承兑全球结账、处理销售税…" names none)."""
+    entries: list[SdkEntry] = []
+    for i, line in enumerate(lines):
+        m = None if i in skip else _PARTY_KEYED.match(line)
+        if not m:
+            continue
+        value = re.sub(r"[（(][^）)]{0,200}[）)]", "", m.group("value"))
+        value = re.split(r"[。；;：:]", value)[0]
+        items = [it.strip() for it in re.split(r"[、，,/]|\s和\s", value) if it.strip()]
+        if not items or len(items) > 12:
+            continue
+        if all(len(it) <= 30 and (re.match(r"[A-Za-z0-9]", it) or (known is not None and known(it))) for it in items):
+            for it in items:
+                name = clean_name(it)
+                if name:
+                    entries.append(SdkEntry(name=name, source="list", excerpt=line[:200]))
     return entries

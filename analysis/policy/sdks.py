@@ -20,6 +20,7 @@ from analysis.policy.lists import (
     from_named_items,
     from_paired_lines,
     from_partner_enumerations,
+    from_party_keyed_items,
 )
 from analysis.policy.records import from_key_periods, from_records
 from analysis.policy.text import CELL_SEP
@@ -59,6 +60,12 @@ _SPLIT_ZH = re.compile(r".*(?:的是|用到了|用到|调用了|其中|不限于
 # goes on with the subject of the clause before it, which Chinese does not repeat
 _FIRST_PERSON = re.compile(r"\s*(?:(?:我们|我方|我司|本公司|我公司)(?!的)|(?:并|且|同时)?(?:会|将|也|还)(?!员))")
 _OBJECT_LEAD = re.compile(r"的是|用到|调用|接入|集成|嵌入|使用|采用|引入|通过|包括|包含|例如|比如|不限于|关于|对于|了解|理解|参见|参阅|详见|查看|请|由|向|将|把|对|为|与|：|:")
+# What stands before SDK as a predicate, not a name: a clause opening with a copula ("是jcenter下载sdk的
+# 方式"), one denying that its subject is an SDK ("X并非sdk"), one holding a demonstrative and its
+# classifier ("用这种方式…"): closed classes of Chinese grammar, not names
+_PREDICATE = re.compile(r"^(?:是|属于)|(?:并非|不是|并不是)$|[这那此][种个些类]")
+# A name set off in lenticular or corner brackets right before the word SDK ("【友盟+】SDK")
+_BRACKETED_NAME = re.compile(r"[【「『]([^】」』\n]{2,30})[】」』]\s*SDK(?![A-Za-z])", re.I)
 _AFTER_SDK = re.compile(r"SDKs?\s*(?:[（(“\"「]([^）)”\"」]{2,120})[）)”\"」]|(?:包括|包含|如)\s*[:：]?\s*([^。；;\n]{2,240}))", re.I)
 
 
@@ -345,6 +352,11 @@ def from_text(lines: list[str], skip: set[int], lang: str,
             if _FIRST_PERSON.match(raw) and not _OBJECT_LEAD.search(raw[:cut.end()] if cut else raw):
                 continue  # "我们谨慎选择SDK提供商", "我们会定期审查和更新SDK…": the subject's predicate, no object named
             raw = raw[cut.end():] if cut else raw
+            if _FIRST_PERSON.match(raw):
+                lead = _OBJECT_LEAD.search(raw)  # "我们需要向TalkingData SDK共享": the object after the preposition
+                raw = raw[lead.end():] if lead else raw
+            if _PREDICATE.search(raw):
+                continue  # "是jcenter下载sdk的方式", "用这种方式代替离线导入sdk", "com.keke.ddz并非sdk": a predicate
             provider = re.match(r".*(?:有限公司|有限责任公司|集团|公司)\s*的\s*(?=\S{2})", raw)
             if provider:
                 raw = raw[provider.end():]  # "共享至A有限公司的望舒地图SDK": the provider, then its SDK's name
@@ -409,6 +421,8 @@ def from_text(lines: list[str], skip: set[int], lang: str,
             if len(items) >= 2 and all(2 <= len(it) <= 16 and not is_phrase(it) and not categories_in(it) for it in items):
                 for it in items:
                     add(it, line, at)
+        for m in _BRACKETED_NAME.finditer(line):  # "【友盟+】SDK需要收集…": a name set off in brackets
+            add(clean_name(m.group(1)), line, m.start())
         for m in _SDK_QUOTED.finditer(line):  # "第三方SDK“个推”为优化消息推送服务", "“新浪微博”、“QQ”"
             add(clean_name(m.group(1)), line, m.start())
         for m in _SIBLING_AFTER.finditer(line):  # "微信SDK、支付宝支付可能会收集": the SDK's sibling
@@ -672,6 +686,7 @@ def extract_entries(text: str, lang: str, known: Callable[[str], bool] | None = 
              + (from_kind_headings(lines, done) if lang != "en" else [])
              + (from_glued_tables(lines, done, known) if lang != "en" else [])
              + from_named_items(lines, done) + (from_partner_enumerations(lines, done) if lang != "en" else [])
+             + (from_party_keyed_items(lines, done, known) if lang != "en" else [])
              + (from_anaphoric_enumerations(lines, done) if lang != "en" else [])
              + (from_records(lines, done, known) + from_key_periods(lines, done, known) if lang != "en" else []))
     # a Latin word after a verb is kept only if the database knows it (reader.py): it must not take

@@ -233,7 +233,7 @@ def _line_rows(body: list[str], n: int) -> list[list[str]] | None:
     still empty ("name | purpose |" then the link on the next line), else a row of its own whose
     other cells the converter lost ("百度移动统计 SDK" between two full rows)."""
     piped = [ln for ln in body if "|" in ln]
-    if len(piped) < 2 or any(ln.count("|") < n - 1 for ln in piped):
+    if not piped or (len(piped) < 2 and _bounded_cells(piped[0]) is None) or any(ln.count("|") < n - 1 for ln in piped):
         return None
     rows: list[list[str]] = []
     open_cell = False  # the previous line was a row ending in a pipe: its last cell follows
@@ -245,7 +245,7 @@ def _line_rows(body: list[str], n: int) -> list[list[str]] | None:
                 rows.append([ln.strip()] + [""] * (n - 1))
             open_cell = False
             continue
-        open_cell = ln.rstrip().endswith("|")
+        open_cell = ln.rstrip().endswith("|") and _bounded_cells(ln) is None  # "| a | b |" is closed
         cells = ln.strip().split("|")
         if ln.strip().startswith("|"):
             cells = cells[1:]
@@ -289,6 +289,13 @@ def markdown_tables(text: str) -> str:
             i += 1
             continue
         n = lines[i].strip().strip("|").count("|") + 1
+        bounded = _bounded_cells(out[-1]) if out else None
+        if bounded is not None and len(bounded) == n:
+            # "| 序号 | SDK名称 | … |" over "|---|---|": a header row written whole on one line between
+            # outer pipes holds its n cells; the outer pipes frame it and mark no cell
+            out.pop()
+            i = _emit_table(lines, i, n, bounded, out)
+            continue
         # the header: the last n pipe-separated pieces before the separator
         back, pipes = len(out), 0
         while back > 0 and pipes < n - 1 and len(out) - back < 4 * n:
@@ -306,34 +313,48 @@ def markdown_tables(text: str) -> str:
         del out[back:]
         if header_pieces[:-n] and "\n".join(header_pieces[:-n]).strip():
             out.append("".join(header_pieces[:-n]).rsplit("\n", 1)[0])
-        # the body runs to the last piped line before `MAX_QUIET` non-blank lines without a pipe (blank
-        # lines do not count: converters put one between the lines of a cell), plus, when that line
-        # ends in a pipe, the next non-blank line: the row's last cell, open on it
-        j, quiet, last_piped = i + 1, 0, i
-        while j < len(lines) and j - i < MAX_TABLE_LINES and quiet < MAX_QUIET and not _MD_END.match(lines[j]) \
-                and not _MD_SEPARATOR.match(lines[j]):
-            if "|" in lines[j]:
-                quiet, last_piped = 0, j
-            elif lines[j].strip():
-                quiet += 1
-            j += 1
-        end = last_piped + 1 if quiet else j
-        if quiet and lines[last_piped].rstrip().endswith("|"):
-            nxt = next((k for k in range(end, j) if lines[k].strip()), None)
-            end = nxt + 1 if nxt is not None else end
-        if j < len(lines) and _MD_SEPARATOR.match(lines[j]):  # the next table starts: leave its header to it
-            n2, k, pipes = lines[j].strip().strip("|").count("|") + 1, j, 0
-            while k > i + 1 and pipes < n2 - 1:
-                k -= 1
-                pipes += lines[k].count("|")
-            if k > i + 1 and lines[k].strip().startswith("|"):
-                k -= 1
-            end = min(end, k)
-        body = "\n".join(lines[i + 1:end])
-        out.append(CELL_SEP.join(header))
-        rows = _line_rows(lines[i + 1:end], n) or _rowspan_rows(lines[i + 1:end], n)
-        if rows is None:
-            rows = _md_cells(body.split("|"), n, bool(_LINK_HEADER.search(header[-1])))
-        out.extend(CELL_SEP.join(c.strip() for c in row) for row in rows if any(row))
-        i = end
+        i = _emit_table(lines, i, n, header, out)
     return "\n".join(out)
+
+
+def _bounded_cells(line: str) -> list[str] | None:
+    """The cells of a table row written whole between outer pipes ("| a | b |"), or None."""
+    t = line.strip()
+    if len(t) < 3 or not (t.startswith("|") and t.endswith("|")):
+        return None
+    return [" ".join(c.split()) for c in t[1:-1].split("|")]
+
+
+def _emit_table(lines: list[str], i: int, n: int, header: list[str], out: list[str]) -> int:
+    """Append the header and the body rows of the table whose separator is `lines[i]` to `out`;
+    returns the index of the first line after the table."""
+    # the body runs to the last piped line before `MAX_QUIET` non-blank lines without a pipe (blank
+    # lines do not count: converters put one between the lines of a cell), plus, when that line
+    # ends in a pipe, the next non-blank line: the row's last cell, open on it
+    j, quiet, last_piped = i + 1, 0, i
+    while j < len(lines) and j - i < MAX_TABLE_LINES and quiet < MAX_QUIET and not _MD_END.match(lines[j]) \
+            and not _MD_SEPARATOR.match(lines[j]):
+        if "|" in lines[j]:
+            quiet, last_piped = 0, j
+        elif lines[j].strip():
+            quiet += 1
+        j += 1
+    end = last_piped + 1 if quiet else j
+    if quiet and lines[last_piped].rstrip().endswith("|") and _bounded_cells(lines[last_piped]) is None:
+        nxt = next((k for k in range(end, j) if lines[k].strip()), None)
+        end = nxt + 1 if nxt is not None else end
+    if j < len(lines) and _MD_SEPARATOR.match(lines[j]):  # the next table starts: leave its header to it
+        n2, k, pipes = lines[j].strip().strip("|").count("|") + 1, j, 0
+        while k > i + 1 and pipes < n2 - 1:
+            k -= 1
+            pipes += lines[k].count("|")
+        if k > i + 1 and lines[k].strip().startswith("|"):
+            k -= 1
+        end = min(end, k)
+    body = "\n".join(lines[i + 1:end])
+    out.append(CELL_SEP.join(header))
+    rows = _line_rows(lines[i + 1:end], n) or _rowspan_rows(lines[i + 1:end], n)
+    if rows is None:
+        rows = _md_cells(body.split("|"), n, bool(_LINK_HEADER.search(header[-1])))
+    out.extend(CELL_SEP.join(c.strip() for c in row) for row in rows if any(row))
+    return end

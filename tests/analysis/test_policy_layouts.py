@@ -371,3 +371,45 @@ def test_an_english_permission_list_keyed_by_the_permission():
     got = read_policy(text).categories
     assert "storage" in got and "camera" in got
     assert "storage" not in read_policy("Storage: we keep your data for a year.\n").categories
+
+
+def test_a_markdown_table_framed_by_outer_pipes_keeps_its_first_column():
+    text = ("## 内嵌第三方SDK清单\n\n| 序号 | SDK名称 | SDK运营方 | 使用目的 | 是否必要功能 |\n|---|---|---|---|---|\n"
+            "| 1 | 青禾统计SDK | 青禾科技有限公司 | 统计分析 | 是 |\n| 2 | 远帆推送SDK | 远帆网络有限公司 | 消息推送 | 否 |\n")
+    assert {"青禾统计", "远帆推送"} <= names(text)
+    one_row = "| SDK名称 | SDK运营方 |\n|---|---|\n| 明溪地图SDK | 明溪有限公司 |\n以上SDK均经过评估。\n"
+    assert "明溪地图" in names(one_row)
+
+
+def test_a_predicate_before_the_word_sdk_names_nothing():
+    text = ("（请您注意，com.example.x属于青禾广告sdk引入的组件，是jcenter下载sdk的方式，用这种方式代替离线导入sdk。）\n"
+            "（2）请您注意，com.example.y并非sdk，来自应用本身。\n")
+    got = names(text)
+    assert not any(n.startswith(("是", "用这种")) or n.endswith("并非") for n in got), got
+
+
+def test_a_name_in_lenticular_brackets_and_the_object_of_a_first_person_preposition():
+    got = names("【青禾统计】SDK需要收集您的设备型号。\n我们需要向YuanfanData SDK共享您的设备信息。\n")
+    assert {"青禾统计", "YuanfanData"} <= got
+
+
+def test_english_items_keyed_by_name_or_closed_by_the_provider_in_brackets():
+    keyed = ("We rely on the following third parties to operate the app:\nQuillora: database and authentication.\n"
+             "Larkspur: transactional email.\n")
+    assert {"Quillora", "Larkspur"} <= names(keyed)
+    bracketed = ("Service providers we use\nWe share data only with the infrastructure providers that run the app:\n"
+                 "• Hosting and application delivery (Bramblehost).\n• Database storage (Fernbase).\n")
+    assert {"Bramblehost", "Fernbase"} <= names(bracketed)
+
+
+def test_a_chinese_item_keyed_by_a_kind_of_party_names_the_parties_of_its_value():
+    text = ("我们仅与受信处理方合作：\n• 云计算与存储服务商：Quillora（提供边缘网络加速）。\n"
+            "• 图像模型服务商：Larkspur Image、Bramble 2（仅处理提示词）。\n• 支付结算服务商：安全承兑全球结账、处理销售税。\n")
+    got = names(text)
+    assert {"Quillora", "Larkspur Image", "Bramble 2"} <= got
+    assert not any("结账" in n or "销售税" in n for n in got)
+
+
+def test_an_enumeration_of_purposes_after_a_word_for_third_parties_names_nothing():
+    text = "为了使您能够在第三方平台分享信息、使用地图服务、播放视频等必要的功能用途，我们会嵌入合作伙伴的SDK。"
+    assert "播放视频" not in names(text)
