@@ -124,6 +124,11 @@ def _judge(plan: list[dict[str, Any]], calls: list[dict[str, Any]], stacks: dict
         if w.get("code") in INSTALL_WARNINGS:
             for i in w.get("ids") or []:
                 install.setdefault(i, []).append(f"{w['code']}: {w.get('detail')}")
+    stack_failed: dict[str, list[str]] = {}
+    for w in warnings:
+        if w.get("code") == "stack-failed":
+            for i in w.get("ids") or []:
+                stack_failed.setdefault(i, []).append(str(w.get("detail")))
     out: list[EntryResult] = []
     for p in plan:
         r = EntryResult(p["id"], p["cls"], p["method"], p["overload"], "skipped", reason=p.get("reason", ""))
@@ -139,6 +144,11 @@ def _judge(plan: list[dict[str, Any]], calls: list[dict[str, Any]], stacks: dict
             r.fields = {"args": _loads(first.get("args")), "ret": _loads(first.get("ret")),
                         "category": first.get("category")}
             r.top_frame = _top_frame(stacks.get(first.get("stack_id") or ""), p["method"])
+            if r.top_frame is None:  # why, so a missing caller is diagnosable from the report alone
+                sid = first.get("stack_id")
+                r.reason = (f"stack {sid} never arrived" if sid and sid not in stacks else
+                            "stack without an app-level frame" if sid else
+                            "no stack: " + ("; ".join(stack_failed.get(p["id"], [])) or "none taken"))
         problems = []
         if not java_ready:
             problems.append("the agent's Java hooks never went in (no agent:java message)")
@@ -150,7 +160,7 @@ def _judge(plan: list[dict[str, Any]], calls: list[dict[str, Any]], stacks: dict
         if others:
             problems.append(f"the call also recorded {', '.join(others)}")
         r.status = "failed" if problems else "ok"
-        r.reason = "; ".join(problems)
+        r.reason = "; ".join(problems) or r.reason
         out.append(r)
     return out
 

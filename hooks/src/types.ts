@@ -81,7 +81,7 @@ export interface JavaReadyMessage {
 
 export type WarningCode =
     | "class-missing" | "method-missing" | "overload-missing" | "export-missing"
-    | "hook-failed" | "java-unavailable" | "extractor-failed" | "ring-overflow";
+    | "hook-failed" | "java-unavailable" | "extractor-failed" | "ring-overflow" | "stack-failed";
 
 export interface WarningMessage {
     type: "agent:warning";

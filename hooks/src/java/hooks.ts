@@ -130,6 +130,7 @@ export class JavaHooks {
     private watch: LoaderWatch | null = null;
     private Throwable: any = null;
     private Log: any = undefined;
+    private stackFailed = new Set<string>();  // entries whose stack could not be taken (warned once)
     /** Hooked calls in progress per thread: a hooked method reached from inside another one
      * (AOSP's overload delegation, or our own extractor calling a hooked getter) is not an
      * app-level call and is not recorded. */
@@ -202,7 +203,7 @@ export class JavaHooks {
      * trace in one call (two JNI transitions); a JVM without that class (a plain HotSpot process)
      * falls back to `Throwable.getStackTrace` and one `toString` per frame, several times slower.
      */
-    private stackId(): string | null {
+    private stackId(spec: HookSpec): string | null {
         try {
             this.Throwable ??= Java.use("java.lang.Throwable");
             let frames: string[];
@@ -225,7 +226,12 @@ export class JavaHooks {
             frames = frames.filter((f) => f.length > 0 && !f.startsWith("com.android.internal.os."))
                 .slice(0, this.cfg.stack_depth);
             return this.batcher.stacks.intern(frames);
-        } catch {
+        } catch (e) {
+            // the event is kept without its stack; said once per entry, so a lost stack has a reason
+            if (!this.stackFailed.has(spec.id)) {
+                this.stackFailed.add(spec.id);
+                this.batcher.warn("stack-failed", [spec.id], String(e).slice(0, 300));
+            }
             return null;
         }
     }
@@ -247,7 +253,7 @@ export class JavaHooks {
             const text = String(threw?.message ?? threw);
             out = { ...out, ret: { threw: text.length > this.cfg.args_cap ? text.slice(0, this.cfg.args_cap) : text } };
         }
-        const stack = spec.stack === false ? null : this.stackId();
+        const stack = spec.stack === false ? null : this.stackId(spec);
         this.batcher.push([t, spec.index, Process.getCurrentThreadId(), out.args, out.ret, stack, 1, out.cat]);
     }
 
