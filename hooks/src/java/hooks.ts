@@ -202,11 +202,16 @@ export class JavaHooks {
      * The Java stack as frame strings. `android.util.Log.getStackTraceString` formats the whole
      * trace in one call (two JNI transitions); a JVM without that class (a plain HotSpot process)
      * falls back to `Throwable.getStackTrace` and one `toString` per frame, several times slower.
+     * The fallback also serves a call where Log cannot be reached: frida-java-bridge keeps only a
+     * few class handles and looks an evicted one up again with JNI FindClass, which inside a
+     * hooked method of a boot class (Runtime.exec, ProcessBuilder.start) searches the boot loader;
+     * where Log is an application class (the sim's HotSpot apps) that throws NoClassDefFoundError,
+     * and the stack was lost (seen in CI, at random: it depends on what evicted the handle).
      */
     private stackId(spec: HookSpec): string | null {
         try {
             this.Throwable ??= Java.use("java.lang.Throwable");
-            let frames: string[];
+            let frames: string[] | null = null;
             if (this.Log === undefined) {
                 try {
                     this.Log = Java.use("android.util.Log");
@@ -215,12 +220,16 @@ export class JavaHooks {
                     this.Log = null;
                 }
             }
+            const thrown = this.Throwable.$new();
             if (this.Log !== null) {
-                frames = String(this.Log.getStackTraceString(this.Throwable.$new())).split("\n").slice(1)
-                    .map((l) => l.trim().replace(/^at /, ""));
-            } else {
+                try {
+                    frames = String(this.Log.getStackTraceString(thrown)).split("\n").slice(1)
+                        .map((l) => l.trim().replace(/^at /, ""));
+                } catch { /* Log not reachable from this frame: the boot class's path below */ }
+            }
+            if (frames === null) {
                 frames = [];
-                const elems = this.Throwable.$new().getStackTrace();
+                const elems = thrown.getStackTrace();
                 for (let i = 0; i < elems.length && i < this.cfg.stack_depth + 8; i++) frames.push(String(elems[i].toString()));
             }
             frames = frames.filter((f) => f.length > 0 && !f.startsWith("com.android.internal.os."))
