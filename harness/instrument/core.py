@@ -97,7 +97,7 @@ class Instrument:
         self.paths = tuple(paths) if paths is not None else (self.catalogue.paths or DEFAULT_PATHS)
         self.options = options or AgentOptions()
         self.ready_timeout = ready_timeout
-        self.rpc_deadline_s = TEARDOWN_RPC_S  # bound of every call into an agent after attach
+        self.rpc_deadline_s = TEARDOWN_RPC_S  # bound of every call into an agent (init: 3x ready_timeout)
         self._source = bundle_source()
         self._device_spec = device
         self._device: Any = None
