@@ -119,15 +119,14 @@ def _judge(plan: list[dict[str, Any]], calls: list[dict[str, Any]], stacks: dict
            errors: dict[int, str], warnings: list[dict[str, Any]], java_ready: dict[int, Any]) -> list[EntryResult]:
     calls = sorted(calls, key=lambda r: r["t_ns"])  # stable: rows of one batch keep the agent's order
     by_call = dict(_windows(calls))
-    install: dict[str, list[str]] = {}
+    install: dict[str, list[str]] = {}  # entry id -> "code: detail" of its install warnings
+    stack_failed: dict[str, list[str]] = {}  # entry id -> why its stack could not be taken
     for w in warnings:
-        if w.get("code") in INSTALL_WARNINGS:
-            for i in w.get("ids") or []:
-                install.setdefault(i, []).append(f"{w['code']}: {w.get('detail')}")
-    stack_failed: dict[str, list[str]] = {}
-    for w in warnings:
-        if w.get("code") == "stack-failed":
-            for i in w.get("ids") or []:
+        code = w.get("code")
+        for i in w.get("ids") or []:
+            if code in INSTALL_WARNINGS:
+                install.setdefault(i, []).append(f"{code}: {w.get('detail')}")
+            elif code == "stack-failed":
                 stack_failed.setdefault(i, []).append(str(w.get("detail")))
     out: list[EntryResult] = []
     for p in plan:

@@ -467,10 +467,7 @@ class SimAppRuntime(ScreensMixin):
         if proc.popen.poll() is None:
             self._log("DEBUG", f"pid {proc.pid} still alive {CRASH_EXIT_GRACE_S:g} s after its crash report: killed",
                       "W", proc.pid)
-            try:
-                os.killpg(proc.pid, _signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            self._kill(proc)
 
     def _drop_task(self, package: str) -> None:
         self._tasks.pop(package, None)

@@ -23,7 +23,8 @@ def _proc(tmp_path: Path) -> SimpleNamespace:
 @pytest.fixture
 def model(tmp_path: Path) -> SimpleNamespace:
     logs: list[tuple[str, str, str]] = []
-    return SimpleNamespace(work=tmp_path, logs=logs, _log=lambda tag, msg, level="I", pid=0: logs.append((tag, msg, level)))
+    return SimpleNamespace(work=tmp_path, logs=logs, _log=lambda tag, msg, level="I", pid=0: logs.append((tag, msg, level)),
+                           _kill=runtime.SimAppRuntime._kill)
 
 
 def test_a_crashed_jvm_still_alive_after_its_report_is_killed(model, tmp_path, monkeypatch):
